@@ -1,0 +1,66 @@
+using System.Text.Json;
+using LLaDAV.Eval.Errors;
+
+namespace LLaDAV.Eval.Data;
+
+/// <summary>
+/// JSON Lines split files (<c>*.jsonl</c>): one object per line. Values map to the row types of <see cref="Doc"/>;
+/// a binary HF <c>Image</c> is written as <c>{"bytes": {"base64": "..."}}</c> or as <c>{"path": "..."}</c>.
+/// </summary>
+public sealed class JsonLinesReader : IDatasetFileReader
+{
+    public bool CanRead(string path) => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<IReadOnlyDictionary<string, object?>> Read(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(path);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            Dictionary<string, object?> row;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new DataException($"{path}:{lineNumber}: each line must be a JSON object (one row).");
+                }
+
+                row = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (columns is null || columns.Contains(p.Name))
+                    {
+                        row[p.Name] = Convert(p.Value);
+                    }
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new DataException($"{path}:{lineNumber}: malformed JSON ({e.Message}). Each line must be one JSON object.", e);
+            }
+
+            yield return row;
+        }
+    }
+
+    internal static object? Convert(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : e.GetDouble(),
+        JsonValueKind.Array => e.EnumerateArray().Select(Convert).ToList(),
+        JsonValueKind.Object when e.TryGetProperty("base64", out var b64) && e.EnumerateObject().Count() == 1 => System.Convert.FromBase64String(b64.GetString() ?? ""),
+        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => Convert(p.Value), StringComparer.Ordinal),
+        _ => throw new InvalidDataException($"Unsupported JSON value kind {e.ValueKind}."),
+    };
+}

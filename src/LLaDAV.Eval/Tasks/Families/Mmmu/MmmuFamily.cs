@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Metrics;
+using LLaDAV.Eval.Running;
+using LLaDAV.Eval.Tasks.Common;
+using LLaDAV.Eval.Tasks.Hooks;
+
+namespace LLaDAV.Eval.Tasks.Families.Mmmu;
+
+/// <summary>
+/// MMMU (<c>mmmu_val</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmmu/utils.py</c> (LMMS-EVAL.md §2.1).
+/// </summary>
+public sealed partial class MmmuFamily : ITaskFamily
+{
+    public string Name => "mmmu";
+
+    public void Register(HookRegistry hooks)
+    {
+        hooks.AddDocToText("mmmu.doc_to_text", DocToText);
+        hooks.AddDocToVisual("mmmu.doc_to_visual", DocToVisual);
+        hooks.AddProcessResults("mmmu.process_results", ProcessResults, "mmmu_acc", "submission");
+        hooks.AddAggregation("mmmu.aggregate_results", (items, _) => Aggregate(items));
+    }
+
+    /// <summary>
+    /// <c>construct_prompt</c>: MC → <c>{question}\n{A. opt\nB. opt…}\n\n{multiple_choice_prompt}</c>; open →
+    /// <c>{question}\n\n{open_ended_prompt}</c>. <c>&lt;image k&gt;</c> tags stay (interleaved_format: false).
+    /// </summary>
+    public static string DocToText(Doc doc, PromptKwargs kwargs)
+    {
+        var question = doc.RequireString("question");
+        if (doc.GetString("question_type") == "multiple-choice")
+        {
+            var options = PyLiteral.ParseStringList(doc.RequireString("options"));
+            var lettered = string.Join("\n", options.Select((o, i) => $"{(char)('A' + i)}. {o}"));
+            return $"{question}\n{lettered}\n\n{kwargs.GetString("multiple_choice_prompt")}";
+        }
+
+        return $"{question}\n\n{kwargs.GetString("open_ended_prompt")}";
+    }
+
+    /// <summary>The <c>&lt;image k&gt;</c> tags of the prompt, unique, sorted as strings, as <c>image_k</c> columns.</summary>
+    public static IReadOnlyList<VisualRef> DocToVisual(Doc doc, PromptKwargs kwargs)
+    {
+        var prompt = DocToText(doc, kwargs);
+        return ImageTag().Matches(prompt)
+            .Select(m => PyStr.Strip(m.Value, "<>").Replace(' ', '_'))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(col => (VisualRef)ImageRef.FromColumn(doc, col))
+            .ToList();
+    }
+
+    public static SampleScore ProcessResults(Doc doc, string response, ScoringContext context)
+    {
+        var id = doc.RequireString("id");
+        var questionType = doc.RequireString("question_type");
+        JsonNode parsed;
+        Extraction extraction;
+        if (questionType == "multiple-choice")
+        {
+            var (choices, indexToAnswer) = MmmuParsing.MultiChoiceInfo(PyLiteral.ParseStringList(doc.RequireString("options")));
+            var pick = MmmuParsing.ParseMultiChoice(response, choices, indexToAnswer);
+            if (pick is null)
+            {
+                // lmms-eval: random.choice(all_choices); here drawn from the doc seed so it is reproducible.
+                pick = choices[DocRandom.Index(context.DocSeed, "mmmu.random_choice", choices.Count)];
+                extraction = new Extraction("mmmu.parse_multi_choice_response", ExtractionStatus.Fallback, pick);
+            }
+            else
+            {
+                extraction = Extraction.Direct("mmmu.parse_multi_choice_response", pick);
+            }
+
+            parsed = pick;
+        }
+        else
+        {
+            var preds = MmmuParsing.ParseOpen(response);
+            parsed = new JsonArray([.. preds.Select(p => p switch
+            {
+                MmmuParsing.NumberNorm n => JsonValue.Create(n.Value),
+                MmmuParsing.TextNorm t => (JsonNode)JsonValue.Create(t.Value),
+                _ => null,
+            })]);
+            extraction = Extraction.Direct("mmmu.parse_open_response", parsed.ToJsonString());
+        }
+
+        var accuracy = new JsonObject
+        {
+            ["id"] = id,
+            ["subdomain"] = SubsetName(id),
+            ["question_type"] = questionType,
+            ["answer"] = AnswerNode(doc["answer"]),
+            ["parsed_pred"] = parsed,
+        };
+        return SampleScore.Of(extraction, ("mmmu_acc", accuracy), ("submission", new JsonObject { [id] = response }));
+    }
+
+    /// <summary>
+    /// <c>mmmu_aggregate_results</c>: accuracy per subject (<c>evaluate_mmmu</c>), domain roll-ups, and the
+    /// instance-level overall Σcorrect/Σn, rounded to 5 places.
+    /// </summary>
+    public static AggregationResult Aggregate(IReadOnlyList<JsonNode?> items)
+    {
+        var bySubject = new Dictionary<string, (int Correct, int Count)>(StringComparer.Ordinal);
+        foreach (var item in items.OfType<JsonObject>())
+        {
+            var subject = (string)item["subdomain"]!;
+            var correct = IsCorrect(item) ? 1 : 0;
+            bySubject[subject] = bySubject.TryGetValue(subject, out var s) ? (s.Correct + correct, s.Count + 1) : (correct, 1);
+        }
+
+        if (bySubject.Count == 0)
+        {
+            return AggregationResult.Of(null);
+        }
+
+        var breakdown = ImmutableArray.CreateBuilder<KeyValuePair<string, double>>();
+        foreach (var (domain, subjects) in MmmuDomains.DomainToSubjects)
+        {
+            var present = subjects.Where(bySubject.ContainsKey).ToList();
+            if (present.Count == 0)
+            {
+                continue;
+            }
+
+            breakdown.Add(new(domain, InstanceLevel(present.Select(s => bySubject[s]))));
+            breakdown.AddRange(present.Select(s => new KeyValuePair<string, double>(s, PyFloat.Round((double)bySubject[s].Correct / bySubject[s].Count, 5))));
+        }
+
+        var overall = InstanceLevel(bySubject.Values);
+        return new AggregationResult(overall, breakdown.ToImmutable());
+    }
+
+    /// <summary><c>calculate_ins_level_acc</c>: Σ(acc·n)/Σn, rounded to 5 places as the aggregation returns it.</summary>
+    private static double InstanceLevel(IEnumerable<(int Correct, int Count)> groups)
+    {
+        double weighted = 0;
+        var total = 0;
+        foreach (var (correct, count) in groups)
+        {
+            weighted += (double)correct / count * count;
+            total += count;
+        }
+
+        return total == 0 ? 0 : PyFloat.Round(weighted / total, 5);
+    }
+
+    /// <summary><c>eval_multi_choice</c> (gold == pred, any of a gold list) or <c>eval_open</c>.</summary>
+    private static bool IsCorrect(JsonObject item)
+    {
+        var gold = item["answer"];
+        var golds = gold is JsonArray arr ? arr.Select(g => (string)g!).ToList() : [(string)gold!];
+        if ((string)item["question_type"]! == "multiple-choice")
+        {
+            var pred = (string)item["parsed_pred"]!;
+            return golds.Contains(pred, StringComparer.Ordinal);
+        }
+
+        var preds = item["parsed_pred"]!.AsArray().Select(p => p!.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? (MmmuParsing.Norm)new MmmuParsing.NumberNorm(p.GetValue<double>())
+            : new MmmuParsing.TextNorm(p.GetValue<string>())).ToList();
+        return MmmuParsing.EvalOpen(golds, preds);
+    }
+
+    /// <summary><c>extract_subset_name</c>: <c>^{split}_(.+?)_\d+$</c> on the id, split = text before the first '_'.</summary>
+    public static string SubsetName(string id)
+    {
+        var split = id.Split('_')[0];
+        var m = Regex.Match(id, $"^{Regex.Escape(split)}_(.+?)_\\d+$", RegexOptions.None, TimeSpan.FromSeconds(1));
+        return m.Success ? m.Groups[1].Value : throw new FormatException($"MMMU id '{id}' does not look like <split>_<Subject>_<n>.");
+    }
+
+    private static JsonNode? AnswerNode(object? answer) => answer switch
+    {
+        IReadOnlyList<object?> list => new JsonArray([.. list.Select(x => (JsonNode?)JsonValue.Create(Convert.ToString(x, System.Globalization.CultureInfo.InvariantCulture)))]),
+        null => null,
+        _ => JsonValue.Create(Convert.ToString(answer, System.Globalization.CultureInfo.InvariantCulture)),
+    };
+
+    [GeneratedRegex(@"<image \d+>")]
+    private static partial Regex ImageTag();
+}

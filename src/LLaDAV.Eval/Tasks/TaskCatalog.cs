@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Tasks.Hooks;
+using LLaDAV.Eval.Tasks.Yaml;
+
+namespace LLaDAV.Eval.Tasks;
+
+/// <summary>
+/// Every task and group under a tasks folder (DESIGN.md §2), loaded and validated up front: YAML syntax, keys,
+/// hooks and metrics. Files not ending in <c>.yaml</c> (lmms-eval's <c>_default_template_yaml</c>) are only read
+/// through <c>include</c>.
+/// </summary>
+public sealed class TaskCatalog
+{
+    private TaskCatalog(string root, ImmutableSortedDictionary<string, TaskDefinition> tasks, ImmutableSortedDictionary<string, TaskGroup> groups)
+    {
+        Root = root;
+        Tasks = tasks;
+        Groups = groups;
+    }
+
+    public string Root { get; }
+
+    public ImmutableSortedDictionary<string, TaskDefinition> Tasks { get; }
+
+    public ImmutableSortedDictionary<string, TaskGroup> Groups { get; }
+
+    public static TaskCatalog Load(string tasksDirectory, HookRegistry hooks)
+    {
+        if (!Directory.Exists(tasksDirectory))
+        {
+            throw new ConfigException($"The tasks folder {tasksDirectory} does not exist. Run from the repository root or pass --tasks-dir.");
+        }
+
+        var tasks = new SortedDictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        var groups = new SortedDictionary<string, TaskGroup>(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(tasksDirectory, "*.yaml", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("sample"))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var map = TaskYamlLoader.LoadResolved(file);
+            if (TaskYamlLoader.IsGroup(map))
+            {
+                var group = TaskYamlLoader.ToGroup(map, file);
+                if (!groups.TryAdd(group.Name, group))
+                {
+                    throw new ConfigException($"{file}: group '{group.Name}' is already defined in {groups[group.Name].SourceFile}.");
+                }
+
+                continue;
+            }
+
+            var spec = TaskYamlLoader.ToSpec(map, file);
+            if (tasks.TryGetValue(spec.Name, out var existing))
+            {
+                throw new ConfigException($"{file}: task '{spec.Name}' is already defined in {existing.Spec.SourceFile}. Task names must be unique.");
+            }
+
+            tasks[spec.Name] = TaskDefinition.Resolve(spec, hooks);
+        }
+
+        foreach (var tagGroup in tasks.Values.SelectMany(t => t.Spec.Tags.Select(tag => (Tag: tag, t.Name))).GroupBy(x => x.Tag, x => x.Name))
+        {
+            if (!groups.ContainsKey(tagGroup.Key))
+            {
+                groups[tagGroup.Key] = new TaskGroup(tagGroup.Key, [.. tagGroup.Order(StringComparer.Ordinal)], tasksDirectory, IsTag: true);
+            }
+        }
+
+        foreach (var group in groups.Values)
+        {
+            foreach (var member in group.Members.Where(m => !tasks.ContainsKey(m) && !groups.ContainsKey(m)))
+            {
+                throw new ConfigException($"{group.SourceFile}: group '{group.Name}' lists '{member}', which is neither a task nor a group.{Suggest(member, tasks.Keys.Concat(groups.Keys))}");
+            }
+        }
+
+        return new TaskCatalog(tasksDirectory, tasks.ToImmutableSortedDictionary(StringComparer.Ordinal), groups.ToImmutableSortedDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>Task and group names → the leaf tasks, in the order given, each once.</summary>
+    public ImmutableArray<TaskDefinition> Expand(IEnumerable<string> names)
+    {
+        var result = new List<TaskDefinition>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string name, int depth)
+        {
+            if (depth > 32)
+            {
+                throw new ConfigException($"Group '{name}' nests more than 32 levels deep; check for a cycle among the group YAML files.");
+            }
+
+            if (Tasks.TryGetValue(name, out var task))
+            {
+                if (seen.Add(name))
+                {
+                    result.Add(task);
+                }
+            }
+            else if (Groups.TryGetValue(name, out var group))
+            {
+                foreach (var m in group.Members)
+                {
+                    Visit(m, depth + 1);
+                }
+            }
+            else
+            {
+                throw new ConfigException($"Unknown task or group '{name}'.{Suggest(name, Tasks.Keys.Concat(Groups.Keys))} Run 'lladav-eval tasks' for the full list.");
+            }
+        }
+
+        foreach (var name in names)
+        {
+            Visit(name.Trim(), 0);
+        }
+
+        return [.. result];
+    }
+
+    private static string Suggest(string name, IEnumerable<string> known)
+    {
+        var close = known
+            .Select(k => (k, d: Metrics.BuiltinMetrics.Levenshtein(name, k)))
+            .Where(x => x.d <= Math.Max(2, name.Length / 3) || x.k.Contains(name, StringComparison.Ordinal))
+            .OrderBy(x => x.d).ThenBy(x => x.k, StringComparer.Ordinal).Take(5).Select(x => x.k).ToList();
+        return close.Count == 0 ? "" : $" Did you mean: {string.Join(", ", close)}?";
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using LLaDAV.Eval.Tasks.Builtins;
+using LLaDAV.Eval.Tasks.Hooks;
+
+namespace LLaDAV.Eval.Tasks;
+
+/// <summary>The explicit list of task families whose hooks task YAML files may name (PEERS.md B6 rule 2).</summary>
+public static class TaskFamilies
+{
+    public static ImmutableArray<ITaskFamily> All { get; } =
+    [
+        new BuiltinFamily(),
+        new Families.Mmmu.MmmuFamily(),
+        new Families.Mmstar.MmstarFamily(),
+    ];
+
+    /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
+    private sealed class BuiltinFamily : ITaskFamily
+    {
+        public string Name => "builtin";
+
+        public void Register(HookRegistry hooks) => BuiltinFilters.Register(hooks);
+    }
+}
