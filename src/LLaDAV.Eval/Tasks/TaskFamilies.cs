@@ -12,6 +12,12 @@ public static class TaskFamilies
         new BuiltinFamily(),
         new Families.Mmmu.MmmuFamily(),
         new Families.Mmstar.MmstarFamily(),
+        new Families.MmmuPro.MmmuProFamily(),
+        new Families.Mme.MmeFamily(),
+        new Families.Mmbench.MmbenchFamily(),
+        new Families.Mathverse.MathverseFamily(),
+        new Families.Mathvista.MathvistaFamily(),
+        new Families.Pope.PopeFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
