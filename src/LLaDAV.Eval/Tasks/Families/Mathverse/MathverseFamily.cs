@@ -93,7 +93,7 @@ public sealed class MathverseFamily : ITaskFamily
         if (answer is null)
         {
             score = 0;
-            extraction = new Extraction("mathverse.no_answer", ExtractionStatus.Skipped, prediction);
+            extraction = new Extraction("mathverse.no_answer", ExtractionStatus.Unparseable, prediction);
         }
         else if (context.Judge is { } judge)
         {
