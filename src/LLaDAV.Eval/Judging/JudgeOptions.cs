@@ -13,6 +13,15 @@ namespace LLaDAV.Eval.Judging;
 /// <param name="CacheDirectory">Where answers are cached, one file per (model, prompt template, input).</param>
 public sealed record JudgeOptions(Uri Endpoint, string Model, string? ApiKeyEnvironmentVariable, string CacheDirectory)
 {
+    /// <summary>
+    /// The judge cache when none is given: <c>$XDG_CACHE_HOME/lladav-eval/judge</c>, else
+    /// <c>~/.cache/lladav-eval/judge</c>, so verdicts are shared between runs and run directories.
+    /// </summary>
+    public static string DefaultCacheDirectory() =>
+        Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? Path.Combine(xdg, "lladav-eval", "judge")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lladav-eval", "judge");
+
     /// <summary>Per-request time limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 

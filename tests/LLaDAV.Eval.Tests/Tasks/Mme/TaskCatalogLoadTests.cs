@@ -73,3 +73,34 @@ public sealed class TaskCatalogLoadTests
         }
     }
 }
+
+public sealed class ScoringRulesTests
+{
+    /// <summary>
+    /// The 2026-04-11 change (lmms-eval 9ca4445d) touched MMStar, RealWorldQA, MLVU and VideoMME only, so every part A
+    /// task scores the same under --scoring 2025 as under current.
+    /// </summary>
+    [Theory]
+    [InlineData("mmmu_pro_standard")]
+    [InlineData("mmmu_pro_vision")]
+    [InlineData("mme")]
+    [InlineData("mmbench_en_dev")]
+    [InlineData("mathverse_testmini_vision_only")]
+    [InlineData("mathvista_testmini_format")]
+    [InlineData("pope")]
+    public void Should_score_the_same_under_the_legacy_2025_rules(string task)
+    {
+        var def = FamilySamples.Task(task);
+        var docs = FamilySamples.Docs(task);
+        var responses = FamilySamples.Responses(task);
+        for (var i = 0; i < docs.Count; i++)
+        {
+            var current = FamilySamples.Context(task, i);
+            var legacy = current with { Rules = Eval.Tasks.Hooks.ScoringRules.Legacy2025 };
+            var a = def.ProcessResults(docs[i], responses[i].Trim(), current);
+            var b = def.ProcessResults(docs[i], responses[i].Trim(), legacy);
+            Assert.Equal(a.Extraction, b.Extraction);
+            Assert.Equal(a.Metrics.Select(m => m.Key + "=" + m.Value?.ToJsonString()), b.Metrics.Select(m => m.Key + "=" + m.Value?.ToJsonString()));
+        }
+    }
+}

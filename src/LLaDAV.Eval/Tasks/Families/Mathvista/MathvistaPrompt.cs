@@ -95,7 +95,11 @@ public static class MathvistaPrompt
             ? list.Select(x => Convert.ToString(x, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList()
             : [];
 
-    /// <summary>The <c>precision</c> column (HF stores it as a float, e.g. 1.0; null for non-float answers).</summary>
+    /// <summary>
+    /// The <c>precision</c> column as an int (HF stores it as a float, e.g. 1.0; null for non-float answers). lmms-eval
+    /// passes the float straight to <c>round(x, precision)</c>, which Python rejects for a float second argument (the
+    /// bare except then yields None); we round to <c>int(precision)</c> places as MathVista's own scorer does.
+    /// </summary>
     public static int? Precision(Doc doc) => doc.TryGetValue("precision", out var p) ? p switch
     {
         long l => (int)l,
