@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Judging;
@@ -17,15 +18,15 @@ public static class JudgeCalls
             var text = judge is ITemplatedAnswerJudge templated
                 ? templated.Complete(prompt, cancellationToken)
                 : judge.Complete(prompt.Render(), cancellationToken);
-            return new JudgeAnswer(text, null);
+            return new JudgeAnswer(text, null) { Model = judge.Model, Prompt = prompt };
         }
         catch (JudgeException e)
         {
-            return new JudgeAnswer(null, e.Message);
+            return new JudgeAnswer(null, e.Message) { Model = judge.Model, Prompt = prompt };
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or FormatException or InvalidOperationException)
         {
-            return new JudgeAnswer(null, $"{e.GetType().Name}: {e.Message}");
+            return new JudgeAnswer(null, $"{e.GetType().Name}: {e.Message}") { Model = judge.Model, Prompt = prompt };
         }
     }
 }
@@ -34,6 +35,24 @@ public static class JudgeCalls
 public sealed record JudgeAnswer(string? Text, string? Error)
 {
     public bool Failed => Error is not null;
+
+    public string? Model { get; init; }
+
+    public JudgePrompt? Prompt { get; init; }
+
+    /// <summary>
+    /// What a sample record keeps about the judge call (provenance per score): judge model, template name and
+    /// hash, input hash, and the reply or the error.
+    /// </summary>
+    public JsonObject Provenance() => new()
+    {
+        ["model"] = Model,
+        ["template"] = Prompt?.TemplateName,
+        ["template_sha256"] = Prompt?.TemplateHash,
+        ["input_sha256"] = Prompt?.InputHash,
+        ["reply"] = Text,
+        ["error"] = Error,
+    };
 }
 
 /// <summary>A judge that can key its cache by prompt template and input (see <see cref="JudgePrompt"/>).</summary>

@@ -123,6 +123,7 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
             Assert.Equal(ExtractionStatus.JudgeFailed, score.Extraction.Status);
             Assert.Equal(0, (int)score.Get("gpt_eval_score")!);
             Assert.Contains("HTTP 503", (string)score.Get("submission")!["judge_error"]!, StringComparison.Ordinal);
+            Assert.Equal("another-judge", (string)score.Get("submission")!["judge"]!["model"]!);
         }
     }
 
@@ -136,6 +137,10 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
         Assert.Equal(ExtractionStatus.Judge, score.Extraction.Status);
         Assert.Equal("6/11", (string)score.Get("llm_as_judge_eval")!["prediction"]!);
         Assert.True((bool)score.Get("llm_as_judge_eval")!["true_false"]!);
+        var provenance = score.Get("llm_as_judge_eval")!["judge"]!;
+        Assert.Equal("judge-model", (string)provenance["model"]!);
+        Assert.Equal("mathvista.extract", (string)provenance["template"]!);
+        Assert.Equal(JudgePrompt.Create("x", MathvistaFamily.ExtractionTemplate).TemplateHash, (string)provenance["template_sha256"]!);
         var prompt = Assert.Single(server.Prompts);
         Assert.StartsWith("Please read the following example.", prompt, StringComparison.Ordinal);
         Assert.EndsWith("(D) 3/5\n\n(C)\n\nExtracted answer: ", prompt, StringComparison.Ordinal);

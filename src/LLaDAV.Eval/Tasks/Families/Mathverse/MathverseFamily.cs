@@ -90,6 +90,7 @@ public sealed class MathverseFamily : ITaskFamily
         Extraction extraction;
         string? judgeError = null;
         string? judgeReply = null;
+        JudgeAnswer? judgeAnswer = null;
         if (answer is null)
         {
             score = 0;
@@ -100,6 +101,7 @@ public sealed class MathverseFamily : ITaskFamily
             var prompt = JudgePrompt.Create("mathverse.binary", BinaryJudgeTemplate,
                 ("question", doc.RequireString("question_for_eval")), ("answer", answer), ("prediction", prediction));
             var reply = JudgeCalls.Ask(judge, prompt);
+            judgeAnswer = reply;
             if (reply.Failed)
             {
                 score = 0;
@@ -137,6 +139,11 @@ public sealed class MathverseFamily : ITaskFamily
         if (judgeError is not null)
         {
             submission["judge_error"] = judgeError;
+        }
+
+        if (judgeAnswer is not null)
+        {
+            submission["judge"] = judgeAnswer.Provenance();
         }
 
         return SampleScore.Of(extraction, (Metric, JsonValue.Create(score)), ("submission", submission));

@@ -69,7 +69,7 @@ public sealed partial class MathvistaFamily : ITaskFamily
         var questionType = doc.RequireString("question_type");
         var answerType = doc.RequireString("answer_type");
         var precision = MathvistaPrompt.Precision(doc);
-        var (extracted, extraction, judgeError) = Extract(prediction, doc.RequireString("query"), questionType, answerType, choices, context.Judge);
+        var (extracted, extraction, judgeAnswer) = ExtractWithJudge(prediction, doc.RequireString("query"), questionType, answerType, choices, context.Judge);
         var normalized = Normalize(extracted, choices, questionType, answerType, precision);
         var answer = doc.GetString("answer");
         var correct = answer is not null && PyStr.Strip(normalized ?? "None") == PyStr.Strip(answer);
@@ -83,9 +83,13 @@ public sealed partial class MathvistaFamily : ITaskFamily
             ["question_type"] = questionType,
             ["answer_type"] = answerType,
         };
-        if (judgeError is not null)
+        if (judgeAnswer is not null)
         {
-            record["judge_error"] = judgeError;
+            record["judge"] = judgeAnswer.Provenance();
+            if (judgeAnswer.Failed)
+            {
+                record["judge_error"] = judgeAnswer.Error;
+            }
         }
 
         return SampleScore.Of(extraction with { Answer = normalized }, (Metric, record));
@@ -99,6 +103,13 @@ public sealed partial class MathvistaFamily : ITaskFamily
     /// returns "" — what upstream's extraction yields when no judge answers — marked unparseable.
     /// </summary>
     public static (string Extracted, Extraction Extraction, string? JudgeError) Extract(
+        string response, string query, string questionType, string answerType, IReadOnlyList<string> choices, IAnswerJudge? judge)
+    {
+        var (extracted, extraction, answer) = ExtractWithJudge(response, query, questionType, answerType, choices, judge);
+        return (extracted, extraction, answer?.Error);
+    }
+
+    private static (string Extracted, Extraction Extraction, JudgeAnswer? Judge) ExtractWithJudge(
         string response, string query, string questionType, string answerType, IReadOnlyList<string> choices, IAnswerJudge? judge)
     {
         if (response.Length == 0)
@@ -128,8 +139,8 @@ public sealed partial class MathvistaFamily : ITaskFamily
             var prompt = JudgePrompt.Create("mathvista.extract", ExtractionTemplate, ("query", query), ("response", response));
             var answer = JudgeCalls.Ask(judge, prompt);
             return answer.Failed
-                ? ("", new Extraction("mathvista.gpt_extract", ExtractionStatus.JudgeFailed), answer.Error)
-                : (answer.Text!, new Extraction("mathvista.gpt_extract", ExtractionStatus.Judge, answer.Text), null);
+                ? ("", new Extraction("mathvista.gpt_extract", ExtractionStatus.JudgeFailed), answer)
+                : (answer.Text!, new Extraction("mathvista.gpt_extract", ExtractionStatus.Judge, answer.Text), answer);
         }
 
         var quick = QuickExtract().Match(response);

@@ -92,6 +92,7 @@ public sealed class MmbenchFamily : ITaskFamily
         string letter;
         Extraction extraction;
         string? judgeError = null;
+        JudgeAnswer? judgeAnswer = null;
         if (MmbenchInference.CanInfer(prediction, choices) is { } inferred)
         {
             letter = inferred.Letter;
@@ -102,6 +103,7 @@ public sealed class MmbenchFamily : ITaskFamily
             var prompt = JudgePrompt.Create("mmbench.match", MatchPromptTemplate,
                 ("question", doc.RequireString("question")), ("options", BuildOptionString(doc)), ("prediction", prediction));
             var answer = JudgeCalls.Ask(judge, prompt);
+            judgeAnswer = answer;
             if (answer.Failed)
             {
                 letter = "";
@@ -145,6 +147,11 @@ public sealed class MmbenchFamily : ITaskFamily
         if (judgeError is not null)
         {
             record["judge_error"] = judgeError;
+        }
+
+        if (judgeAnswer is not null)
+        {
+            record["judge"] = judgeAnswer.Provenance();
         }
 
         return SampleScore.Of(extraction, (Metric, record));
