@@ -23,6 +23,23 @@ internal sealed class FfmpegImageCodec(ExternalTool ffmpeg) : IImageCodec
         var pam = ffmpeg.Run(
             ["-v", "error", "-nostdin", "-i", "pipe:0", "-frames:v", "1", "-sws_flags", "bicubic+full_chroma_int+accurate_rnd", "-f", "image2pipe", "-c:v", "pam", "pipe:1"],
             bytes.ToArray());
-        return PamReader.Read(pam);
+        var pixels = PamReader.Read(pam);
+        return ImageFormatSniffer.Detect(bytes) == ImageFormat.Gif && pixels.Alpha is { } alpha && GifTransparency.TransparentColour(bytes) is { } key
+            ? pixels with { Rgb = Repaint(pixels.Rgb, alpha, key) }
+            : pixels;
+    }
+
+    private static byte[] Repaint(byte[] rgb, byte[] alpha, (byte R, byte G, byte B) colour)
+    {
+        var result = (byte[])rgb.Clone();
+        for (var i = 0; i < alpha.Length; i++)
+        {
+            if (alpha[i] == 0)
+            {
+                (result[i * 3], result[(i * 3) + 1], result[(i * 3) + 2]) = colour;
+            }
+        }
+
+        return result;
     }
 }
