@@ -36,25 +36,31 @@ public sealed class ParquetFile : IDisposable
     private static readonly byte[] s_magic = "PAR1"u8.ToArray();
 
     private readonly SafeFileHandle _handle;
-    private readonly long _length;
+
+    /// <summary>Where the footer starts: column chunks must lie before it.</summary>
+    private readonly long _dataEnd;
     private readonly FileMetadata _metadata;
 
-    private ParquetFile(string path, SafeFileHandle handle, long length, FileMetadata metadata, ParquetSchema schema)
+    private ParquetFile(string path, SafeFileHandle handle, long dataEnd, FileMetadata metadata, ParquetSchema schema)
     {
         FilePath = path;
         _handle = handle;
-        _length = length;
+        _dataEnd = dataEnd;
         _metadata = metadata;
         Schema = schema;
         RowGroupRowCounts = [.. metadata.RowGroups.Select(g => g.NumRows)];
+        RowCount = RowGroupRowCounts.Sum();
     }
 
     public string FilePath { get; }
 
     public ParquetSchema Schema { get; }
 
-    /// <summary>Rows in the whole file, as the footer declares.</summary>
-    public long RowCount => _metadata.NumRows;
+    /// <summary>
+    /// Rows in the whole file: the sum of the row groups' counts, which are what reading yields. (The footer's own
+    /// num_rows is not used: some writers leave it 0, e.g. parquet-testing's repeated_no_annotation.)
+    /// </summary>
+    public long RowCount { get; }
 
     public int RowGroupCount => _metadata.RowGroups.Count;
 
@@ -72,9 +78,10 @@ public sealed class ParquetFile : IDisposable
         try
         {
             var length = RandomAccess.GetLength(handle);
-            var metadata = Guard(path, null, null, () => ReadFooter(handle, length));
+            var footerLength = 0;
+            var metadata = Guard(path, null, null, () => ReadFooter(handle, length, out footerLength));
             var schema = Guard(path, null, null, () => BuildSchema(metadata));
-            return new ParquetFile(path, handle, length, metadata, schema);
+            return new ParquetFile(path, handle, length - 8 - footerLength, metadata, schema);
         }
         catch
         {
@@ -142,6 +149,13 @@ public sealed class ParquetFile : IDisposable
         }
 
         var rows = (int)group.NumRows;
+        if (rows == 0)
+        {
+            // Nothing to read; an empty row group's chunks may not even point at pages
+            // (parquet-testing's column_chunk_key_value_metadata).
+            return [];
+        }
+
         var leaves = new LeafData[Schema.Leaves.Count];
         var assembler = new RecordAssembler();
         var columns = new object?[fields.Length][];
@@ -151,7 +165,7 @@ public sealed class ParquetFile : IDisposable
             for (var l = field.LeafStart; l < field.LeafEnd; l++)
             {
                 var leaf = Schema.Leaves[l];
-                leaves[l] = Guard(FilePath, index, leaf.Path, () => ColumnChunkReader.Read(_handle, _length, group.Columns[l], leaf, rows));
+                leaves[l] = Guard(FilePath, index, leaf.Path, () => ColumnChunkReader.Read(_handle, _dataEnd, group.Columns[l], leaf, rows));
             }
 
             columns[f] = Guard(FilePath, index, field.Path, () => assembler.Assemble(field, leaves, rows));
@@ -177,7 +191,7 @@ public sealed class ParquetFile : IDisposable
         return result;
     }
 
-    private static FileMetadata ReadFooter(SafeFileHandle handle, long length)
+    private static FileMetadata ReadFooter(SafeFileHandle handle, long length, out int footerLength)
     {
         if (length < 12)
         {
@@ -193,7 +207,7 @@ public sealed class ParquetFile : IDisposable
             throw new ParquetFormatException(tail[4..].SequenceEqual("PARE"u8) ? "file uses Parquet modular encryption, which is not supported" : "file does not start and end with the Parquet magic 'PAR1'");
         }
 
-        var footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail);
+        footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail);
         if (footerLength <= 0 || footerLength > length - 12)
         {
             throw new ParquetFormatException($"footer length {footerLength} does not fit in the file's {length} bytes");
@@ -201,9 +215,9 @@ public sealed class ParquetFile : IDisposable
 
         var footer = new byte[footerLength];
         var read = 0;
-        while (read < footerLength)
+        while (read < footer.Length)
         {
-            var n = RandomAccess.Read(handle, footer.AsSpan(read), length - 8 - footerLength + read);
+            var n = RandomAccess.Read(handle, footer.AsSpan(read), length - 8 - footer.Length + read);
             if (n == 0)
             {
                 throw new ParquetFormatException("file ends inside its footer");
@@ -212,7 +226,7 @@ public sealed class ParquetFile : IDisposable
             read += n;
         }
 
-        return MetadataReader.ReadFileMetadata(new CompactReader(footer, 0, footerLength));
+        return MetadataReader.ReadFileMetadata(new CompactReader(footer, 0, footer.Length));
     }
 
     private static ParquetSchema BuildSchema(FileMetadata metadata)

@@ -23,7 +23,15 @@ internal static class ColumnChunkReader
     /// <summary>Level entries a page may declare beyond what its bytes could plausibly carry (all-null runs).</summary>
     private const long MinLevelAllowance = 1 << 22;
 
-    public static LeafData Read(SafeFileHandle file, long fileLength, ColumnChunk chunk, SchemaField leaf, long rowGroupRows)
+    /// <summary>
+    /// Bytes read past a chunk's declared end: some writers (e.g. the one that made parquet-testing's
+    /// nation.dict-malformed) leave the dictionary page out of total_compressed_size, so the last page overruns the
+    /// declared range. Pages may extend into this slack, never past the footer; as in Arrow's workaround for such
+    /// files, the padding is bounded.
+    /// </summary>
+    private const int Slack = 1 << 16;
+
+    public static LeafData Read(SafeFileHandle file, long dataEnd, ColumnChunk chunk, SchemaField leaf, long rowGroupRows)
     {
         var meta = chunk.MetaData ?? throw new ParquetFormatException("column chunk has no metadata");
         if (chunk.FilePath is not null)
@@ -38,15 +46,16 @@ internal static class ColumnChunkReader
 
         var start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
         var length = meta.TotalCompressedSize;
-        if (start < 4 || length <= 0 || length > fileLength - start || length > Array.MaxLength)
+        if (start < 4 || length <= 0 || length > dataEnd - start || length > Array.MaxLength - Slack)
         {
-            throw new ParquetFormatException($"column chunk spans bytes {start}..{start + length}, outside the file's {fileLength} bytes");
+            throw new ParquetFormatException($"column chunk spans bytes {start}..{start + length}, outside the file's data ({dataEnd} bytes before the footer)");
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        var readable = (int)Math.Min(length + Slack, dataEnd - start);
+        var buffer = ArrayPool<byte>.Shared.Rent(readable);
         try
         {
-            var span = buffer.AsSpan(0, (int)length);
+            var span = buffer.AsSpan(0, readable);
             var read = 0;
             while (read < span.Length)
             {
@@ -60,7 +69,7 @@ internal static class ColumnChunkReader
             }
 
             var data = new LeafData(leaf);
-            DecodePages(buffer, (int)length, meta, leaf, data);
+            DecodePages(buffer, (int)length, readable, meta, leaf, data);
             Validate(data, rowGroupRows);
             return data;
         }
@@ -70,7 +79,7 @@ internal static class ColumnChunkReader
         }
     }
 
-    private static void DecodePages(byte[] chunk, int length, ColumnMetaData meta, SchemaField leaf, LeafData data)
+    private static void DecodePages(byte[] chunk, int length, int readable, ColumnMetaData meta, SchemaField leaf, LeafData data)
     {
         var converter = new ValueConverter(leaf);
         var values = new PageValueDecoder(leaf.PhysicalType!.Value, leaf.Element.TypeLength, converter);
@@ -78,10 +87,10 @@ internal static class ColumnChunkReader
         var pos = 0;
         while (pos < length && data.Count < meta.NumValues)
         {
-            var reader = new CompactReader(chunk, pos, length - pos);
+            var reader = new CompactReader(chunk, pos, readable - pos);
             var header = MetadataReader.ReadPageHeader(reader);
             pos = reader.Position;
-            if (header.CompressedPageSize > length - pos)
+            if (header.CompressedPageSize > readable - pos)
             {
                 throw new ParquetFormatException($"page of {header.CompressedPageSize} bytes extends past the end of its column chunk ({length - pos} bytes left)");
             }
