@@ -36,6 +36,7 @@ public sealed class ParquetFile : IDisposable
     private static readonly byte[] s_magic = "PAR1"u8.ToArray();
 
     private readonly SafeFileHandle _handle;
+    private readonly HashSet<string> _leavesRead = new(StringComparer.Ordinal);
 
     /// <summary>Where the footer starts: column chunks must lie before it.</summary>
     private readonly long _dataEnd;
@@ -53,6 +54,9 @@ public sealed class ParquetFile : IDisposable
     }
 
     public string FilePath { get; }
+
+    /// <summary>Leaf columns whose chunks this instance has read so far (lets tests prove projection skips the rest).</summary>
+    internal IReadOnlyCollection<string> LeafColumnsRead => _leavesRead;
 
     public ParquetSchema Schema { get; }
 
@@ -165,6 +169,7 @@ public sealed class ParquetFile : IDisposable
             for (var l = field.LeafStart; l < field.LeafEnd; l++)
             {
                 var leaf = Schema.Leaves[l];
+                _leavesRead.Add(leaf.Path);
                 leaves[l] = Guard(FilePath, index, leaf.Path, () => ColumnChunkReader.Read(_handle, _dataEnd, group.Columns[l], leaf, rows));
             }
 
