@@ -92,6 +92,11 @@ public sealed class ParquetSchema
 
         for (var i = 0; i < count; i++)
         {
+            if (next >= elements.Count)
+            {
+                throw new ParquetFormatException($"group '{node.Path}' claims {count} children but the schema list ends after {i}");
+            }
+
             var child = new SchemaField(elements[next++], node);
             node.AddChild(child);
             Fill(child, elements, ref next, leaves, depth + 1);

@@ -115,6 +115,7 @@ public sealed class ConformanceTests
         });
         Assert.Equal(path, e.FilePath);
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
+        Assert.False(e.Message.StartsWith("corrupt data (", StringComparison.Ordinal), $"caught only by the last-resort net: {e}");
     }
 
     private static void Check(string dump, Reference reference)
