@@ -58,6 +58,9 @@ public sealed class LanguageModel : IDisposable
         _backend.Embedding(_weights.Embedding, idTensor, destination);
     }
 
+    /// <summary>Embedding rows for an I32 id tensor already on the device (no host round trip).</summary>
+    public void Embed(Tensor ids, Tensor destination) => _backend.Embedding(_weights.Embedding, ids, destination);
+
     /// <summary>
     /// Runs the tower on <paramref name="embeds"/> <c>[n, hidden]</c> and writes logits for input rows
     /// <c>[logitStart, logitStart + logits.RowCount)</c> into <paramref name="logits"/> <c>[rows, vocab]</c>.
