@@ -7,6 +7,6 @@ public interface IVisionWeights
 {
     bool Contains(string name);
 
-    /// <summary>The named tensor uploaded to the backend, in the checkpoint's shape.</summary>
-    Tensor Load(string name);
+    /// <summary>The named tensor uploaded to the backend; throws when its shape is not <paramref name="shape"/>.</summary>
+    Tensor Load(string name, params int[] shape);
 }

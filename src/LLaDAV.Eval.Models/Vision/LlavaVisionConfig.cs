@@ -10,6 +10,7 @@ namespace LLaDAV.Eval.Models.Vision;
 /// </summary>
 public sealed partial record LlavaVisionConfig(
     SigLipTowerConfig Tower,
+    int LanguageHiddenSize,
     int MmHiddenSize,
     string ProjectorType,
     string ImageAspectRatio,
@@ -56,6 +57,7 @@ public sealed partial record LlavaVisionConfig(
             : [];
         return new LlavaVisionConfig(
             tower,
+            Int(root, "hidden_size", 4096),
             Int(root, "mm_hidden_size", tower.HiddenSize),
             Str(root, "mm_projector_type", "mlp2x_gelu"),
             Str(root, "image_aspect_ratio", "anyres_max_4"),

@@ -50,18 +50,13 @@ public sealed class LlavaVisionStack : IDisposable
         MlpProjector? projector = null;
         try
         {
-            projector = new MlpProjector(config.ProjectorType, weights);
-            if (projector.InputSize != tower.HiddenSize)
+            if (config.MmHiddenSize != config.Tower.HiddenSize)
             {
-                throw new InvalidDataException($"The projector takes {projector.InputSize}-d features but the tower makes {tower.HiddenSize}-d ones.");
+                throw new InvalidDataException($"mm_hidden_size {config.MmHiddenSize} differs from the tower's hidden_size {config.Tower.HiddenSize}.");
             }
 
-            var newline = weights.Load(VisionWeightNames.ImageNewline);
-            if (newline.Length != projector.OutputSize)
-            {
-                newline.Dispose();
-                throw new InvalidDataException($"image_newline has {newline.Length} values, the projector outputs {projector.OutputSize}.");
-            }
+            projector = new MlpProjector(config.ProjectorType, config.MmHiddenSize, config.LanguageHiddenSize, weights);
+            var newline = weights.Load(VisionWeightNames.ImageNewline, config.LanguageHiddenSize);
 
             return new LlavaVisionStack(backend, config, tower, projector, newline, new LlavaImagePreprocessor(config.Tower.ImageSize, bicubicResize));
         }

@@ -10,17 +10,17 @@ internal sealed class MlpProjector : IDisposable
 {
     private readonly Tensor _w0, _b0, _w2, _b2;
 
-    public MlpProjector(string projectorType, IVisionWeights weights)
+    public MlpProjector(string projectorType, int inputSize, int outputSize, IVisionWeights weights)
     {
         if (projectorType != "mlp2x_gelu")
         {
             throw new NotSupportedException($"mm_projector_type '{projectorType}' is not supported; LLaDA-V and its LLaMA3-V baseline use 'mlp2x_gelu'.");
         }
 
-        _w0 = weights.Load(VisionWeightNames.Projector0Weight);
-        _b0 = weights.Load(VisionWeightNames.Projector0Bias);
-        _w2 = weights.Load(VisionWeightNames.Projector2Weight);
-        _b2 = weights.Load(VisionWeightNames.Projector2Bias);
+        _w0 = weights.Load(VisionWeightNames.Projector0Weight, outputSize, inputSize);
+        _b0 = weights.Load(VisionWeightNames.Projector0Bias, outputSize);
+        _w2 = weights.Load(VisionWeightNames.Projector2Weight, outputSize, outputSize);
+        _b2 = weights.Load(VisionWeightNames.Projector2Bias, outputSize);
     }
 
     public int InputSize => _w0.Shape[1];

@@ -13,25 +13,26 @@ internal sealed class SigLipEncoderLayer : IDisposable
     private readonly Tensor _qW, _qB, _kW, _kB, _vW, _vB, _oW, _oB;
     private readonly Tensor _fc1W, _fc1B, _fc2W, _fc2B;
 
-    public SigLipEncoderLayer(IVisionWeights weights, int index)
+    public SigLipEncoderLayer(IVisionWeights weights, int index, SigLipTowerConfig config)
     {
-        Tensor L(string leaf) => weights.Load(VisionWeightNames.Layer(index, leaf));
-        _ln1W = L("layer_norm1.weight");
-        _ln1B = L("layer_norm1.bias");
-        _ln2W = L("layer_norm2.weight");
-        _ln2B = L("layer_norm2.bias");
-        _qW = L("self_attn.q_proj.weight");
-        _qB = L("self_attn.q_proj.bias");
-        _kW = L("self_attn.k_proj.weight");
-        _kB = L("self_attn.k_proj.bias");
-        _vW = L("self_attn.v_proj.weight");
-        _vB = L("self_attn.v_proj.bias");
-        _oW = L("self_attn.out_proj.weight");
-        _oB = L("self_attn.out_proj.bias");
-        _fc1W = L("mlp.fc1.weight");
-        _fc1B = L("mlp.fc1.bias");
-        _fc2W = L("mlp.fc2.weight");
-        _fc2B = L("mlp.fc2.bias");
+        int h = config.HiddenSize, m = config.IntermediateSize;
+        Tensor L(string leaf, params int[] shape) => weights.Load(VisionWeightNames.Layer(index, leaf), shape);
+        _ln1W = L("layer_norm1.weight", h);
+        _ln1B = L("layer_norm1.bias", h);
+        _ln2W = L("layer_norm2.weight", h);
+        _ln2B = L("layer_norm2.bias", h);
+        _qW = L("self_attn.q_proj.weight", h, h);
+        _qB = L("self_attn.q_proj.bias", h);
+        _kW = L("self_attn.k_proj.weight", h, h);
+        _kB = L("self_attn.k_proj.bias", h);
+        _vW = L("self_attn.v_proj.weight", h, h);
+        _vB = L("self_attn.v_proj.bias", h);
+        _oW = L("self_attn.out_proj.weight", h, h);
+        _oB = L("self_attn.out_proj.bias", h);
+        _fc1W = L("mlp.fc1.weight", m, h);
+        _fc1B = L("mlp.fc1.bias", m);
+        _fc2W = L("mlp.fc2.weight", h, m);
+        _fc2B = L("mlp.fc2.bias", h);
     }
 
     public int IntermediateSize => _fc1W.Shape[0];

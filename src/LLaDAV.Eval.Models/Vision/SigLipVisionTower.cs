@@ -23,14 +23,9 @@ internal sealed class SigLipVisionTower : IDisposable
     {
         _backend = backend;
         _config = config;
-        _patchWeight = weights.Load(VisionWeightNames.PatchWeight);
-        _patchBias = weights.Load(VisionWeightNames.PatchBias);
-        _positions = weights.Load(VisionWeightNames.PositionEmbedding);
-        var expectedPatch = new TensorShape(config.HiddenSize, config.NumChannels, config.PatchSize, config.PatchSize);
-        if (!_patchWeight.Shape.Equals(expectedPatch) || !_positions.Shape.Equals(new TensorShape(config.NumPatches, config.HiddenSize)))
-        {
-            throw new InvalidDataException($"The vision tower weights ({_patchWeight.Shape}, positions {_positions.Shape}) do not match its config (patch {expectedPatch}, {config.NumPatches} positions).");
-        }
+        _patchWeight = weights.Load(VisionWeightNames.PatchWeight, config.HiddenSize, config.NumChannels, config.PatchSize, config.PatchSize);
+        _patchBias = weights.Load(VisionWeightNames.PatchBias, config.HiddenSize);
+        _positions = weights.Load(VisionWeightNames.PositionEmbedding, config.NumPatches, config.HiddenSize);
 
         var count = 0;
         while (count < config.NumHiddenLayers && weights.Contains(VisionWeightNames.Layer(count, "layer_norm1.weight")))
@@ -43,7 +38,7 @@ internal sealed class SigLipVisionTower : IDisposable
             throw new InvalidDataException($"No vision encoder layers under '{VisionWeightNames.TowerPrefix}encoder.layers.'.");
         }
 
-        _layers = [.. Enumerable.Range(0, count).Select(i => new SigLipEncoderLayer(weights, i))];
+        _layers = [.. Enumerable.Range(0, count).Select(i => new SigLipEncoderLayer(weights, i, config))];
     }
 
     public int LayerCount => _layers.Length;
