@@ -1,4 +1,5 @@
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Media.Resampling;
 
 namespace LLaDAV.Eval.Models.Vision;
 
@@ -15,9 +16,19 @@ public sealed class LlavaImagePreprocessor
     /// <c>expand2square</c>'s background: <c>tuple(int(x * 255) for x in image_processor.image_mean)</c> with
     /// SigLIP's mean 0.5, i.e. 127 gray (<c>llava/mm_utils.py process_images</c>, <c>"pad"</c>).
     /// </summary>
-    public const byte SquarePadFill = 127;
+    public static readonly RgbColor SquarePadFill = new(127, 127, 127);
+
+    // SigLipImageProcessor defaults (siglip_encoder.py): image_mean = image_std = (0.5, 0.5, 0.5).
+    private static readonly float[] Mean = [0.5f, 0.5f, 0.5f];
+    private static readonly float[] Std = [0.5f, 0.5f, 0.5f];
 
     private readonly BicubicResizer _resize;
+
+    /// <summary>With Pillow-exact bicubic from <c>LLaDAV.Eval.Media</c> (PIL's default filter in every resize here).</summary>
+    public LlavaImagePreprocessor(int imageSize)
+        : this(imageSize, static (image, w, h) => PilResize.Resize(image, w, h, ResampleFilter.Bicubic))
+    {
+    }
 
     public LlavaImagePreprocessor(int imageSize, BicubicResizer bicubicResize)
     {
@@ -32,7 +43,7 @@ public sealed class LlavaImagePreprocessor
 
     /// <summary>
     /// <c>SigLipImageProcessor.preprocess</c> for each image: stretch to <c>ImageSize²</c> with bicubic (aspect
-    /// not kept), rescale and normalize (<see cref="SigLipNormalizer"/>).
+    /// not kept), rescale by 1/255 and normalize with mean = std = 0.5, channels first (LLADAV-MODEL.md §3.3).
     /// </summary>
     public CropBatch Preprocess(IReadOnlyList<RgbImage> images)
     {
@@ -46,7 +57,7 @@ public sealed class LlavaImagePreprocessor
         for (var i = 0; i < images.Count; i++)
         {
             var square = Resize(images[i], ImageSize, ImageSize);
-            SigLipNormalizer.ToChannelsFirst(square, batch.Pixels.AsSpan(i * batch.CropLength, batch.CropLength));
+            TensorConversion.ToNormalizedChw(square, Mean, Std).CopyTo(batch.Pixels.AsSpan(i * batch.CropLength, batch.CropLength));
         }
 
         return batch;
@@ -68,8 +79,8 @@ public sealed class LlavaImagePreprocessor
 
         var layout = AnyResPlanner.Plan(new PixelSize(image.Width, image.Height), settings);
         var resized = Resize(image, layout.Resized.Width, layout.Resized.Height);
-        var canvas = ImageCanvas.Paste(resized, layout.BestResolution.Width, layout.BestResolution.Height, layout.PasteLeft, layout.PasteTop, fill: 0);
-        List<RgbImage> crops = [Resize(image, ImageSize, ImageSize), .. ImageCanvas.Tiles(canvas, settings.TileSize)];
+        var canvas = ImageOps.PasteOnto(resized, layout.BestResolution.Width, layout.BestResolution.Height, layout.PasteLeft, layout.PasteTop, RgbColor.Black);
+        List<RgbImage> crops = [Resize(image, ImageSize, ImageSize), .. DivideToPatches(canvas, settings.TileSize)];
         return new AnyResCrops(layout, Preprocess(crops));
     }
 
@@ -80,7 +91,7 @@ public sealed class LlavaImagePreprocessor
     public CropBatch PadToSquare(IReadOnlyList<RgbImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return Preprocess([.. images.Select(im => ImageCanvas.ExpandToSquare(im, SquarePadFill))]);
+        return Preprocess([.. images.Select(im => ImageOps.ExpandToSquare(im, SquarePadFill))]);
     }
 
     /// <summary>
@@ -88,6 +99,29 @@ public sealed class LlavaImagePreprocessor
     /// stretched to <c>ImageSize²</c>.
     /// </summary>
     public CropBatch VideoFrames(IReadOnlyList<RgbImage> frames) => Preprocess(frames);
+
+    /// <summary>
+    /// <c>mm_utils.divide_to_patches</c>: row-major tiles (y outer, x inner); the anyres canvas is a whole number
+    /// of tiles.
+    /// </summary>
+    internal static IReadOnlyList<RgbImage> DivideToPatches(RgbImage image, int tile)
+    {
+        if (image.Width % tile != 0 || image.Height % tile != 0)
+        {
+            throw new ArgumentException($"A {image.Width}x{image.Height} canvas is not a whole number of {tile}px tiles.", nameof(image));
+        }
+
+        var tiles = new List<RgbImage>();
+        for (var y = 0; y < image.Height; y += tile)
+        {
+            for (var x = 0; x < image.Width; x += tile)
+            {
+                tiles.Add(ImageOps.Crop(image, x, y, tile, tile));
+            }
+        }
+
+        return tiles;
+    }
 
     // PIL's Image.resize returns a copy when the size is unchanged, so a same-size resize is the identity.
     private RgbImage Resize(RgbImage image, int width, int height) =>

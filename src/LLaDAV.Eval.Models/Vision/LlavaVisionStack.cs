@@ -38,10 +38,10 @@ public sealed class LlavaVisionStack : IDisposable
     public int OutputSize => _projector.OutputSize;
 
     /// <summary>
-    /// Builds the stack from checkpoint tensors. <paramref name="bicubicResize"/> must be PIL-exact bicubic
-    /// (<c>LLaDAV.Eval.Media</c>'s resize) for features to match the Python pipeline.
+    /// Builds the stack from checkpoint tensors, preprocessing with Pillow-exact bicubic from
+    /// <c>LLaDAV.Eval.Media</c> (what the Python pipeline does).
     /// </summary>
-    public static LlavaVisionStack Load(IComputeBackend backend, LlavaVisionConfig config, IVisionWeights weights, BicubicResizer bicubicResize)
+    public static LlavaVisionStack Load(IComputeBackend backend, LlavaVisionConfig config, IVisionWeights weights)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(config);
@@ -58,7 +58,7 @@ public sealed class LlavaVisionStack : IDisposable
             projector = new MlpProjector(config.ProjectorType, config.MmHiddenSize, config.LanguageHiddenSize, weights);
             var newline = weights.Load(VisionWeightNames.ImageNewline, config.LanguageHiddenSize);
 
-            return new LlavaVisionStack(backend, config, tower, projector, newline, new LlavaImagePreprocessor(config.Tower.ImageSize, bicubicResize));
+            return new LlavaVisionStack(backend, config, tower, projector, newline, new LlavaImagePreprocessor(config.Tower.ImageSize));
         }
         catch
         {

@@ -19,40 +19,6 @@ public sealed class ImagePreprocessingTests
     private static byte[] At(RgbImage im, int x, int y) => im.Pixels.AsSpan(((y * im.Width) + x) * 3, 3).ToArray();
 
     [Fact]
-    public void Normalization_maps_bytes_to_u8_over_127_5_minus_1()
-    {
-        var im = new RgbImage(2, 1, [0, 255, 128, 255, 0, 64]);
-        var chw = new float[6];
-        SigLipNormalizer.ToChannelsFirst(im, chw);
-        // Planes: R = [0, 255], G = [255, 0], B = [128, 64].
-        Assert.Equal(-1f, chw[0]);
-        Assert.Equal(1f, chw[1]);
-        Assert.Equal(1f, chw[2]);
-        Assert.Equal(-1f, chw[3]);
-        Assert.Equal((128 / 127.5) - 1, chw[4], 1e-7);
-        Assert.Equal((64 / 127.5) - 1, chw[5], 1e-7);
-    }
-
-    [Fact]
-    public void Expand_to_square_centres_with_floor_offset_on_gray()
-    {
-        // 5x2 -> 5x5, pasted at y = (5-2)//2 = 1: rows 0, 3, 4 are fill.
-        var sq = ImageCanvas.ExpandToSquare(Solid(5, 2, 10, 20, 30), LlavaImagePreprocessor.SquarePadFill);
-        Assert.Equal((5, 5), (sq.Width, sq.Height));
-        Assert.Equal(new byte[] { 127, 127, 127 }, At(sq, 0, 0));
-        Assert.Equal(new byte[] { 10, 20, 30 }, At(sq, 4, 1));
-        Assert.Equal(new byte[] { 10, 20, 30 }, At(sq, 0, 2));
-        Assert.Equal(new byte[] { 127, 127, 127 }, At(sq, 2, 3));
-
-        // 2x5 -> x offset (5-2)//2 = 1.
-        sq = ImageCanvas.ExpandToSquare(Solid(2, 5, 1, 2, 3), 127);
-        Assert.Equal(new byte[] { 127, 127, 127 }, At(sq, 0, 4));
-        Assert.Equal(new byte[] { 1, 2, 3 }, At(sq, 1, 4));
-        Assert.Equal(new byte[] { 1, 2, 3 }, At(sq, 2, 0));
-        Assert.Equal(new byte[] { 127, 127, 127 }, At(sq, 3, 0));
-    }
-
-    [Fact]
     public void Tiles_are_row_major()
     {
         var px = new byte[4 * 2 * 3];
@@ -61,7 +27,7 @@ public sealed class ImagePreprocessingTests
             px[i * 3] = (byte)i; // pixel (x, y) has red = y*4 + x
         }
 
-        var tiles = ImageCanvas.Tiles(new RgbImage(4, 2, px), 2);
+        var tiles = LlavaImagePreprocessor.DivideToPatches(new RgbImage(4, 2, px), 2);
         Assert.Equal(2, tiles.Count);
         Assert.Equal(new byte[] { 0, 1, 4, 5 }, tiles[0].Pixels.Where((_, i) => i % 3 == 0).ToArray());
         Assert.Equal(new byte[] { 2, 3, 6, 7 }, tiles[1].Pixels.Where((_, i) => i % 3 == 0).ToArray());
@@ -92,6 +58,20 @@ public sealed class ImagePreprocessingTests
         Assert.Equal(1f, tile1[(768 - 51 - 1) - 384]); // canvas x = 716: last resized column
         Assert.Equal(-1f, tile1[717 - 384]);    // canvas x = 717: black again
         Assert.Equal(1f, crops.Crops.Crop(0)[2 * plane]); // base crop is the (white) resized image
+    }
+
+    [Fact]
+    public void Pad_path_centres_each_image_on_a_gray_square_before_the_stretch()
+    {
+        // 4x2 -> 4x4 with the image on rows 1..2; the resizer then sees a square and stretches it.
+        RgbImage? seen = null;
+        var p = new LlavaImagePreprocessor(8, (im, w, h) => { seen = im; return Solid(w, h, 0, 0, 0); });
+        p.PadToSquare([Solid(4, 2, 255, 255, 255)]);
+        Assert.Equal((4, 4), (seen!.Width, seen.Height));
+        Assert.Equal(new byte[] { 127, 127, 127 }, At(seen, 0, 0));
+        Assert.Equal(new byte[] { 255, 255, 255 }, At(seen, 0, 1));
+        Assert.Equal(new byte[] { 255, 255, 255 }, At(seen, 3, 2));
+        Assert.Equal(new byte[] { 127, 127, 127 }, At(seen, 3, 3));
     }
 
     [Fact]
