@@ -26,6 +26,12 @@ public sealed class DocvqaTests
     public void Anls_follows_the_lmms_eval_rule(string gold, string prediction, double expected) =>
         Assert.Equal(expected, BuiltinMetrics.Anls(prediction, [gold]), 12);
 
+    [Theory]
+    [InlineData("ß", "s", 0.5)] // distance 1; Python's length is len("ß".upper()) = len("SS") = 2 → 1 − 1/2 = 0.5
+    [InlineData("😀 smile", "😃 smile", 6.0 / 7)] // code points: distance 1, length 7 (UTF-16 units would give 7/8)
+    public void Anls_counts_lengths_and_edits_as_python_does(string gold, string prediction, double expected) =>
+        Assert.Equal(expected, BuiltinMetrics.Anls(prediction, [gold]), 12);
+
     [Fact]
     public void Anls_takes_the_best_gold()
     {
