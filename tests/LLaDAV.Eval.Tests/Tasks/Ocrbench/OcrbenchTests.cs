@@ -4,14 +4,14 @@ using LLaDAV.Eval.Tasks.Families.Ocrbench;
 namespace LLaDAV.Eval.Tests.Tasks.Ocrbench;
 
 /// <summary>
-/// OCRBench (lmms-eval tasks/ocrbench/utils.py): pred = response.lower().strip(); HME100k drops "\n" and spaces from
-/// gold and pred (gold keeps its case); other datasets fold full-width ASCII, lower, strip, "\n" → " "; a sample
+/// OCRBench (lmms-eval tasks/ocrbench/utils.py): pred = response.strip(); HME100k drops "\n" and spaces from gold
+/// and pred and compares case-sensitively; other datasets fold full-width ASCII, lower, strip, "\n" → " "; a sample
 /// scores 1 when any gold is a substring; the task score is Σ points / 1000.
 /// </summary>
 public sealed class OcrbenchTests
 {
     [Theory]
-    [InlineData("centre", "CENTRE", false, true)] // gold lower-cased: "centre" ⊂ "centre"
+    [InlineData("Centre", "CENTRE", false, true)] // both lower-cased: "centre" ⊂ "centre"
     [InlineData("the word is centre.", "CENTRE", false, true)] // substring, not equality
     [InlineData("cent re", "CENTRE", false, false)] // spaces kept outside HME100k
     [InlineData("total\n123", "total 123", false, true)] // "\n" → " "
@@ -19,14 +19,16 @@ public sealed class OcrbenchTests
     [InlineData("total 123", "ＴＯＴＡＬ １２３", false, true)] // the gold is folded too
     [InlineData("x^{2}+1", "x ^ { 2 } + 1", true, true)] // HME100k: spaces removed on both sides
     [InlineData("x ^ {2}\n+ 1", "x^{2}+1", true, true)] // "\n" → " " → removed
-    [InlineData("\\frac{a}{2}", "\\frac { A } { 2 }", true, false)] // pred was lower-cased, the HME gold was not
+    [InlineData("\\frac{A}{2}", "\\frac { A } { 2 }", true, true)]
+    [InlineData("\\frac{a}{2}", "\\frac { A } { 2 }", true, false)] // HME100k is case-sensitive
+    [InlineData("X^{2}", "x ^ { 2 }", true, false)]
     [InlineData("", "", false, true)] // "" in "" is True
-    public void Substring_rule_per_dataset(string loweredPred, string gold, bool hme, bool expected) =>
-        Assert.Equal(expected, OcrbenchFamily.Matches(gold, loweredPred, hme));
+    public void Substring_rule_per_dataset(string pred, string gold, bool hme, bool expected) =>
+        Assert.Equal(expected, OcrbenchFamily.Matches(gold, pred, hme));
 
     /// <summary>
     /// Sample (dataset, type, gold, response → score): 0 IIIT5K Regular ["CENTRE"] "Centre" → 1; 1 HME100k
-    /// ["x ^ { 2 } + 1"] "x^{2}+1" → 1; 2 HME100k ["\frac { A } { 2 }"] "\frac{A}{2}" → lowered "\frac{a}{2}" → 0;
+    /// ["x ^ { 2 } + 1"] "x^{2}+1" → 1; 2 HME100k ["\frac { A } { 2 }"] "\frac{a}{2}" → case differs → 0;
     /// 3 docVQA Doc-oriented ["total 123"] "Ｔｏｔａｌ　１２３" → folded "total 123" → 1; 4 ESTVQA Scene
     /// ["STOP", "stop sign"] "The sign says "stop"." → "stop" ⊂ → 1; 5 FUNSD KIE ["12/05/1998"] "" → 0.
     /// Points: Regular 1, HME 1, Doc-oriented 1, Scene 1, KIE 0 → 4; Text Recognition = Regular = 1;

@@ -41,12 +41,12 @@ public sealed class OcrbenchFamily : ITaskFamily
     }
 
     /// <summary>
-    /// <c>ocrbench_process_results</c>: <c>pred = results[0].lower().strip()</c>; score 1 if any gold is a substring of
-    /// the prediction after the dataset's normalisation (<see cref="Matches"/>).
+    /// <c>ocrbench_process_results</c>: <c>pred = results[0].strip()</c>; score 1 if any gold is a substring of the
+    /// prediction after the dataset's normalisation (<see cref="Matches"/>).
     /// </summary>
     public static SampleScore ProcessResults(Doc doc, string response, ScoringContext context)
     {
-        var pred = PyStr.Strip(PyStr.Lower(response));
+        var pred = PyStr.Strip(response);
         var golds = Golds(doc);
         var isHme = doc.RequireString("dataset") == "HME100k";
         var score = golds.Any(g => Matches(g, pred, isHme)) ? 1 : 0;
@@ -66,9 +66,10 @@ public sealed class OcrbenchFamily : ITaskFamily
 
     /// <summary>
     /// HME100k (handwritten LaTeX): gold and prediction lose every "\n" and space (<c>.strip().replace("\n", " ")
-    /// .replace(" ", "")</c>); the gold keeps its case while the prediction was lower-cased above (upstream quirk: a gold
-    /// with capitals never matches). Other datasets: full-width ASCII folded to ASCII, then <c>.lower().strip()</c> and
-    /// "\n" → " " on both; the gold must occur in the prediction.
+    /// .replace(" ", "")</c>) and are compared case-sensitively. Other datasets: full-width ASCII folded to ASCII, then
+    /// <c>.lower().strip()</c> and "\n" → " " on both. Either way the gold must occur in the prediction. (lmms-eval
+    /// before the full-width folding lower-cased the prediction up front, so an HME100k gold with capitals could never
+    /// match; LMMS-EVAL.md §2.17 describes HEAD, which compares HME100k as written.)
     /// </summary>
     public static bool Matches(string gold, string pred, bool isHme)
     {
