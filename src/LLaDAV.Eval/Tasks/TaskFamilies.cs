@@ -18,6 +18,12 @@ public static class TaskFamilies
         new Families.Mathverse.MathverseFamily(),
         new Families.Mathvista.MathvistaFamily(),
         new Families.Pope.PopeFamily(),
+        new Families.Ai2d.Ai2dFamily(),
+        new Families.Chartqa.ChartqaFamily(),
+        new Families.Docvqa.DocvqaFamily(),
+        new Families.Realworldqa.RealworldqaFamily(),
+        new Families.Ocrbench.OcrbenchFamily(),
+        new Families.Muirbench.MuirbenchFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
