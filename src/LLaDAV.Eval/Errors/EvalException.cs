@@ -22,7 +22,16 @@ public sealed class ConfigException(string message, Exception? inner = null) : E
 }
 
 /// <summary>Missing or malformed data: dataset files, responses, run directories.</summary>
-public sealed class DataException(string message, Exception? inner = null) : EvalException(message, inner)
+public class DataException(string message, Exception? inner = null) : EvalException(message, inner)
 {
     public override int ExitCode => 3;
+}
+
+/// <summary>
+/// An image or video a sample needs is not where the task looked. With <c>--skip-missing-media</c> the runner
+/// records the sample as skipped instead of stopping (issue 4 item 6).
+/// </summary>
+public sealed class MissingMediaException(string message, IReadOnlyList<string> searchedPaths) : DataException(message)
+{
+    public IReadOnlyList<string> SearchedPaths { get; } = searchedPaths;
 }
