@@ -12,6 +12,7 @@ public static class TaskFamilies
         new BuiltinFamily(),
         new Families.Mmmu.MmmuFamily(),
         new Families.Mmstar.MmstarFamily(),
+        new Families.Seedbench.SeedbenchFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
