@@ -13,6 +13,7 @@ public static class TaskFamilies
         new Families.Mmmu.MmmuFamily(),
         new Families.Mmstar.MmstarFamily(),
         new Families.Seedbench.SeedbenchFamily(),
+        new Families.Mlvu.MlvuFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
