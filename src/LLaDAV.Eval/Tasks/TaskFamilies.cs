@@ -14,6 +14,7 @@ public static class TaskFamilies
         new Families.Mmstar.MmstarFamily(),
         new Families.Seedbench.SeedbenchFamily(),
         new Families.Mlvu.MlvuFamily(),
+        new Families.Videomme.VideommeFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
