@@ -15,6 +15,7 @@ public static class TaskFamilies
         new Families.Seedbench.SeedbenchFamily(),
         new Families.Mlvu.MlvuFamily(),
         new Families.Videomme.VideommeFamily(),
+        new Families.Mvbench.MvbenchFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>
