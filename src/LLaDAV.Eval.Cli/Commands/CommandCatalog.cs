@@ -8,8 +8,11 @@ namespace LLaDAV.Eval.Cli.Commands;
 /// </summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> All()
-    {
-        yield break;
-    }
+    public static IEnumerable<Command> All() =>
+    [
+        RunCommand.Create(),
+        TasksCommand.Create(),
+        ValidateCommand.Create(),
+        MergeCommand.Create(),
+    ];
 }

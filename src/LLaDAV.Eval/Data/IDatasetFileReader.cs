@@ -10,4 +10,7 @@ public interface IDatasetFileReader
 
     /// <summary>Rows in file order. <paramref name="columns"/> = null reads every column.</summary>
     IEnumerable<IReadOnlyDictionary<string, object?>> Read(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken);
+
+    /// <summary>The number of rows, cheaply where the format allows (Parquet footer metadata).</summary>
+    long CountRows(string path);
 }

@@ -51,6 +51,8 @@ public sealed class JsonLinesReader : IDatasetFileReader
         }
     }
 
+    public long CountRows(string path) => File.ReadLines(path).LongCount(l => !string.IsNullOrWhiteSpace(l));
+
     internal static object? Convert(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => null,

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Cli.Hosting;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Running;
+using Spectre.Console;
+
+namespace LLaDAV.Eval.Cli.Commands;
+
+/// <summary><c>lladav-eval run</c>: evaluate a model on tasks (DESIGN.md §5).</summary>
+internal static class RunCommand
+{
+    private static readonly Option<string?> s_config = new("--config") { Description = "Defaults file (eval.yaml in the checkout by default); flags override it." };
+    private static readonly Option<string?> s_tasks = new("--tasks") { Description = "Comma-separated tasks or groups, e.g. mmmu_val,mmstar." };
+    private static readonly Option<string?> s_model = new("--model") { Description = "Backend: lladav, llama3v or replay." };
+    private static readonly Option<string?> s_modelArgs = new("--model-args") { Description = "Backend arguments k=v,k=v (e.g. path=DIR, responses=FILE)." };
+    private static readonly Option<string?> s_genKwargs = new("--gen-kwargs") { Description = "Generation settings k=v,... merged over every task's generation_kwargs." };
+    private static readonly Option<string?> s_dataDir = new("--data-dir") { Description = "Folder of HF dataset snapshots (org/name/...). Default: the HF cache, else each task's embedded sample." };
+    private static readonly Option<string?> s_output = new("--output") { Description = "Results root (default results/); the run goes to <output>/<model>/<run-id>/." };
+    private static readonly Option<string?> s_runId = new("--run-id") { Description = "Name of the run folder (default: UTC time yyyyMMdd_HHmmss)." };
+    private static readonly Option<double?> s_limit = new("--limit") { Description = "Evaluate the first N docs (or a fraction 0<L<1) of each task. For testing." };
+    private static readonly Option<long?> s_seed = new("--seed") { Description = "Run seed; per-doc seeds derive from (seed, task, doc id)." };
+    private static readonly Option<string?> s_device = new("--device") { Description = "cpu, cuda or cuda:N." };
+    private static readonly Option<int?> s_batchSize = new("--batch-size") { Description = "Documents per model call; results do not depend on it." };
+    private static readonly Option<string?> s_resume = new("--resume") { Description = "Continue the run in this directory: finished samples are kept, the rest are run." };
+    private static readonly Option<string?> s_shard = new("--shard") { Description = "K/N: evaluate every N-th doc starting at K (0-based); join shards with 'merge'." };
+    private static readonly Option<string?> s_scoring = new("--scoring") { Description = "Answer-extraction rules: current (lmms-eval HEAD) or 2025 (before 2026-04-11, as the paper)." };
+    private static readonly Option<string?> s_reasoningTags = new("--reasoning-tags") { Description = "Blocks stripped before scoring: none, or JSON [[open, close], ...]." };
+    private static readonly Option<bool> s_skipMissingMedia = new("--skip-missing-media") { Description = "Record samples whose image/video is missing as skipped instead of failing." };
+    private static readonly Option<string[]> s_tag = new("--tag") { Description = "Run metadata k=v (repeatable), e.g. --tag train_samples=3M for scaling plots.", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> s_judgeUrl = new("--judge-url") { Description = "OpenAI-compatible chat endpoint for judge-scored tasks (optional)." };
+    private static readonly Option<string?> s_judgeModel = new("--judge-model") { Description = "Judge model name (default gpt-4o-2024-11-20)." };
+    private static readonly Option<string?> s_judgeKeyEnv = new("--judge-key-env") { Description = "Environment variable holding the judge's API key (default OPENAI_API_KEY)." };
+    private static readonly Option<string?> s_tasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Evaluate a model on tasks and write a run directory (manifest, journal, results.json, samples, report).");
+        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_tasksDir, CliHost.Verbose })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => RunAsync(parse, output, ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
+    {
+        var root = Workspace.Root(parse.GetValue(s_tasksDir));
+        var configFile = parse.GetValue(s_config) ?? Path.Combine(root, "eval.yaml");
+        if (!File.Exists(configFile))
+        {
+            throw new ConfigException($"--config {configFile} does not exist.");
+        }
+
+        var flags = Flags(parse);
+        var resume = parse.GetValue(s_resume);
+        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : RunSettings.FromYaml(configFile);
+        var settings = flags.Over(baseLayer);
+        var config = settings.ToConfig();
+        var catalog = Workspace.Catalog(settings.TasksDir);
+        var runDirectory = resume ?? Path.Combine(
+            settings.Output ?? Path.Combine(root, "results"),
+            config.Model,
+            (parse.GetValue(s_runId) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)) + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
+
+        await output.WriteLineAsync("Effective configuration:").ConfigureAwait(false);
+        await output.WriteLineAsync(RunManifest.Config(config).ToJsonString(JsonOutput.Indented)).ConfigureAwait(false);
+
+        RunOutcome outcome;
+        var interactive = output == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (interactive)
+        {
+            outcome = await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                .StartAsync(ctx => new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new LiveObserver(ctx))
+                    .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct)).ConfigureAwait(false);
+        }
+        else
+        {
+            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new PlainObserver(output))
+                .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(Summary(outcome)).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static RunSettings Flags(ParseResult parse)
+    {
+        var tags = parse.GetValue(s_tag);
+        return new RunSettings
+        {
+            Tasks = parse.GetValue(s_tasks),
+            Model = parse.GetValue(s_model),
+            ModelArgs = parse.GetValue(s_modelArgs),
+            GenKwargs = parse.GetValue(s_genKwargs),
+            DataDir = parse.GetValue(s_dataDir) is { } d ? Path.GetFullPath(d) : null,
+            Output = parse.GetValue(s_output) is { } o ? Path.GetFullPath(o) : null,
+            Limit = parse.GetValue(s_limit),
+            Seed = parse.GetValue(s_seed),
+            Device = parse.GetValue(s_device),
+            BatchSize = parse.GetValue(s_batchSize),
+            Shard = parse.GetValue(s_shard),
+            Scoring = parse.GetValue(s_scoring),
+            ReasoningTags = parse.GetValue(s_reasoningTags),
+            SkipMissingMedia = parse.GetValue(s_skipMissingMedia) ? true : null,
+            Tags = tags is { Length: > 0 } ? string.Join(",", tags) : null,
+            JudgeUrl = parse.GetValue(s_judgeUrl),
+            JudgeModel = parse.GetValue(s_judgeModel),
+            JudgeKeyEnv = parse.GetValue(s_judgeKeyEnv),
+            TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
+        };
+    }
+
+    /// <summary>The run summary: one line per metric with stderr, data source and extraction diagnostics.</summary>
+    internal static string Summary(RunOutcome outcome)
+    {
+        var results = outcome.Results;
+        var lines = new List<string> { "", $"Results ({outcome.RunDirectory}):" };
+        var extraction = results["lladav_eval"]!["extraction"]!;
+        var source = results["lladav_eval"]!["data_source"]!;
+        foreach (var (task, metric, value, stderr) in ResultsWriter.Rows(results))
+        {
+            var ex = extraction[task]!;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  {task,-34} {metric,-34} {ResultsWriter.Format(value),10} ± {ResultsWriter.Format(stderr),-8} n={results["results"]![task]!["samples"]} [{source[task]}] fallback {(double)ex["fallback_share"]!:P0}, unparseable {(double)ex["unparseable_share"]!:P0}"));
+        }
+
+        foreach (var (task, t) in outcome.Timing)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t!["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s)"));
+        }
+
+        if (results["lladav_eval"]!["data_source"]!.AsObject().Any(kv => (string?)kv.Value == "sample"))
+        {
+            lines.Add("  Note: 'sample' tasks ran on the tiny embedded sample data, not the benchmark; pass --data-dir for real scores.");
+        }
+
+        lines.Add($"Files: {Path.Combine(outcome.RunDirectory, "results.json")}, samples_<task>.jsonl, report.md, timing.json");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+}

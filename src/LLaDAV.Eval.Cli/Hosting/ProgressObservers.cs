@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Models.Backends;
+using LLaDAV.Eval.Running;
+using Spectre.Console;
+
+namespace LLaDAV.Eval.Cli.Hosting;
+
+/// <summary>Per-task counters shared by both progress views: done/total, generated tokens, elapsed, rate and ETA.</summary>
+internal sealed class TaskProgress(int total, int done)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly int _startDone = done;
+
+    public int Total { get; } = total;
+
+    public int Done { get; private set; } = done;
+
+    public long GeneratedTokens { get; private set; }
+
+    public void Add(int count, TokenUsage usage)
+    {
+        Done += count;
+        GeneratedTokens += usage.GeneratedTokens;
+    }
+
+    public string Describe()
+    {
+        var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+        var newDocs = Done - _startDone;
+        var eta = newDocs > 0 ? TimeSpan.FromSeconds((Total - Done) * seconds / newDocs) : (TimeSpan?)null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Done}/{Total} docs, {newDocs / seconds:0.##} docs/s, {GeneratedTokens / seconds:0.#} tok/s, ETA {(eta is { } e ? e.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : "-")}");
+    }
+}
+
+/// <summary>Plain progress lines, for logs and CI (output not a terminal): a line per task start, every 10% and at the end.</summary>
+internal sealed class PlainObserver(TextWriter output) : IRunObserver
+{
+    private readonly Dictionary<string, TaskProgress> _tasks = [];
+
+    public void RunStarted(string runDirectory, bool resumed) =>
+        output.WriteLine($"{(resumed ? "Resuming" : "Writing")} run directory {runDirectory}");
+
+    public void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data)
+    {
+        _tasks[task] = new TaskProgress(total, alreadyDone);
+        output.WriteLine(Data(task, total, alreadyDone, data));
+    }
+
+    public void SamplesFinished(string task, int count, TokenUsage usage, TimeSpan elapsed)
+    {
+        var p = _tasks[task];
+        var before = p.Done * 10 / Math.Max(p.Total, 1);
+        p.Add(count, usage);
+        if (p.Done * 10 / Math.Max(p.Total, 1) != before && p.Done < p.Total)
+        {
+            output.WriteLine($"[{task}] {p.Describe()}");
+        }
+    }
+
+    public void TaskFinished(string task) => output.WriteLine($"[{task}] done: {_tasks[task].Describe()}");
+
+    public void Warning(string message) => output.WriteLine($"warning: {message}");
+
+    internal static string Data(string task, int total, int alreadyDone, DatasetLocation data) =>
+        $"[{task}] {total} docs{(alreadyDone > 0 ? $" ({alreadyDone} already done)" : "")} from " +
+        (data.Source == DatasetSource.Sample ? $"the embedded SAMPLE data ({data.Root}); pass --data-dir for the real benchmark" : $"real data at {data.Root}");
+}
+
+/// <summary>Live Spectre.Console progress bars on an interactive terminal.</summary>
+internal sealed class LiveObserver(ProgressContext context) : IRunObserver
+{
+    private readonly Dictionary<string, (ProgressTask Bar, TaskProgress Counts)> _tasks = [];
+
+    public void RunStarted(string runDirectory, bool resumed) =>
+        AnsiConsole.MarkupLineInterpolated($"{(resumed ? "Resuming" : "Writing")} run directory [blue]{runDirectory}[/]");
+
+    public void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[grey]{PlainObserver.Data(task, total, alreadyDone, data)}[/]");
+        var bar = context.AddTask(task, maxValue: Math.Max(total, 1));
+        bar.Value = alreadyDone;
+        _tasks[task] = (bar, new TaskProgress(total, alreadyDone));
+    }
+
+    public void SamplesFinished(string task, int count, TokenUsage usage, TimeSpan elapsed)
+    {
+        var (bar, counts) = _tasks[task];
+        counts.Add(count, usage);
+        bar.Value = counts.Done;
+        bar.Description = $"{task} {counts.Describe()}";
+    }
+
+    public void TaskFinished(string task)
+    {
+        var (bar, _) = _tasks[task];
+        bar.Value = bar.MaxValue;
+        bar.StopTask();
+    }
+
+    public void Warning(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+}

@@ -1,0 +1,42 @@
+using LLaDAV.Eval.Backends;
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Tasks;
+using LLaDAV.Eval.Tasks.Hooks;
+
+namespace LLaDAV.Eval.Cli.Hosting;
+
+/// <summary>
+/// Where the tool finds its tasks folder and eval.yaml: an explicit flag, else the nearest folder above the working
+/// directory holding <c>tasks/</c>, else the checkout the tool was built from.
+/// </summary>
+internal static class Workspace
+{
+    public static string Root(string? tasksDir = null)
+    {
+        if (tasksDir is not null)
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(tasksDir))!;
+        }
+
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (Directory.Exists(Path.Combine(dir.FullName, "tasks")) && File.Exists(Path.Combine(dir.FullName, "eval.yaml")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new ConfigException("Cannot find the tasks folder: run from the lladav-eval checkout (it holds tasks/ and eval.yaml) or pass --tasks-dir.");
+    }
+
+    public static TaskCatalog Catalog(string? tasksDir) =>
+        TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault());
+
+    public static IReadOnlyList<IDatasetFileReader> Readers { get; } = [new JsonLinesReader()];
+
+    public static BackendRegistry Backends => BackendRegistry.Default;
+}

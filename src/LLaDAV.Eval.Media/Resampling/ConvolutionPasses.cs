@@ -1,0 +1,99 @@
+using System.Runtime.Intrinsics;
+
+namespace LLaDAV.Eval.Media.Resampling;
+
+/// <summary>
+/// Pillow's <c>ImagingResampleHorizontal_8bpc</c> / <c>ImagingResampleVertical_8bpc</c> for packed RGB: integer
+/// multiply-accumulate from a half-unit bias, then <c>clip8</c> (shift by 22 bits, clamp to 0..255). Integer sums are
+/// order-independent, so the SIMD vertical pass is bit-identical to the scalar one.
+/// </summary>
+internal static class ConvolutionPasses
+{
+    private const int Bias = 1 << (ResampleKernel.PrecisionBits - 1);
+
+    /// <summary>Resamples rows <paramref name="firstRow"/>.. of <paramref name="src"/> horizontally into <paramref name="dst"/>.</summary>
+    public static void Horizontal(ReadOnlySpan<byte> src, int srcWidth, int firstRow, int rows, ResampleKernel kernel, Span<byte> dst)
+    {
+        var srcStride = srcWidth * 3;
+        var dstStride = kernel.OutSize * 3;
+        var weights = kernel.Weights;
+        for (var y = 0; y < rows; y++)
+        {
+            var row = src.Slice((firstRow + y) * srcStride, srcStride);
+            var outRow = dst.Slice(y * dstStride, dstStride);
+            for (var xx = 0; xx < kernel.OutSize; xx++)
+            {
+                var k = weights.AsSpan(xx * kernel.Taps, kernel.Count[xx]);
+                var pixels = row.Slice(kernel.First[xx] * 3, k.Length * 3);
+                int r = Bias, g = Bias, b = Bias;
+                for (var x = 0; x < k.Length; x++)
+                {
+                    var w = k[x];
+                    r += pixels[x * 3] * w;
+                    g += pixels[(x * 3) + 1] * w;
+                    b += pixels[(x * 3) + 2] * w;
+                }
+
+                outRow[xx * 3] = Clip8(r);
+                outRow[(xx * 3) + 1] = Clip8(g);
+                outRow[(xx * 3) + 2] = Clip8(b);
+            }
+        }
+    }
+
+    /// <summary>Resamples <paramref name="src"/> (rows of <paramref name="stride"/> bytes) vertically into <paramref name="dst"/>.</summary>
+    public static void Vertical(ReadOnlySpan<byte> src, int stride, ResampleKernel kernel, int rowOffset, Span<byte> dst)
+    {
+        for (var yy = 0; yy < kernel.OutSize; yy++)
+        {
+            var k = kernel.Weights.AsSpan(yy * kernel.Taps, kernel.Count[yy]);
+            var top = (kernel.First[yy] - rowOffset) * stride;
+            var outRow = dst.Slice(yy * stride, stride);
+            var x = Vector256.IsHardwareAccelerated ? VerticalVector256(src, stride, top, k, outRow) : 0;
+            for (; x < stride; x++)
+            {
+                var sum = Bias;
+                for (var t = 0; t < k.Length; t++)
+                {
+                    sum += src[top + (t * stride) + x] * k[t];
+                }
+
+                outRow[x] = Clip8(sum);
+            }
+        }
+    }
+
+    /// <summary>32 bytes (channels of consecutive pixels) at a time; returns how many bytes of the row it produced.</summary>
+    private static int VerticalVector256(ReadOnlySpan<byte> src, int stride, int top, ReadOnlySpan<int> k, Span<byte> outRow)
+    {
+        var bias = Vector256.Create(Bias);
+        var max = Vector256.Create(255);
+        var x = 0;
+        for (; x + Vector256<byte>.Count <= stride; x += Vector256<byte>.Count)
+        {
+            Vector256<int> a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+            for (var t = 0; t < k.Length; t++)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Create(src.Slice(top + (t * stride) + x, Vector256<byte>.Count)));
+                var (l0, l1) = Vector256.Widen(lo);
+                var (h0, h1) = Vector256.Widen(hi);
+                var w = Vector256.Create(k[t]);
+                a0 += l0.AsInt32() * w;
+                a1 += l1.AsInt32() * w;
+                a2 += h0.AsInt32() * w;
+                a3 += h1.AsInt32() * w;
+            }
+
+            var low = Vector256.Narrow(Clip(a0, max), Clip(a1, max));
+            var high = Vector256.Narrow(Clip(a2, max), Clip(a3, max));
+            Vector256.Narrow(low.AsUInt16(), high.AsUInt16()).CopyTo(outRow[x..]);
+        }
+
+        return x;
+    }
+
+    private static Vector256<int> Clip(Vector256<int> sum, Vector256<int> max) =>
+        Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(sum, ResampleKernel.PrecisionBits), Vector256<int>.Zero), max);
+
+    private static byte Clip8(int sum) => (byte)Math.Clamp(sum >> ResampleKernel.PrecisionBits, 0, 255);
+}

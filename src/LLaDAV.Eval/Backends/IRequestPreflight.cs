@@ -1,0 +1,15 @@
+using LLaDAV.Eval.Models.Backends;
+
+namespace LLaDAV.Eval.Backends;
+
+/// <summary>
+/// Optional for a backend: checks, before a task starts, that it can answer every document (e.g. <c>replay</c>
+/// has a response for each), so a bad input fails at once with a count rather than mid-run.
+/// </summary>
+public interface IRequestPreflight
+{
+    void Check(TaskName task, IReadOnlyCollection<DocId> docs);
+}
+
+/// <summary>Marks a backend that never looks at visuals (re-scoring), so the runner does not resolve media for it.</summary>
+public interface IMediaFreeBackend;

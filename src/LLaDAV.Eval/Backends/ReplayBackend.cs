@@ -1,0 +1,116 @@
+using System.Text.Json;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Models.Backends;
+
+namespace LLaDAV.Eval.Backends;
+
+/// <summary>
+/// <c>--model replay --model-args responses=FILE</c> (DESIGN.md §4): answers each request with a response read from
+/// JSON Lines <c>{"task", "doc_id", "response"}</c>, to re-score outputs produced elsewhere. Never touches media.
+/// <c>responses</c> may be a glob (<c>tasks/*/sample/responses.jsonl</c>) or several paths joined by ';'.
+/// <c>prompt_model=NAME</c> renders prompts with that model's <c>lmms_eval_specific_kwargs</c>.
+/// </summary>
+public sealed class ReplayBackend : IModelBackend, IRequestPreflight, IMediaFreeBackend
+{
+    private readonly Dictionary<(string Task, int Doc), string> _responses;
+
+    public ReplayBackend(IReadOnlyList<string> files, string promptModel)
+    {
+        Name = promptModel;
+        _responses = [];
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            var lineNumber = 0;
+            foreach (var line in File.ReadLines(file))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    var root = doc.RootElement;
+                    var task = root.GetProperty("task").GetString() ?? throw new KeyNotFoundException("task");
+                    var docId = root.GetProperty("doc_id").GetInt32();
+                    var response = root.GetProperty("response");
+                    _responses[(task, docId)] = response.ValueKind == JsonValueKind.Null ? "" : response.GetString() ?? "";
+                }
+                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+                {
+                    throw new DataException($"{file}:{lineNumber}: each line must be {{\"task\": str, \"doc_id\": int, \"response\": str}} ({e.Message}).", e);
+                }
+            }
+        }
+
+        Fingerprint = "replay:sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The prompt model name, used to pick <c>lmms_eval_specific_kwargs</c>.</summary>
+    public string Name { get; }
+
+    public string Fingerprint { get; }
+
+    public void Check(TaskName task, IReadOnlyCollection<DocId> docs)
+    {
+        var missing = docs.Where(d => !_responses.ContainsKey((task.Value, d.Value))).ToList();
+        if (missing.Count > 0)
+        {
+            var shown = string.Join(", ", missing.Take(10).Select(d => d.Value));
+            throw new DataException(
+                $"The replay responses have no response for {missing.Count} of {docs.Count} docs of task '{task}' (doc_id {shown}{(missing.Count > 10 ? ", ..." : "")}). " +
+                "Add {\"task\", \"doc_id\", \"response\"} lines for them, or run with --limit.");
+        }
+    }
+
+    public ValueTask<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken)
+    {
+        var results = new List<GenerationResult>(batch.Count);
+        foreach (var request in batch)
+        {
+            if (!_responses.TryGetValue((request.Task.Value, request.Doc.Value), out var text))
+            {
+                throw new DataException($"The replay responses have no response for task '{request.Task}' doc_id {request.Doc}.");
+            }
+
+            results.Add(new GenerationResult(text, TokenUsage.None, TimeSpan.Zero));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<GenerationResult>>(results);
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>Creates <see cref="ReplayBackend"/> from <c>responses=FILE|GLOB[;...]</c> and optional <c>prompt_model</c>.</summary>
+public sealed class ReplayBackendFactory : IModelBackendFactory
+{
+    public string Name => "replay";
+
+    public string Description => "re-scores responses from JSON Lines {task, doc_id, response} (model args: responses=FILE, prompt_model=NAME)";
+
+    public IModelBackend Create(ModelArgs args, BackendContext context)
+    {
+        var spec = args.Get("responses")
+            ?? throw new ConfigException("--model replay needs --model-args responses=FILE (JSON Lines of {\"task\", \"doc_id\", \"response\"}).");
+        var files = new List<string>();
+        foreach (var pattern in spec.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var matches = PathGlob.Expand(pattern, context.RepositoryRoot);
+            if (matches.Count == 0)
+            {
+                throw new DataException($"--model-args responses={pattern}: no such file (relative paths start at {context.RepositoryRoot}).");
+            }
+
+            files.AddRange(matches);
+        }
+
+        return new ReplayBackend(files, args.Get("prompt_model") ?? "replay");
+    }
+}

@@ -1,0 +1,257 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Backends;
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Models.Backends;
+using LLaDAV.Eval.Tasks;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>What to run and where: the effective config, the run directory, and whether to continue it.</summary>
+public sealed record RunRequest(RunConfig Config, string RunDirectory, bool Resume, string RepositoryRoot);
+
+/// <summary>The finished run: its directory and the results file's content.</summary>
+public sealed record RunOutcome(string RunDirectory, JsonObject Results, JsonObject Timing);
+
+/// <summary>
+/// The evaluation loop (DESIGN.md §1 data path; lmms-eval's <c>evaluate</c>, LMMS-EVAL.md §1.6): docs → requests →
+/// model → filters → <c>process_results</c> → journal; then aggregation into the run directory's result files.
+/// Per-doc seeds, strided shards and the append-only journal make results independent of batch size, shard count
+/// and interruptions.
+/// </summary>
+public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backends, IReadOnlyList<IDatasetFileReader> readers, IRunObserver observer)
+{
+    /// <summary>Fault injection for resume tests: the process kills itself after this many journaled samples.</summary>
+    public const string FaultAfterSamplesVariable = "LLADAV_EVAL_FAULT_AFTER_SAMPLES";
+
+    private int _journaledThisProcess;
+
+    public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var config = request.Config;
+        var tasks = catalog.Expand(config.Tasks);
+        var locator = new DatasetLocator(config.DataDir, config.DataDir is null ? DatasetLocator.DefaultHfHome() : null, readers);
+        var located = tasks.Select(t =>
+        {
+            var data = locator.Locate(t.Spec);
+            return (Task: t, Data: data, Fingerprint: data.Fingerprint());
+        }).ToList();
+
+        var factory = backends.Get(config.Model);
+        var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
+        using var backend = factory.Create(modelArgs, new BackendContext(config.Device, config.BatchSize, request.RepositoryRoot));
+        var model = new JsonObject { ["name"] = config.Model, ["prompt_model"] = backend.Name, ["fingerprint"] = backend.Fingerprint };
+        var manifest = PrepareRunDirectory(request, model, located);
+        observer.RunStarted(request.RunDirectory, request.Resume);
+
+        Directory.CreateDirectory(Path.Combine(request.RunDirectory, "journal"));
+        foreach (var (task, data, _) in located)
+        {
+            await RunTaskAsync(task, data, config, backend, request.RunDirectory, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ResultsWriter.Write(request.RunDirectory, manifest, tasks);
+    }
+
+    /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>
+    public int CountDocs(TaskDefinition task, DatasetLocation data)
+    {
+        if (task.ProcessDocs is null)
+        {
+            return checked((int)data.Files.Sum(f => ReaderFor(f).CountRows(f)));
+        }
+
+        return ReadDocs(task, data, CancellationToken.None).Count();
+    }
+
+    /// <summary>lmms-eval <c>--limit</c>: a count, or a fraction in (0, 1) of the split, rounded up (LMMS-EVAL.md §1.8).</summary>
+    internal static int Effective(int original, double? limit) => limit switch
+    {
+        null or < 0 => original,
+        > 0 and < 1 => Math.Min(original, (int)Math.Ceiling(original * limit.Value)),
+        _ => Math.Min(original, (int)limit.Value),
+    };
+
+    private JsonObject PrepareRunDirectory(RunRequest request, JsonObject model, IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> located)
+    {
+        var tasks = RunManifest.Tasks(located);
+        var path = Path.Combine(request.RunDirectory, RunManifest.FileName);
+        if (request.Resume)
+        {
+            var existing = RunManifest.Read(request.RunDirectory);
+            var candidate = new JsonObject { ["config"] = RunManifest.Config(request.Config), ["model"] = model.DeepClone(), ["tasks"] = tasks.DeepClone() };
+            var diff = RunManifest.Diff(existing, candidate);
+            var shard = (string?)existing["shard"];
+            if (shard != request.Config.Shard.ToString())
+            {
+                diff = [.. diff, $"shard: {shard} -> {request.Config.Shard}"];
+            }
+
+            if (diff.Count > 0)
+            {
+                throw new ConfigException(
+                    $"Cannot resume {request.RunDirectory}: the effective configuration or data differs from the run's manifest:\n  " + string.Join("\n  ", diff) +
+                    "\nResume with the same flags and data, or start a new run.");
+            }
+
+            return existing;
+        }
+
+        if (File.Exists(path))
+        {
+            throw new ConfigException($"{request.RunDirectory} already holds a run. Use --resume {request.RunDirectory} to continue it, or choose another --run-id.");
+        }
+
+        Directory.CreateDirectory(request.RunDirectory);
+        var manifest = RunManifest.Create(request.Config, request.Config.Shard, model, tasks, located, ToolInfo.GitCommit(request.RepositoryRoot));
+        JsonOutput.WriteFile(path, manifest);
+        return manifest;
+    }
+
+    private async Task RunTaskAsync(TaskDefinition task, DatasetLocation data, RunConfig config, IModelBackend backend, string runDirectory, CancellationToken ct)
+    {
+        var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, backend.Name);
+        var genKwargs = GenerationKwargsFor(task, config, backend.Name);
+        var original = CountDocs(task, data);
+        var effective = Effective(original, config.Limit);
+        var mine = Enumerable.Range(0, effective).Where(config.Shard.Owns).ToList();
+        var tags = task.Spec.ReasoningTags ?? config.ReasoningTags;
+
+        JsonOutput.WriteFile(ResultsWriter.CountsPath(runDirectory, task.Name), new JsonObject { ["original"] = original, ["effective"] = effective });
+        using var journal = SampleJournal.Open(ResultsWriter.JournalPath(runDirectory, task.Name));
+        var todo = mine.Where(id => !journal.Entries.ContainsKey(id)).ToHashSet();
+        observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count, data);
+        if (backend is IRequestPreflight preflight && todo.Count > 0)
+        {
+            preflight.Check(new TaskName(task.Name), [.. todo.Order().Select(i => new DocId(i))]);
+        }
+
+        var scorer = new SampleScorer(task, config, tags);
+        var batch = new List<(int Id, Doc Doc)>(config.BatchSize);
+        foreach (var (id, doc) in ReadDocs(task, data, ct).Take(effective))
+        {
+            if (!todo.Contains(id))
+            {
+                continue;
+            }
+
+            batch.Add((id, doc));
+            if (batch.Count == config.BatchSize)
+            {
+                await RunBatchAsync(task, batch, kwargs, genKwargs, config, backend, scorer, journal, ct).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await RunBatchAsync(task, batch, kwargs, genKwargs, config, backend, scorer, journal, ct).ConfigureAwait(false);
+        }
+
+        observer.TaskFinished(task.Name);
+    }
+
+    private async Task RunBatchAsync(
+        TaskDefinition task,
+        List<(int Id, Doc Doc)> batch,
+        Tasks.Hooks.PromptKwargs kwargs,
+        GenerationKwargs genKwargs,
+        RunConfig config,
+        IModelBackend backend,
+        SampleScorer scorer,
+        SampleJournal journal,
+        CancellationToken ct)
+    {
+        var requests = batch.Select(b => new GenerationRequest(
+            new TaskName(task.Name),
+            new DocId(b.Id),
+            task.DocToText(b.Doc, kwargs),
+            genKwargs,
+            () => VisualResolver.Resolve(task.DocToVisual(b.Doc, kwargs)),
+            DocRandom.DocSeed(config.Seed, task.Name, b.Id))).ToList();
+
+        IReadOnlyList<GenerationResult?> results;
+        try
+        {
+            results = await backend.GenerateAsync(requests, ct).ConfigureAwait(false);
+        }
+        catch (MissingMediaException) when (config.SkipMissingMedia)
+        {
+            // One missing file must not sink its batch-mates: retry them one at a time, recording the missing ones.
+            results = await OneByOneAsync(backend, requests, ct).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (id, doc) = batch[i];
+            var entry = scorer.Score(id, doc, requests[i].Context, results[i]);
+            journal.Append(entry);
+            var usage = results[i]?.Usage ?? TokenUsage.None;
+            observer.SamplesFinished(task.Name, 1, usage, results[i]?.Elapsed ?? TimeSpan.Zero);
+            InjectFaultIfAsked();
+        }
+    }
+
+    private static async Task<IReadOnlyList<GenerationResult?>> OneByOneAsync(IModelBackend backend, List<GenerationRequest> requests, CancellationToken ct)
+    {
+        var results = new List<GenerationResult?>();
+        foreach (var request in requests)
+        {
+            try
+            {
+                results.Add((await backend.GenerateAsync([request], ct).ConfigureAwait(false))[0]);
+            }
+            catch (MissingMediaException)
+            {
+                results.Add(null);
+            }
+        }
+
+        return results;
+    }
+
+    private void InjectFaultIfAsked()
+    {
+        _journaledThisProcess++;
+        if (int.TryParse(Environment.GetEnvironmentVariable(FaultAfterSamplesVariable), out var after) && _journaledThisProcess >= after)
+        {
+            // As abrupt as `kill -9`: no finally blocks, no flushing beyond what the journal already did.
+            Process.GetCurrentProcess().Kill();
+        }
+    }
+
+    /// <summary>
+    /// The task's generation_kwargs, then model_specific_generation_kwargs, then <c>--gen-kwargs</c> over all
+    /// (LMMS-EVAL.md §1.2, §1.3).
+    /// </summary>
+    internal static GenerationKwargs GenerationKwargsFor(TaskDefinition task, RunConfig config, string modelName)
+    {
+        var merged = PromptKwargsResolver.GenerationKwargs(task.Spec, modelName)
+            .Where(kv => kv.Value is not null)
+            .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
+        foreach (var (key, value) in KeyValueList.Parse(config.GenKwargs, "--gen-kwargs"))
+        {
+            merged = merged.SetItem(key, KeyValueList.Typed(value));
+        }
+
+        return new GenerationKwargs(merged);
+    }
+
+    public IEnumerable<(int Id, Doc Doc)> ReadDocs(TaskDefinition task, DatasetLocation data, CancellationToken ct)
+    {
+        var docs = data.Files.SelectMany(file => ReaderFor(file)
+            .Read(file, null, ct)
+            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file)));
+        if (task.ProcessDocs is { } process)
+        {
+            docs = process(docs);
+        }
+
+        return docs.Select((doc, i) => (i, doc));
+    }
+
+    private IDatasetFileReader ReaderFor(string file) =>
+        readers.FirstOrDefault(r => r.CanRead(file)) ?? throw new DataException($"No reader for {file}; supported: .jsonl, .parquet.");
+}

@@ -1,0 +1,44 @@
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Models.Backends;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>Progress of a run, for the terminal (DESIGN.md §5). Called from the runner's thread only.</summary>
+public interface IRunObserver
+{
+    void RunStarted(string runDirectory, bool resumed);
+
+    void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data);
+
+    void SamplesFinished(string task, int count, TokenUsage usage, TimeSpan elapsed);
+
+    void TaskFinished(string task);
+
+    void Warning(string message);
+}
+
+/// <summary>An observer that ignores everything (library use, tests).</summary>
+public sealed class SilentObserver : IRunObserver
+{
+    public static SilentObserver Instance { get; } = new();
+
+    public void RunStarted(string runDirectory, bool resumed)
+    {
+    }
+
+    public void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data)
+    {
+    }
+
+    public void SamplesFinished(string task, int count, TokenUsage usage, TimeSpan elapsed)
+    {
+    }
+
+    public void TaskFinished(string task)
+    {
+    }
+
+    public void Warning(string message)
+    {
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>
+/// One place for how result files are serialised, so equal inputs give byte-identical files (DESIGN.md §7):
+/// keys in insertion order, shortest round-trip numbers, UTF-8 without escaping non-ASCII text, '\n' line ends.
+/// </summary>
+public static class JsonOutput
+{
+    public static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        IndentSize = 2,
+        NewLine = "\n",
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static readonly JsonSerializerOptions Compact = new()
+    {
+        WriteIndented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Line(JsonNode node) => node.ToJsonString(Compact);
+
+    /// <summary>Writes to a temporary file and renames it over <paramref name="path"/>: a reader never sees half a file.</summary>
+    public static void WriteAtomically(string path, string content)
+    {
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, content, new System.Text.UTF8Encoding(false));
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public static void WriteFile(string path, JsonNode node) => WriteAtomically(path, node.ToJsonString(Indented) + "\n");
+
+    /// <summary>A CLR value from a row or YAML (string, long, double, bool, list, map, byte[]) as JSON.</summary>
+    public static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        JsonNode n => n.DeepClone(),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        int i => JsonValue.Create(i),
+        double d when double.IsFinite(d) => JsonValue.Create(d),
+        double d => JsonValue.Create(d.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        float f => JsonValue.Create((double)f),
+        decimal m => JsonValue.Create(m),
+        byte[] bytes => JsonValue.Create($"<{bytes.Length} bytes>"),
+        IReadOnlyDictionary<string, object?> map => new JsonObject(map.Select(kv => KeyValuePair.Create(kv.Key, ToNode(kv.Value)))),
+        System.Collections.IEnumerable list => new JsonArray([.. list.Cast<object?>().Select(ToNode)]),
+        IFormattable f => JsonValue.Create(f.ToString(null, System.Globalization.CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(value.ToString()),
+    };
+}

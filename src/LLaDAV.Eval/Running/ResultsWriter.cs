@@ -1,0 +1,244 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Metrics;
+using LLaDAV.Eval.Tasks;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>
+/// Turns a run directory's journals into its result files (DESIGN.md §5-6): <c>results.json</c> in lmms-eval's
+/// schema (LMMS-EVAL.md §1.10) plus our additions under <c>lladav_eval</c>, <c>samples_&lt;task&gt;.jsonl</c> sorted by
+/// doc id, <c>timing.json</c> (wall time and throughput: the only non-deterministic numbers, kept apart) and
+/// <c>report.md</c>. Depends only on the files, so <c>merge</c> and <c>--resume</c> produce the same bytes.
+/// </summary>
+public static class ResultsWriter
+{
+    public static string JournalPath(string runDirectory, string task) => Path.Combine(runDirectory, "journal", task + ".jsonl");
+
+    public static string CountsPath(string runDirectory, string task) => Path.Combine(runDirectory, "journal", task + ".counts.json");
+
+    public static RunOutcome Write(string runDirectory, JsonObject manifest, IReadOnlyList<TaskDefinition> tasks)
+    {
+        var entries = tasks.ToDictionary(t => t.Name, t => SampleJournal.Read(JournalPath(runDirectory, t.Name)).OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList());
+        var results = BuildResults(manifest, tasks, entries, runDirectory);
+        var timing = BuildTiming(tasks, entries);
+        foreach (var task in tasks)
+        {
+            var sb = new StringBuilder();
+            foreach (var entry in entries[task.Name])
+            {
+                foreach (var record in entry["records"]!.AsArray())
+                {
+                    var line = record!.DeepClone().AsObject();
+                    line["token_counts"] = entry["usage"]!.DeepClone();
+                    sb.Append(JsonOutput.Line(line)).Append('\n');
+                }
+            }
+
+            JsonOutput.WriteAtomically(Path.Combine(runDirectory, $"samples_{task.Name}.jsonl"), sb.ToString());
+        }
+
+        JsonOutput.WriteFile(Path.Combine(runDirectory, "results.json"), results);
+        JsonOutput.WriteFile(Path.Combine(runDirectory, "timing.json"), timing);
+        JsonOutput.WriteAtomically(Path.Combine(runDirectory, "report.md"), RunReport.Markdown(results, timing, manifest));
+        return new RunOutcome(runDirectory, results, timing);
+    }
+
+    private static JsonObject BuildResults(JsonObject manifest, IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries, string runDirectory)
+    {
+        var config = manifest["config"]!.AsObject();
+        var results = new JsonObject();
+        var configs = new JsonObject();
+        var versions = new JsonObject();
+        var nShot = new JsonObject();
+        var higher = new JsonObject();
+        var nSamples = new JsonObject();
+        var extraction = new JsonObject();
+        var breakdowns = new JsonObject();
+        var data = new JsonObject();
+        foreach (var task in tasks)
+        {
+            var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
+            var row = new JsonObject { ["alias"] = task.Spec.Alias ?? task.Name };
+            var taskBreakdown = new JsonObject();
+            foreach (var filter in task.Filters)
+            {
+                var scored = records.Where(r => (string)r["filter"]! == filter.Name && (string)r["extraction"]!["status"]! != "skipped").ToList();
+                foreach (var metric in task.Spec.Metrics)
+                {
+                    var items = scored.Where(r => r.ContainsKey(metric.Name)).Select(r => r[metric.Name]).ToList();
+                    if (items.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var key = $"{metric.Name},{filter.Name}";
+                    if (task.Aggregations[metric.Name] is { } hook)
+                    {
+                        var agg = hook(items, new Tasks.Hooks.AggregationContext(task.Name, metric.Name));
+                        row[key] = agg.Value;
+                        row[$"{metric.Name}_stderr,{filter.Name}"] = "N/A";
+                        if (!agg.Breakdown.IsEmpty)
+                        {
+                            taskBreakdown[key] = new JsonObject(agg.Breakdown.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
+                        }
+                    }
+                    else
+                    {
+                        var mean = Aggregations.Mean(items);
+                        row[key] = mean.Value;
+                        row[$"{metric.Name}_stderr,{filter.Name}"] = mean.Stderr is { } se ? JsonValue.Create(se) : "N/A";
+                    }
+                }
+            }
+
+            row["samples"] = entries[task.Name].Count;
+            results[task.Name] = row;
+            configs[task.Name] = TaskConfigNode(task);
+            versions[task.Name] = task.Spec.Version;
+            nShot[task.Name] = 0;
+            higher[task.Name] = new JsonObject(task.Spec.Metrics.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)JsonValue.Create(m.HigherIsBetter))));
+            var counts = File.Exists(CountsPath(runDirectory, task.Name))
+                ? JsonNode.Parse(File.ReadAllText(CountsPath(runDirectory, task.Name)))!.AsObject()
+                : throw new DataException($"{CountsPath(runDirectory, task.Name)} is missing; the run directory is incomplete.");
+            nSamples[task.Name] = counts.DeepClone();
+            extraction[task.Name] = ExtractionStats(records);
+            if (taskBreakdown.Count > 0)
+            {
+                breakdowns[task.Name] = taskBreakdown;
+            }
+
+            data[task.Name] = manifest["tasks"]?[task.Name]?["dataset"]?["source"]?.DeepClone();
+        }
+
+        return new JsonObject
+        {
+            ["results"] = results,
+            ["group_subtasks"] = new JsonObject(),
+            ["configs"] = configs,
+            ["versions"] = versions,
+            ["n-shot"] = nShot,
+            ["higher_is_better"] = higher,
+            ["n-samples"] = nSamples,
+            ["config"] = new JsonObject
+            {
+                ["model"] = config["model"]?.DeepClone(),
+                ["model_args"] = config["model_args"]?.DeepClone(),
+                ["batch_size"] = config["batch_size"]?.DeepClone(),
+                ["device"] = config["device"]?.DeepClone(),
+                ["limit"] = config["limit"]?.DeepClone(),
+                ["gen_kwargs"] = config["gen_kwargs"]?.DeepClone(),
+                ["random_seed"] = config["seed"]?.DeepClone(),
+                ["bootstrap_iters"] = 0,
+            },
+            ["git_hash"] = manifest["tool"]?["git_commit"]?.DeepClone(),
+            ["date"] = manifest["created"]?.DeepClone(),
+            ["lladav_eval"] = new JsonObject
+            {
+                ["version"] = manifest["tool"]?["version"]?.DeepClone(),
+                ["scoring"] = config["scoring"]?.DeepClone(),
+                ["data_source"] = data,
+                ["extraction"] = extraction,
+                ["breakdown"] = breakdowns,
+                ["tags"] = config["tags"]?.DeepClone(),
+            },
+        };
+    }
+
+    /// <summary>Per task: samples by extraction status and by rule, and the shares that fell back or were unparseable.</summary>
+    private static JsonObject ExtractionStats(List<JsonObject> records)
+    {
+        var byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var byRule = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in records)
+        {
+            var status = (string)r["extraction"]!["status"]!;
+            var rule = (string)r["extraction"]!["rule"]!;
+            byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
+            byRule[rule] = byRule.GetValueOrDefault(rule) + 1;
+        }
+
+        double Share(string status) => records.Count == 0 ? 0 : (double)byStatus.GetValueOrDefault(status) / records.Count;
+        return new JsonObject
+        {
+            ["records"] = records.Count,
+            ["by_status"] = new JsonObject(byStatus.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+            ["by_rule"] = new JsonObject(byRule.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+            ["fallback_share"] = Share("fallback"),
+            ["unparseable_share"] = Share("unparseable"),
+            ["judge_failed"] = byStatus.GetValueOrDefault("judgefailed"),
+            ["skipped"] = byStatus.GetValueOrDefault("skipped"),
+        };
+    }
+
+    private static JsonObject TaskConfigNode(TaskDefinition task)
+    {
+        var s = task.Spec;
+        return new JsonObject
+        {
+            ["task"] = s.Name,
+            ["dataset_path"] = s.DatasetPath,
+            ["dataset_name"] = s.DatasetName,
+            ["test_split"] = s.Split,
+            ["output_type"] = s.OutputType,
+            ["doc_to_visual"] = s.DocToVisual,
+            ["doc_to_text"] = s.DocToText,
+            ["doc_to_target"] = s.DocToTarget,
+            ["process_results"] = s.ProcessResults,
+            ["metric_list"] = new JsonArray([.. s.Metrics.Select(m => (JsonNode?)new JsonObject { ["metric"] = m.Name, ["aggregation"] = m.Aggregation, ["higher_is_better"] = m.HigherIsBetter })]),
+            ["generation_kwargs"] = JsonOutput.ToNode(s.GenerationKwargs),
+            ["lmms_eval_specific_kwargs"] = JsonOutput.ToNode(s.SpecificKwargs),
+            ["metadata"] = JsonOutput.ToNode(s.Metadata),
+        };
+    }
+
+    private static JsonObject BuildTiming(IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries)
+    {
+        var timing = new JsonObject();
+        foreach (var task in tasks)
+        {
+            long prompt = 0, visual = 0, generated = 0, passes = 0;
+            double ms = 0;
+            foreach (var e in entries[task.Name])
+            {
+                var u = e["usage"]!;
+                prompt += (long)u["prompt_tokens"]!;
+                visual += (long)u["visual_tokens"]!;
+                generated += (long)u["generated_tokens"]!;
+                passes += (long)u["forward_passes"]!;
+                ms += (double)e["elapsed_ms"]!;
+            }
+
+            var seconds = ms / 1000;
+            timing[task.Name] = new JsonObject
+            {
+                ["samples"] = entries[task.Name].Count,
+                ["wall_seconds"] = Math.Round(seconds, 3),
+                ["prompt_tokens"] = prompt,
+                ["visual_tokens"] = visual,
+                ["generated_tokens"] = generated,
+                ["forward_passes"] = passes,
+                ["tokens_per_second"] = seconds > 0 ? Math.Round(generated / seconds, 3) : null,
+                ["seconds_per_sample"] = entries[task.Name].Count > 0 ? Math.Round(seconds / entries[task.Name].Count, 4) : null,
+            };
+        }
+
+        return timing;
+    }
+
+    public static string Format(JsonNode? value) => value switch
+    {
+        null => "-",
+        JsonValue v when v.TryGetValue<double>(out var d) => d.ToString("0.####", CultureInfo.InvariantCulture),
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => value.ToJsonString(),
+    };
+
+    public static ImmutableArray<(string Task, string Metric, JsonNode? Value, JsonNode? Stderr)> Rows(JsonObject results) =>
+        [.. results["results"]!.AsObject().SelectMany(t => t.Value!.AsObject()
+            .Where(kv => kv.Key.Contains(',', StringComparison.Ordinal) && !kv.Key.Contains("_stderr,", StringComparison.Ordinal))
+            .Select(kv => (t.Key, kv.Key, kv.Value, t.Value![kv.Key.Replace(",", "_stderr,", StringComparison.Ordinal)])))];
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Tasks;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>
+/// <c>manifest.json</c> (DESIGN.md §5): the effective configuration, model and data fingerprints, tool version and
+/// commit, machine. Its <c>config</c>, <c>model</c> and <c>tasks</c> parts must match for <c>--resume</c>.
+/// </summary>
+public static class RunManifest
+{
+    public const string FileName = "manifest.json";
+
+    /// <summary>The keys whose equality makes a run resumable (everything that changes results).</summary>
+    public static readonly string[] ComparedKeys = ["config", "model", "tasks"];
+
+    public static JsonObject Config(RunConfig c) => new()
+    {
+        ["tasks"] = new JsonArray([.. c.Tasks.Select(t => (JsonNode?)JsonValue.Create(t))]),
+        ["model"] = c.Model,
+        ["model_args"] = c.ModelArgs,
+        ["gen_kwargs"] = c.GenKwargs,
+        ["data_dir"] = c.DataDir,
+        ["limit"] = c.Limit,
+        ["seed"] = c.Seed,
+        ["device"] = c.Device,
+        ["batch_size"] = c.BatchSize,
+        ["scoring"] = c.Scoring == global::LLaDAV.Eval.Tasks.Hooks.ScoringRules.Legacy2025 ? "2025" : "current",
+        ["reasoning_tags"] = new JsonArray([.. c.ReasoningTags.Select(t => (JsonNode?)new JsonArray(t.Open, t.Close))]),
+        ["skip_missing_media"] = c.SkipMissingMedia,
+        ["judge"] = c.Judge is null ? null : new JsonObject { ["url"] = c.Judge.Url, ["model"] = c.Judge.Model, ["api_key_env"] = c.Judge.ApiKeyEnvironmentVariable },
+        ["tags"] = new JsonObject(c.RunTags.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+    };
+
+    public static JsonObject Tasks(IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> tasks) =>
+        new(tasks.Select(t => KeyValuePair.Create(t.Task.Name, (JsonNode?)new JsonObject
+        {
+            ["version"] = t.Task.Spec.Version,
+            ["dataset"] = new JsonObject
+            {
+                ["path"] = t.Task.Spec.DatasetPath,
+                ["name"] = t.Task.Spec.DatasetName,
+                ["split"] = t.Task.Spec.Split,
+                ["source"] = t.Data.Source == DatasetSource.Sample ? "sample" : "real",
+                ["fingerprint"] = t.Fingerprint,
+            },
+        })));
+
+    public static JsonObject Create(RunConfig config, ShardSpec shard, JsonObject model, JsonObject tasks, IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> located, string? gitCommit) => new()
+    {
+        ["schema"] = 1,
+        ["tool"] = new JsonObject { ["name"] = "lladav-eval", ["version"] = ToolInfo.Version, ["git_commit"] = gitCommit },
+        ["created"] = ToolInfo.Now().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        ["shard"] = shard.ToString(),
+        ["config"] = Config(config),
+        ["model"] = model,
+        ["tasks"] = tasks,
+        ["data_roots"] = new JsonObject(located.Select(t => KeyValuePair.Create(t.Task.Name, (JsonNode?)JsonValue.Create(t.Data.Root)))),
+        ["machine"] = new JsonObject
+        {
+            ["os"] = RuntimeInformation.OSDescription,
+            ["arch"] = RuntimeInformation.OSArchitecture.ToString(),
+            ["cores"] = Environment.ProcessorCount,
+            ["runtime"] = RuntimeInformation.FrameworkDescription,
+        },
+    };
+
+    public static JsonObject Read(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new DataException($"{runDirectory} is not a run directory: it has no {FileName}. Pass the folder that 'lladav-eval run' printed.");
+        }
+
+        return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            ?? throw new DataException($"{path} is not a JSON object; the run directory is damaged.");
+    }
+
+    /// <summary>Human-readable differences between two manifests' compared parts: "key: old → new" lines.</summary>
+    public static IReadOnlyList<string> Diff(JsonObject old, JsonObject @new, IEnumerable<string>? keys = null)
+    {
+        var lines = new List<string>();
+        foreach (var key in keys ?? ComparedKeys)
+        {
+            DiffNode(key, old[key], @new[key], lines);
+        }
+
+        return lines;
+    }
+
+    private static void DiffNode(string path, JsonNode? a, JsonNode? b, List<string> lines)
+    {
+        if (a is JsonObject oa && b is JsonObject ob)
+        {
+            foreach (var k in oa.Select(kv => kv.Key).Union(ob.Select(kv => kv.Key)).Order(StringComparer.Ordinal))
+            {
+                DiffNode($"{path}.{k}", oa[k], ob[k], lines);
+            }
+
+            return;
+        }
+
+        if (!JsonNode.DeepEquals(a, b))
+        {
+            lines.Add($"{path}: {a?.ToJsonString() ?? "(absent)"} -> {b?.ToJsonString() ?? "(absent)"}");
+        }
+    }
+}
+
+/// <summary>The tool's version, commit and clock (SOURCE_DATE_EPOCH, the reproducible-builds convention, fixes the clock).</summary>
+public static class ToolInfo
+{
+    public static string Version { get; } =
+        typeof(ToolInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public static DateTimeOffset Now() =>
+        long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
+            ? DateTimeOffset.FromUnixTimeSeconds(epoch)
+            : DateTimeOffset.UtcNow;
+
+    /// <summary>The commit of the checkout holding <paramref name="directory"/>, read from .git without running git.</summary>
+    public static string? GitCommit(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            var git = Path.Combine(dir.FullName, ".git");
+            if (File.Exists(git) && File.ReadAllText(git).Trim() is var pointer && pointer.StartsWith("gitdir:", StringComparison.Ordinal))
+            {
+                git = Path.GetFullPath(Path.Combine(dir.FullName, pointer["gitdir:".Length..].Trim()));
+            }
+
+            if (!Directory.Exists(git))
+            {
+                continue;
+            }
+
+            var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
+            if (!head.StartsWith("ref: ", StringComparison.Ordinal))
+            {
+                return head;
+            }
+
+            var name = head[5..];
+            foreach (var root in new[] { git, ReadCommonDir(git) })
+            {
+                var loose = Path.Combine(root, name);
+                if (File.Exists(loose))
+                {
+                    return File.ReadAllText(loose).Trim();
+                }
+
+                var packed = Path.Combine(root, "packed-refs");
+                if (File.Exists(packed) && File.ReadLines(packed).FirstOrDefault(l => l.EndsWith(" " + name, StringComparison.Ordinal)) is { } line)
+                {
+                    return line[..line.IndexOf(' ', StringComparison.Ordinal)];
+                }
+            }
+
+            return null;
+        }
+
+        return null;
+    }
+
+    private static string ReadCommonDir(string gitDir)
+    {
+        var common = Path.Combine(gitDir, "commondir");
+        return File.Exists(common) ? Path.GetFullPath(Path.Combine(gitDir, File.ReadAllText(common).Trim())) : gitDir;
+    }
+}

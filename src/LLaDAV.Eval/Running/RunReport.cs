@@ -1,0 +1,35 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary><c>report.md</c>: the run's scores, extraction diagnostics, throughput and provenance at a glance.</summary>
+public static class RunReport
+{
+    public static string Markdown(JsonObject results, JsonObject timing, JsonObject manifest)
+    {
+        var sb = new StringBuilder();
+        var config = manifest["config"]!;
+        sb.Append("# lladav-eval run\n\n");
+        sb.Append($"- model: `{config["model"]}` {(string.IsNullOrEmpty((string?)config["model_args"]) ? "" : $"(`{config["model_args"]}`)")}\n");
+        sb.Append($"- created: {manifest["created"]}, tool {manifest["tool"]?["version"]}, commit {manifest["tool"]?["git_commit"] ?? "unknown"}\n");
+        sb.Append($"- seed {config["seed"]}, scoring rules: {config["scoring"]}, limit: {ResultsWriter.Format(config["limit"])}\n\n");
+        sb.Append("| task | metric | value | stderr | samples | data | fallback | unparseable |\n|---|---|---|---|---|---|---|---|\n");
+        var extraction = results["lladav_eval"]!["extraction"]!;
+        var source = results["lladav_eval"]!["data_source"]!;
+        foreach (var (task, metric, value, stderr) in ResultsWriter.Rows(results))
+        {
+            var ex = extraction[task]!;
+            sb.Append($"| {task} | {metric} | {ResultsWriter.Format(value)} | {ResultsWriter.Format(stderr)} | {results["results"]![task]!["samples"]} | {source[task]} | ");
+            sb.Append($"{(double)ex["fallback_share"]!:P1} | {(double)ex["unparseable_share"]!:P1} |\n");
+        }
+
+        sb.Append("\n## Throughput\n\n| task | samples | wall s | generated tokens | tokens/s | forward passes |\n|---|---|---|---|---|---|\n");
+        foreach (var (task, t) in timing)
+        {
+            sb.Append($"| {task} | {t!["samples"]} | {ResultsWriter.Format(t["wall_seconds"])} | {t["generated_tokens"]} | {ResultsWriter.Format(t["tokens_per_second"])} | {t["forward_passes"]} |\n");
+        }
+
+        return sb.ToString();
+    }
+}

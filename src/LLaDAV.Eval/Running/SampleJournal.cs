@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Errors;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>
+/// A task's append-only journal (<c>journal/&lt;task&gt;.jsonl</c>, DESIGN.md §5): one line per finished sample,
+/// written and flushed to disk as it finishes, so a killed run loses nothing it finished. On open, a torn last
+/// line (the process died mid-write) is cut off.
+/// </summary>
+public sealed class SampleJournal : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private SampleJournal(string path, FileStream stream, Dictionary<int, JsonObject> entries)
+    {
+        Path = path;
+        _stream = stream;
+        Entries = entries;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Finished samples by doc id (the last line wins if a doc appears twice).</summary>
+    public Dictionary<int, JsonObject> Entries { get; }
+
+    public static SampleJournal Open(string path)
+    {
+        var entries = Read(path, out var validLength);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        stream.SetLength(validLength);
+        stream.Seek(validLength, SeekOrigin.Begin);
+        return new SampleJournal(path, stream, entries);
+    }
+
+    /// <summary>Reads a journal without opening it for writing (merge, finalisation).</summary>
+    public static Dictionary<int, JsonObject> Read(string path) => Read(path, out _);
+
+    public void Append(JsonObject entry)
+    {
+        var docId = (int)entry["doc_id"]!;
+        var bytes = Encoding.UTF8.GetBytes(JsonOutput.Line(entry) + "\n");
+        _stream.Write(bytes);
+        _stream.Flush(flushToDisk: true);
+        Entries[docId] = entry;
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    private static Dictionary<int, JsonObject> Read(string path, out long validLength)
+    {
+        var entries = new Dictionary<int, JsonObject>();
+        validLength = 0;
+        if (!File.Exists(path))
+        {
+            return entries;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var lineStart = 0;
+        var lineNumber = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != (byte)'\n')
+            {
+                continue;
+            }
+
+            lineNumber++;
+            var line = Encoding.UTF8.GetString(bytes, lineStart, i - lineStart);
+            try
+            {
+                var node = JsonNode.Parse(line) as JsonObject ?? throw new DataException($"{path}:{lineNumber}: a journal line must be a JSON object.");
+                entries[(int)node["doc_id"]!] = node;
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new DataException($"{path}:{lineNumber}: the journal is corrupt ({e.Message}). Remove that line to resume, or start a new run.", e);
+            }
+
+            lineStart = i + 1;
+            validLength = lineStart;
+        }
+
+        return entries;
+    }
+}

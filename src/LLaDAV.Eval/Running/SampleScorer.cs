@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Data;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Metrics;
+using LLaDAV.Eval.Models.Backends;
+using LLaDAV.Eval.Tasks;
+using LLaDAV.Eval.Tasks.Common;
+using LLaDAV.Eval.Tasks.Hooks;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>
+/// Scores one response into its journal entry: reasoning stripped and <c>.strip()</c>ped, each filter ensemble
+/// applied, <c>process_results</c> called per filter (LMMS-EVAL.md §1.6 steps 7-9), and the sample records written
+/// in lmms-eval's current samples shape plus our <c>extraction</c> diagnostics. Timing sits beside the records,
+/// not in them, so the samples files stay byte-identical across runs.
+/// </summary>
+public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnlyList<(string Open, string Close)> reasoningTags, IAnswerJudge? judge = null)
+{
+    public JsonObject Score(int docId, Doc doc, string context, GenerationResult? result)
+    {
+        var target = task.DocToTarget(doc);
+        var docHash = DocHash(doc);
+        var records = new JsonArray();
+        foreach (var filter in task.Filters)
+        {
+            var record = new JsonObject
+            {
+                ["doc_id"] = docId,
+                ["filter"] = filter.Name,
+                ["doc_hash"] = docHash,
+                ["target"] = JsonOutput.ToNode(target),
+                ["input"] = context,
+            };
+            if (result is null)
+            {
+                record["resps"] = new JsonArray();
+                record["filtered_resps"] = new JsonArray();
+                record["extraction"] = ExtractionNode(new Extraction("missing_media", ExtractionStatus.Skipped));
+                records.Add(record);
+                continue;
+            }
+
+            var cleaned = ResponseCleaner.Clean(result.Text, reasoningTags);
+            var filtered = PyStr.Strip(filter.Apply(cleaned, doc));
+            SampleScore score;
+            try
+            {
+                score = task.ProcessResults(doc, filtered, new ScoringContext(task.Name, docId, DocRandom.DocSeed(config.Seed, task.Name, docId), config.Scoring, judge));
+            }
+            catch (Exception e) when (e is not EvalException and not OperationCanceledException)
+            {
+                throw new DataException($"Task '{task.Name}' doc_id {docId} ({doc.SourceFile}): process_results failed: {e.Message}", e);
+            }
+
+            record["resps"] = new JsonArray(result.Text);
+            record["filtered_resps"] = new JsonArray(filtered);
+            foreach (var (metric, value) in score.Metrics)
+            {
+                record[metric] = value?.DeepClone();
+            }
+
+            record["extraction"] = ExtractionNode(score.Extraction);
+            records.Add(record);
+        }
+
+        var usage = result?.Usage ?? TokenUsage.None;
+        return new JsonObject
+        {
+            ["doc_id"] = docId,
+            ["records"] = records,
+            ["usage"] = new JsonObject
+            {
+                ["prompt_tokens"] = usage.PromptTokens,
+                ["visual_tokens"] = usage.VisualTokens,
+                ["generated_tokens"] = usage.GeneratedTokens,
+                ["forward_passes"] = usage.ForwardPasses,
+            },
+            ["elapsed_ms"] = Math.Round((result?.Elapsed ?? TimeSpan.Zero).TotalMilliseconds, 3),
+        };
+    }
+
+    private static JsonObject ExtractionNode(Extraction e) => new()
+    {
+        ["rule"] = e.Rule,
+        ["status"] = e.Status.ToString().ToLowerInvariant(),
+        ["answer"] = e.Answer,
+    };
+
+    /// <summary>SHA-256 of the doc's fields as JSON (binary values stand in by their length).</summary>
+    private static string DocHash(Doc doc)
+    {
+        var json = new JsonObject(doc.Select(kv => KeyValuePair.Create(kv.Key, JsonOutput.ToNode(kv.Value))));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonOutput.Line(json))));
+    }
+}

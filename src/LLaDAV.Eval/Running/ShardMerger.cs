@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Tasks;
+
+namespace LLaDAV.Eval.Running;
+
+/// <summary>
+/// <c>lladav-eval merge</c> (DESIGN.md §5): joins the journals of shard runs <c>K/N</c>, K = 0…N-1, into one run
+/// directory whose result files equal those of the same run done in one process.
+/// </summary>
+public static class ShardMerger
+{
+    public static RunOutcome Merge(IReadOnlyList<string> shardDirectories, string outputDirectory, TaskCatalog catalog)
+    {
+        if (shardDirectories.Count == 0)
+        {
+            throw new ConfigException("merge needs the shard run directories: lladav-eval merge DIR1 DIR2 ... --output DIR.");
+        }
+
+        var manifests = shardDirectories.Select(RunManifest.Read).ToList();
+        var first = manifests[0];
+        for (var i = 1; i < manifests.Count; i++)
+        {
+            var diff = RunManifest.Diff(first, manifests[i]);
+            if (diff.Count > 0)
+            {
+                throw new ConfigException($"{shardDirectories[i]} is not a shard of the same run as {shardDirectories[0]}:\n  {string.Join("\n  ", diff)}");
+            }
+        }
+
+        var shards = manifests.Select((m, i) => (Spec: ShardSpec.Parse((string?)m["shard"] ?? "0/1"), Dir: shardDirectories[i])).ToList();
+        var count = shards[0].Spec.Count;
+        var indexes = shards.Select(s => s.Spec.Index).Order().ToList();
+        if (shards.Any(s => s.Spec.Count != count) || !indexes.SequenceEqual(Enumerable.Range(0, count)))
+        {
+            throw new ConfigException($"merge needs exactly one run for each shard 0/{count} … {count - 1}/{count}; got {string.Join(", ", shards.Select(s => s.Spec))}.");
+        }
+
+        if (File.Exists(Path.Combine(outputDirectory, RunManifest.FileName)))
+        {
+            throw new ConfigException($"{outputDirectory} already holds a run; choose an empty --output folder for the merge.");
+        }
+
+        var tasks = catalog.Expand(first["config"]!["tasks"]!.AsArray().Select(t => (string)t!));
+        Directory.CreateDirectory(Path.Combine(outputDirectory, "journal"));
+        var manifest = first.DeepClone().AsObject();
+        manifest["shard"] = ShardSpec.Whole.ToString();
+        manifest["merged_from"] = new JsonArray([.. shards.OrderBy(s => s.Spec.Index).Select(s => (JsonNode?)JsonValue.Create(Path.GetFullPath(s.Dir)))]);
+        foreach (var task in tasks)
+        {
+            var combined = new Dictionary<int, JsonObject>();
+            foreach (var (spec, dir) in shards)
+            {
+                var journal = ResultsWriter.JournalPath(dir, task.Name);
+                if (!File.Exists(ResultsWriter.CountsPath(dir, task.Name)))
+                {
+                    throw new DataException($"Shard {spec} ({dir}) has not started task '{task.Name}'. Finish it (lladav-eval run --resume {dir}) before merging.");
+                }
+
+                foreach (var (id, entry) in SampleJournal.Read(journal))
+                {
+                    combined[id] = entry;
+                }
+            }
+
+            var counts = JsonNode.Parse(File.ReadAllText(ResultsWriter.CountsPath(shards[0].Dir, task.Name)))!.AsObject();
+            var expected = (int)counts["effective"]!;
+            if (combined.Count != expected)
+            {
+                throw new DataException($"Task '{task.Name}': the shards hold {combined.Count} of {expected} samples. Resume the unfinished shards before merging.");
+            }
+
+            File.Copy(ResultsWriter.CountsPath(shards[0].Dir, task.Name), ResultsWriter.CountsPath(outputDirectory, task.Name));
+            File.WriteAllLines(
+                ResultsWriter.JournalPath(outputDirectory, task.Name),
+                combined.OrderBy(kv => kv.Key).Select(kv => JsonOutput.Line(kv.Value)));
+        }
+
+        JsonOutput.WriteFile(Path.Combine(outputDirectory, RunManifest.FileName), manifest);
+        return ResultsWriter.Write(outputDirectory, manifest, tasks);
+    }
+}
