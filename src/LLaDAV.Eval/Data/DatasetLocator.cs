@@ -134,9 +134,10 @@ public sealed class DatasetLocator(string? dataDir, string? hfHome, IReadOnlyLis
         }
 
         var split = spec.Split;
-        var folders = spec.DatasetName is { } config
+        IEnumerable<(string, bool)> folders = spec.DatasetName is { } config
             ? new[] { (Path.Combine(root, config), true), (Path.Combine(root, "data", config), true), (Path.Combine(root, config, split), false) }
-            : new[] { (Path.Combine(root, "data"), true), (root, true), (Path.Combine(root, "data", split), false), (Path.Combine(root, split), false) };
+            : new[] { (Path.Combine(root, "data"), true), (root, true), (Path.Combine(root, "data", split), false), (Path.Combine(root, split), false) }
+                .Concat(OneLevelDown(root));
         foreach (var (folder, prefixed) in folders)
         {
             if (!Directory.Exists(folder))
@@ -157,6 +158,17 @@ public sealed class DatasetLocator(string? dataDir, string? hfHome, IReadOnlyLis
 
         return [];
     }
+
+    /// <summary>
+    /// Repositories whose only config keeps its split in a named folder (<c>lmms-lab/Video-MME</c>:
+    /// <c>videomme/test-*.parquet</c>; <c>sy1998/MLVU_dev</c>: <c>mlvu/test-*.parquet</c>): each subfolder, in name order.
+    /// </summary>
+    private static IEnumerable<(string, bool)> OneLevelDown(string root) => Directory.Exists(root)
+        ? Directory.EnumerateDirectories(root)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Order(StringComparer.Ordinal)
+            .Select(d => (d, true))
+        : [];
 
     /// <summary><c>test-00000-of-00002.parquet</c>, <c>test.jsonl</c>: the HF hub's split file names.</summary>
     private static bool IsSplitFile(string name, string split)

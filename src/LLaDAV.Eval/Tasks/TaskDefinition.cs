@@ -55,7 +55,7 @@ public sealed partial class TaskDefinition
         DocToVisualHook visual;
         if (hooks.IsHookName(spec.DocToVisual))
         {
-            visual = hooks.DocToVisual(spec.DocToVisual, file, "doc_to_visual");
+            visual = hooks.DocToVisual(spec.DocToVisual, spec, "doc_to_visual");
         }
         else
         {

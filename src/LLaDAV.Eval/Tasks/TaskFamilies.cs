@@ -24,6 +24,10 @@ public static class TaskFamilies
         new Families.Realworldqa.RealworldqaFamily(),
         new Families.Ocrbench.OcrbenchFamily(),
         new Families.Muirbench.MuirbenchFamily(),
+        new Families.Seedbench.SeedbenchFamily(),
+        new Families.Mlvu.MlvuFamily(),
+        new Families.Videomme.VideommeFamily(),
+        new Families.Mvbench.MvbenchFamily(),
     ];
 
     /// <summary>lmms-eval's generic filters, registered without a family prefix as lmms-eval names them.</summary>

@@ -13,6 +13,7 @@ public sealed record ProcessResultsRegistration(ProcessResultsHook Hook, Immutab
 public sealed class HookRegistry
 {
     private readonly Dictionary<string, DocToVisualHook> _visual = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<TaskSpec, DocToVisualHook>> _visualFactories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DocToTextHook> _text = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DocToTargetHook> _target = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProcessDocsHook> _docs = new(StringComparer.Ordinal);
@@ -33,6 +34,20 @@ public sealed class HookRegistry
 
     public void AddDocToVisual(string name, DocToVisualHook hook) => Add(_visual, name, hook);
 
+    /// <summary>
+    /// A doc_to_visual hook bound to its task at load: it reads the task's own keys (dataset_kwargs.cache_dir,
+    /// dataset_path), as lmms-eval's video utils.py read their YAML file. Video tasks use it to find their files.
+    /// </summary>
+    public void AddDocToVisualFactory(string name, Func<TaskSpec, DocToVisualHook> factory)
+    {
+        if (_visual.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"Hook '{name}' is registered twice.");
+        }
+
+        Add(_visualFactories, name, factory);
+    }
+
     public void AddDocToText(string name, DocToTextHook hook) => Add(_text, name, hook);
 
     public void AddDocToTarget(string name, DocToTargetHook hook) => Add(_target, name, hook);
@@ -46,10 +61,28 @@ public sealed class HookRegistry
 
     public void AddFilter(string name, FilterHook hook) => Add(_filters, name, hook);
 
-    public bool IsHookName(string value) => _visual.ContainsKey(value) || _text.ContainsKey(value) || _target.ContainsKey(value)
+    public bool IsHookName(string value) => _visual.ContainsKey(value) || _visualFactories.ContainsKey(value) || _text.ContainsKey(value) || _target.ContainsKey(value)
         || _docs.ContainsKey(value) || _results.ContainsKey(value) || _aggregations.ContainsKey(value) || _filters.ContainsKey(value);
 
     public DocToVisualHook DocToVisual(string name, string file, string key) => Get(_visual, name, file, key, "doc_to_visual");
+
+    /// <summary>The doc_to_visual hook <paramref name="name"/> for <paramref name="spec"/>: a task-bound one, else a plain one.</summary>
+    public DocToVisualHook DocToVisual(string name, TaskSpec spec, string key)
+    {
+        if (_visualFactories.TryGetValue(name, out var factory))
+        {
+            return factory(spec);
+        }
+
+        if (_visual.TryGetValue(name, out var hook))
+        {
+            return hook;
+        }
+
+        var known = _visual.Keys.Concat(_visualFactories.Keys).Order(StringComparer.Ordinal).ToList();
+        throw new ConfigException(
+            $"{spec.SourceFile}: key '{key}' names the doc_to_visual hook '{name}', which is not registered. Known doc_to_visual hooks: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}.");
+    }
 
     public DocToTextHook DocToText(string name, string file, string key) => Get(_text, name, file, key, "doc_to_text");
 
