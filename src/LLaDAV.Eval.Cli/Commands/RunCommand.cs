@@ -133,6 +133,11 @@ internal static class RunCommand
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t!["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s)"));
         }
 
+        foreach (var (task, ex) in extraction.AsObject().Where(kv => (int)kv.Value!["judge_failed"]! > 0 || (int)kv.Value!["skipped"]! > 0))
+        {
+            lines.Add($"  {task}: the judge FAILED on {(int)ex!["judge_failed"]!} samples and {(int)ex["skipped"]!} were skipped (missing media); they count as wrong or are left out. See samples_{task}.jsonl.");
+        }
+
         if (results["lladav_eval"]!["data_source"]!.AsObject().Any(kv => (string?)kv.Value == "sample"))
         {
             lines.Add("  Note: 'sample' tasks ran on the tiny embedded sample data, not the benchmark; pass --data-dir for real scores.");
