@@ -128,7 +128,12 @@ internal static class RunCommand
                 $"  {task,-34} {metric,-34} {ResultsWriter.Format(value),10} ± {ResultsWriter.Format(stderr),-8} n={results["results"]![task]!["samples"]} [{source[task]}] fallback {(double)ex["fallback_share"]!:P0}, unparseable {(double)ex["unparseable_share"]!:P0}"));
         }
 
-        foreach (var (task, t) in outcome.Timing)
+        if (results["lladav_eval"]!["group_averages"]?["mvbench"] is { } mv)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  mvbench (lladav-eval's own unweighted mean of {mv["included"]} sub-tasks; lmms-eval reports none): {ResultsWriter.Format(mv["mvbench_average"])}"));
+        }
+
+        foreach (var (task, t) in outcome.Timing.Where(t => (long)t.Value!["generated_tokens"]! > 0))
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t!["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s)"));
         }

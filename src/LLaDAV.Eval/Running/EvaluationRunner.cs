@@ -61,7 +61,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             JsonOutput.WriteFile(Path.Combine(request.RunDirectory, "judge.json"), judge.ToManifest());
         }
 
-        return ResultsWriter.Write(request.RunDirectory, manifest, tasks);
+        return ResultsWriter.Write(request.RunDirectory, manifest, tasks, catalog);
     }
 
     /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>
