@@ -14,5 +14,7 @@ internal static class CommandCatalog
         TasksCommand.Create(),
         ValidateCommand.Create(),
         MergeCommand.Create(),
+        TableCommand.Create(),
+        CompareCommand.Create(),
     ];
 }
