@@ -16,5 +16,8 @@ internal static class CommandCatalog
         MergeCommand.Create(),
         TableCommand.Create(),
         CompareCommand.Create(),
+        PlotCommand.Create(),
+        SweepCommand.Create(),
+        ReportCommand.Create(),
     ];
 }

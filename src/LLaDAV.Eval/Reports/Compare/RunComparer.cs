@@ -77,19 +77,9 @@ public static class RunComparer
             : [.. tasks];
     }
 
-    /// <summary>The task's primary metric: the paper's key where the run has it, else the first metric in results.json.</summary>
-    internal static string PrimaryMetric(RunDirectory run, string task, PaperReference? paper)
-    {
-        var keys = run.MetricKeys(task);
-        var preferred = paper?.PrimaryMetric(task);
-        return preferred is not null && keys.Contains(preferred) ? preferred
-            : keys.Length > 0 ? keys[0]
-            : throw new DataException($"{run.Path}/results.json has no metric for task '{task}'.");
-    }
-
     private static TaskComparison CompareTask(RunDirectory baseRun, RunDirectory newRun, string task, CompareOptions options, PaperReference? paper)
     {
-        var metricKey = PrimaryMetric(baseRun, task, paper);
+        var metricKey = TaskScores.PrimaryMetric(baseRun, task, paper);
         var comma = metricKey.IndexOf(',', StringComparison.Ordinal);
         var (metric, filter) = (metricKey[..comma], metricKey[(comma + 1)..]);
         var a = Scores(baseRun, task, metric, filter);
