@@ -120,4 +120,23 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
         Assert.Equal(2, code);
         Assert.Contains("not in both runs", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_refuse_runs_with_different_task_versions()
+    {
+        // A copy of NEW whose results.json says mmmu_val is at version 1 (the shipped task is version 0).
+        var copy = Path.Combine(_scratch, "new_v1");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(runs.New))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var results = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(copy, "results.json")))!;
+        results["versions"]!["mmmu_val"] = 1;
+        await File.WriteAllTextAsync(Path.Combine(copy, "results.json"), results.ToJsonString());
+        var (code, _, error) = await Cli.RunAsync("compare", runs.Base, copy, "--paper-data", ReportRunsFixture.PaperData);
+        Assert.Equal(2, code);
+        Assert.Contains("has version 0 in BASE but 1 in NEW", error, StringComparison.Ordinal);
+    }
 }

@@ -16,7 +16,7 @@ public static class ScoreBarChart
     {
         ArgumentNullException.ThrowIfNull(title);
         const double rowHeight = 30, top = 48, plotWidth = 420, tickFont = 12;
-        var labelWidth = 20 + (bars.IsEmpty ? 60 : bars.Max(b => SvgCanvas.TextWidth(b.Label, 13)));
+        var labelWidth = 24 + (bars.IsEmpty ? 60 : 1.1 * bars.Max(b => SvgCanvas.TextWidth(b.Label, 13)));
         var legendWidth = 150;
         var max = bars.SelectMany(b => new[] { b.Value + (b.Stderr ?? 0), b.Paper ?? 0 }).DefaultIfEmpty(1).Max();
         var ticks = NiceTicks.Linear(0, Math.Max(max, 1e-9), 6);
