@@ -37,7 +37,7 @@ public sealed class PngConverter
 
     /// <summary>The converter, or a usage error naming the package to install.</summary>
     public static PngConverter Require(string? searchPath = null) =>
-        TryFind(searchPath) ?? throw new ConfigException($"PNG output needs {Tool}, which is not on PATH: {InstallHint}. The SVG files were written; drop --png to skip PNG.");
+        TryFind(searchPath) ?? throw new ConfigException($"PNG output needs {Tool}, which is not on PATH: {InstallHint}. Or drop --png to write SVG only.");
 
     /// <summary>Renders <paramref name="svgFile"/> to a PNG beside it (same name, .png) at twice the SVG's pixel size, and returns its path.</summary>
     public string Convert(string svgFile)
