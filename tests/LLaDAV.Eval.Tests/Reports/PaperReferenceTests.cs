@@ -38,7 +38,7 @@ public sealed class PaperReferenceTests
     [InlineData("MME cog.", "mme", "mme_cognition_score,none", MetricScale.Points)]
     [InlineData("MME perc.", "mme", "mme_perception_score,none", MetricScale.Points)]
     [InlineData("MMBench en-dev", "mmbench_en_dev", "gpt_eval_score,none", MetricScale.Percent)]
-    [InlineData("MathVista testmini", "mathvista_testmini", "llm_as_judge_eval,none", MetricScale.Percent)]
+    [InlineData("MathVista testmini", "mathvista_testmini_cot", "llm_as_judge_eval,none", MetricScale.Percent)]
     public void Should_map_columns_to_lmms_eval_task_and_metric_keys(string column, string task, string metric, MetricScale ours)
     {
         var e = s_paper.Find("table2", "LLaDA-V", column)!;
