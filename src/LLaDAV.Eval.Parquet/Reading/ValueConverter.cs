@@ -157,8 +157,16 @@ internal sealed class ValueConverter
         Kind.Decimal => DecimalFromBigEndian(v),
         Kind.Float16 => (float)BinaryPrimitives.ReadHalfLittleEndian(v),
         Kind.Uuid => new Guid(v, bigEndian: true),
-        _ => v.ToArray(),
+        _ => Copy(v),
     };
+
+    /// <summary>Binary values (image bytes) are often 100 KB+: skip zeroing memory that is overwritten at once.</summary>
+    private static byte[] Copy(ReadOnlySpan<byte> v)
+    {
+        var array = GC.AllocateUninitializedArray<byte>(v.Length);
+        v.CopyTo(array);
+        return array;
+    }
 
     private object DateFromDays(int days)
     {
