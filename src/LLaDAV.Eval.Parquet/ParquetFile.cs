@@ -23,8 +23,8 @@ namespace LLaDAV.Eval.Parquet;
 /// FIXED_LEN_BYTE_ARRAY → <see cref="T:byte[]"/>.</item>
 /// <item>TIMESTAMP → <see cref="DateTime"/> (Kind Utc when isAdjustedToUTC, else Unspecified; nanoseconds truncated to
 /// 100 ns ticks); INT96 → <see cref="DateTime"/> (Utc). DATE → <see cref="DateOnly"/>; TIME → <see cref="TimeSpan"/>.
-/// A timestamp or date outside years 1–9999 comes back as the stored count (<see cref="long"/>/<see cref="int"/>;
-/// INT96 as nanoseconds since the Unix epoch).</item>
+/// A timestamp or date outside years 1–9999 comes back as what is stored: the count (<see cref="long"/> or
+/// <see cref="int"/>), or for INT96 its 12 bytes.</item>
 /// <item>Lists (LIST in its standard and legacy forms, and unannotated repeated fields) →
 /// <see cref="IReadOnlyList{T}"/> of object?; structs → <see cref="IReadOnlyDictionary{TKey, TValue}"/> of
 /// string → object?; maps → <see cref="IReadOnlyList{T}"/> of <see cref="KeyValuePair{TKey, TValue}"/> of object?.</item>

@@ -141,7 +141,8 @@ internal sealed class ValueConverter
         var min = (Int128)(-DateTime.UnixEpoch.Ticks);
         if (ticks < min || ticks > max)
         {
-            return (long)((julian - UnixEpochJulianDay) * 86_400_000_000_000L + nanos);
+            // Outside years 1..9999 (and mostly outside a 64-bit nanosecond count too): the stored 12 bytes.
+            return v.ToArray();
         }
 
         return new DateTime(DateTime.UnixEpoch.Ticks + (long)ticks, DateTimeKind.Utc);
