@@ -20,6 +20,9 @@ internal static class ColumnChunkReader
     /// </summary>
     private const long MaxExpansion = 32_768;
 
+    /// <summary>Most level/value slots reserved up front from a chunk's declared value count.</summary>
+    private const long ReserveCap = 1 << 20;
+
     /// <summary>Level entries a page may declare beyond what its bytes could plausibly carry (all-null runs).</summary>
     private const long MinLevelAllowance = 1 << 22;
 
@@ -64,6 +67,12 @@ internal static class ColumnChunkReader
         var converter = new ValueConverter(leaf);
         var values = new PageValueDecoder(leaf.PhysicalType!.Value, leaf.Element.TypeLength, converter);
         object?[]? dictionary = null;
+
+        // Size the level and value arrays once from the declared count (capped, since it comes from the file),
+        // instead of growing them page by page through large-object-heap copies.
+        var expected = (int)Math.Min(meta.NumValues, ReserveCap);
+        data.EnsureLevels(expected);
+        data.EnsureValues(expected);
         var pos = 0;
         while (pos < length && data.Count < meta.NumValues)
         {

@@ -118,8 +118,8 @@ internal sealed class ValueConverter
         Kind.Decimal => ToDecimal(v),
         Kind.Date => DateFromDays(v),
         Kind.Time => new TimeSpan(v * _unitTicksMultiplier / _unitTicksDivisor),
-        Kind.UInt32 or Kind.UInt64 => (long)(uint)v,
-        _ => v,
+        Kind.UInt32 or Kind.UInt64 => Boxes.Long((uint)v),
+        _ => Boxes.Int(v),
     };
 
     public object FromInt64(long v) => _kind switch
@@ -128,7 +128,7 @@ internal sealed class ValueConverter
         Kind.Timestamp => Timestamp(v),
         Kind.Time => new TimeSpan(v / _unitTicksDivisor * _unitTicksMultiplier),
         Kind.UInt64 => (ulong)v,
-        _ => v,
+        _ => Boxes.Long(v),
     };
 
     /// <summary>INT96 timestamps (deprecated): 8 bytes nanoseconds of day, then 4 bytes Julian day, little-endian.</summary>
