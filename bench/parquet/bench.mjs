@@ -1,39 +1,40 @@
 // Reads one multi-hundred-MB Hugging Face-shaped image split with three readers in the same run and prints MB/s,
 // rows/s and each reference's time relative to LLaDAV.Eval.Parquet:
-//   - LLaDAV.Eval.Parquet through BenchmarkDotNet (tests/LLaDAV.Eval.Benchmarks/Parquet/ParquetReadBenchmarks.cs),
+//   - LLaDAV.Eval.Parquet (C#) through the timing harness in ./dotnet (Release build),
 //   - hyparquet (pure JavaScript, rows materialised as objects, like our row dictionaries),
 //   - DuckDB (native, one thread, aggregating the columns so every value is decoded).
 // Each in two modes: all columns, and projected to `question` (the image column must then cost nothing).
+// Wall time and CPU time are both reported: on a shared, loaded machine CPU time is the steadier measure. Readers
+// take turns in rounds so that load changes hit all of them alike; the median per read is reported.
 //
 //   cd bench/parquet && npm i && node bench.mjs [rows=2000]
+// The BenchmarkDotNet class for the C# reader alone: tests/LLaDAV.Eval.Benchmarks/Parquet/ParquetReadBenchmarks.cs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { makeBig, benchDir } from './make-big.mjs';
+import { makeBig } from './make-big.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const iterations = Number(process.env.PARQUET_BENCH_ITERATIONS ?? 3);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rounds = Number(process.env.PARQUET_BENCH_ROUNDS ?? 3);
+const perRound = 2;
 const file = await makeBig(Number(process.argv[2] ?? 2000));
 const bytes = statSync(file).size;
 
-async function timed(fn) {
-  await fn(); // warm-up
-  const times = [];
-  let rows = 0;
-  for (let i = 0; i < iterations; i++) {
-    const t = process.hrtime.bigint();
-    rows = await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e9);
-  }
-  return { seconds: times.reduce((a, b) => a + b, 0) / times.length, rows };
+const build = process.env.PARQUET_BENCH_BUILD ?? '/tmp/art-parquet-harness';
+execFileSync('dotnet', ['build', '-c', 'Release', path.join(here, 'dotnet'), '--artifacts-path', build], { stdio: ['ignore', 'ignore', 'inherit'] });
+const harness = path.join(build, 'bin', 'ParquetBench', 'release', 'ParquetBench.dll');
+
+function csharp(mode) {
+  const out = execFileSync('dotnet', [harness, file, mode, String(perRound)], { encoding: 'utf8' });
+  return out.trim().split('\n').map((l) => JSON.parse(l));
 }
 
 async function hyparquet(questionOnly) {
   const data = await asyncBufferFromFile(file);
-  // utf8: false keeps the unannotated image bytes binary (as Uint8Array) instead of decoding them as text.
+  // utf8: false keeps the unannotated image bytes binary (Uint8Array) instead of decoding them as text.
   const rows = await parquetReadObjects({ file: data, columns: questionOnly ? ['question'] : undefined, utf8: false });
   let touched = 0;
   for (const r of rows) {
@@ -51,34 +52,44 @@ async function duckdb(questionOnly) {
   return Number(result.getRows()[0][0]);
 }
 
-function ours() {
-  const artifacts = path.join(benchDir, 'bdn');
-  execFileSync('dotnet', ['run', '-c', 'Release', '--project', path.join(repo, 'tests/LLaDAV.Eval.Benchmarks'), '--artifacts-path', process.env.PARQUET_BENCH_BUILD ?? '/tmp/art-parquet-bench', '--', '--filter', '*ParquetReadBenchmarks*'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, PARQUET_BENCH_FILE: file, PARQUET_BENCH_ARTIFACTS: artifacts, PARQUET_BENCH_ITERATIONS: String(iterations) },
-  });
-  const results = path.join(artifacts, 'results');
-  const report = readdirSync(results).find((f) => f.includes('ParquetReadBenchmarks') && f.endsWith('-report-full.json'));
-  const json = JSON.parse(readFileSync(path.join(results, report), 'utf8'));
-  const byMode = {};
-  for (const b of json.Benchmarks) {
-    byMode[b.Parameters.includes('True') ? 'question' : 'all'] = { seconds: b.Statistics.Mean / 1e9, allocated: b.Memory?.BytesAllocatedPerOperation };
+async function inNode(fn, warm) {
+  if (warm) await fn();
+  const runs = [];
+  for (let i = 0; i < perRound; i++) {
+    const cpu = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    const rows = await fn();
+    const wall = Number(process.hrtime.bigint() - t) / 1e9;
+    const used = process.cpuUsage(cpu);
+    runs.push({ wall, cpu: (used.user + used.system) / 1e6, rows });
   }
-  return byMode;
+  return runs;
 }
 
-const mine = ours();
-const total = (await duckdb(false));
-const rowsOut = [];
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const table = [];
 for (const [mode, questionOnly] of [['all', false], ['question', true]]) {
-  const h = await timed(() => hyparquet(questionOnly));
-  const d = await timed(() => duckdb(questionOnly));
-  const o = mine[mode];
-  for (const [reader, r] of [['LLaDAV.Eval.Parquet (C#)', o], ['hyparquet (JS)', h], ['DuckDB 1 thread (native)', d]]) {
-    rowsOut.push({ mode, reader, seconds: r.seconds.toFixed(3), 'MB/s': (bytes / 1e6 / r.seconds).toFixed(0), 'rows/s': (total / r.seconds).toFixed(0), 'time vs C#': (r.seconds / o.seconds).toFixed(2) + 'x' });
+  const runs = { 'LLaDAV.Eval.Parquet (C#)': [], 'hyparquet (JS)': [], 'DuckDB 1 thread (native)': [] };
+  for (let r = 0; r < rounds; r++) {
+    runs['LLaDAV.Eval.Parquet (C#)'].push(...csharp(mode));
+    runs['hyparquet (JS)'].push(...(await inNode(() => hyparquet(questionOnly), r === 0)));
+    runs['DuckDB 1 thread (native)'].push(...(await inNode(() => duckdb(questionOnly), r === 0)));
+  }
+  const base = runs['LLaDAV.Eval.Parquet (C#)'];
+  const baseWall = median(base.map((x) => x.wall));
+  const baseCpu = median(base.map((x) => x.cpu));
+  for (const [reader, rs] of Object.entries(runs)) {
+    const wall = median(rs.map((x) => x.wall));
+    const cpu = median(rs.map((x) => x.cpu));
+    table.push({
+      mode, reader, rows: rs[0].rows,
+      'wall s': wall.toFixed(3), 'cpu s': cpu.toFixed(3),
+      'MB/s (wall)': (bytes / 1e6 / wall).toFixed(0), 'MB/s (cpu)': (bytes / 1e6 / cpu).toFixed(0),
+      'rows/s (cpu)': (rs[0].rows / cpu).toFixed(0),
+      'wall vs C#': (wall / baseWall).toFixed(2) + 'x', 'cpu vs C#': (cpu / baseCpu).toFixed(2) + 'x',
+    });
   }
 }
 
-console.log(`\nfile: ${file} (${(bytes / 1e6).toFixed(1)} MB, ${total} rows); mean of ${iterations} reads after a warm-up; MB/s = file size / time`);
-console.table(rowsOut);
-console.log(`C# allocated per read: all ${(mine.all.allocated / 1e6).toFixed(0)} MB, question-only ${(mine.question.allocated / 1e6).toFixed(1)} MB`);
+console.log(`file: ${file} (${(bytes / 1e6).toFixed(1)} MB); median of ${rounds * perRound} reads per reader, in ${rounds} alternating rounds; MB/s = file size / time; "x vs C#" > 1 means slower than C#`);
+console.table(table);

@@ -23,8 +23,8 @@ namespace LLaDAV.Eval.Parquet;
 /// FIXED_LEN_BYTE_ARRAY → <see cref="T:byte[]"/>.</item>
 /// <item>TIMESTAMP → <see cref="DateTime"/> (Kind Utc when isAdjustedToUTC, else Unspecified; nanoseconds truncated to
 /// 100 ns ticks); INT96 → <see cref="DateTime"/> (Utc). DATE → <see cref="DateOnly"/>; TIME → <see cref="TimeSpan"/>.
-/// A timestamp or date outside years 1–9999 comes back as the stored count (<see cref="long"/>/<see cref="int"/>;
-/// INT96 as nanoseconds since the Unix epoch).</item>
+/// A timestamp or date outside years 1–9999 comes back as what is stored: the count (<see cref="long"/> or
+/// <see cref="int"/>), or for INT96 its 12 bytes.</item>
 /// <item>Lists (LIST in its standard and legacy forms, and unannotated repeated fields) →
 /// <see cref="IReadOnlyList{T}"/> of object?; structs → <see cref="IReadOnlyDictionary{TKey, TValue}"/> of
 /// string → object?; maps → <see cref="IReadOnlyList{T}"/> of <see cref="KeyValuePair{TKey, TValue}"/> of object?.</item>
@@ -109,20 +109,45 @@ public sealed class ParquetFile : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RowGroupCount);
-        return ReadGroup(index, Select(columns));
+        var fields = Select(columns);
+        var columnValues = ReadColumns(index, fields);
+        var names = new FieldNames([.. fields.Select(f => f.Name)]);
+        var rows = new IReadOnlyDictionary<string, object?>[RowGroupRowCounts[index]];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = MakeRow(names, columnValues, r);
+        }
+
+        return rows;
     }
 
     public void Dispose() => _handle.Dispose();
 
     private IEnumerable<IReadOnlyDictionary<string, object?>> Iterate(SchemaField[] fields)
     {
+        var names = new FieldNames([.. fields.Select(f => f.Name)]);
         for (var g = 0; g < RowGroupCount; g++)
         {
-            foreach (var row in ReadGroup(g, fields))
+            var columnValues = ReadColumns(g, fields);
+            var rows = RowGroupRowCounts[g];
+
+            // Rows are made as they are consumed, so a caller that does not keep them leaves only short-lived garbage.
+            for (var r = 0; r < rows; r++)
             {
-                yield return row;
+                yield return MakeRow(names, columnValues, (int)r);
             }
         }
+    }
+
+    private static NamedValues MakeRow(FieldNames names, object?[][] columnValues, int r)
+    {
+        var values = new object?[columnValues.Length];
+        for (var f = 0; f < values.Length; f++)
+        {
+            values[f] = columnValues[f][r];
+        }
+
+        return new NamedValues(names, values);
     }
 
     private SchemaField[] Select(IReadOnlyCollection<string>? columns)
@@ -144,7 +169,8 @@ public sealed class ParquetFile : IDisposable
         return [.. Schema.Fields.Where(f => wanted.Contains(f.Name))];
     }
 
-    private IReadOnlyDictionary<string, object?>[] ReadGroup(int index, SchemaField[] fields)
+    /// <summary>Reads and assembles the selected top-level columns of one row group: one value array per field.</summary>
+    private object?[][] ReadColumns(int index, SchemaField[] fields)
     {
         var group = _metadata.RowGroups[index];
         if (group.NumRows > Array.MaxLength)
@@ -157,7 +183,7 @@ public sealed class ParquetFile : IDisposable
         {
             // Nothing to read; an empty row group's chunks may not even point at pages
             // (parquet-testing's column_chunk_key_value_metadata).
-            return [];
+            return [.. fields.Select(_ => Array.Empty<object?>())];
         }
 
         var leaves = new LeafData[Schema.Leaves.Count];
@@ -180,20 +206,7 @@ public sealed class ParquetFile : IDisposable
             }
         }
 
-        var names = new FieldNames([.. fields.Select(f => f.Name)]);
-        var result = new IReadOnlyDictionary<string, object?>[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            var values = new object?[fields.Length];
-            for (var f = 0; f < fields.Length; f++)
-            {
-                values[f] = columns[f][r];
-            }
-
-            result[r] = new NamedValues(names, values);
-        }
-
-        return result;
+        return columns;
     }
 
     private static FileMetadata ReadFooter(SafeFileHandle handle, long length, out int footerLength)

@@ -7,8 +7,8 @@ using LLaDAV.Eval.Testing;
 namespace LLaDAV.Eval.Parquet.Tests;
 
 /// <summary>
-/// Files in the exact shape of Hugging Face benchmark splits (Fixtures/make-fixtures.cjs wrote them with DuckDB,
-/// SNAPPY and ZSTD, 8-row row groups). Expected values are the writer's input (Fixtures/*.expected.json).
+/// Files in the exact shape of Hugging Face benchmark splits (Fixtures/make-fixtures.cjs wrote them with DuckDB in
+/// SNAPPY and ZSTD, and with hyparquet-writer in SNAPPY; 8-row row groups). Expected values are the writer's input (Fixtures/*.expected.json).
 /// </summary>
 public sealed class HuggingFaceShapeTests
 {
@@ -18,6 +18,8 @@ public sealed class HuggingFaceShapeTests
         { "mmmu.zstd.parquet", "mmmu.expected.json" },
         { "sequence_image.snappy.parquet", "sequence_image.expected.json" },
         { "sequence_image.zstd.parquet", "sequence_image.expected.json" },
+        { "mmmu.hyparquet.snappy.parquet", "mmmu.expected.json" },
+        { "sequence_image.hyparquet.snappy.parquet", "sequence_image.expected.json" },
     };
 
     private static string Dir => Path.Combine(TestPaths.RepoRoot, "tests", "LLaDAV.Eval.Parquet.Tests", "Fixtures");

@@ -24,7 +24,7 @@ internal static class Decompressor
                 src.CopyTo(dst);
                 break;
             case CompressionCodec.Snappy:
-                Snappy(src, dst);
+                SnappyBlock.Decode(src, dst);
                 break;
             case CompressionCodec.Gzip:
                 Gzip(src, dst);
@@ -52,49 +52,6 @@ internal static class Decompressor
             default:
                 throw new ParquetFormatException($"compression codec {codec} is not supported");
         }
-    }
-
-    private static void Snappy(ReadOnlySpan<byte> src, Span<byte> dst)
-    {
-        // Check the preamble (the uncompressed length varint) first, so a corrupt page cannot make the
-        // decoder allocate whatever length it claims.
-        ulong declared = 0;
-        var i = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            if (i >= src.Length || shift > 28)
-            {
-                throw new ParquetFormatException("SNAPPY page has a malformed length preamble");
-            }
-
-            declared |= (ulong)(src[i] & 0x7F) << shift;
-            if ((src[i++] & 0x80) == 0)
-            {
-                break;
-            }
-        }
-
-        if (declared != (ulong)dst.Length)
-        {
-            throw new ParquetFormatException($"SNAPPY page declares {declared} bytes but its page header declares {dst.Length}");
-        }
-
-        byte[] decoded;
-        try
-        {
-            decoded = IronSnappy.Snappy.Decode(src);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new ParquetFormatException($"SNAPPY page does not decompress: {e.Message}", e);
-        }
-
-        if (decoded.Length != dst.Length)
-        {
-            throw new ParquetFormatException($"SNAPPY page decompressed to {decoded.Length} bytes, not the {dst.Length} its header declares");
-        }
-
-        decoded.CopyTo(dst);
     }
 
     private static unsafe void Gzip(ReadOnlySpan<byte> src, Span<byte> dst)

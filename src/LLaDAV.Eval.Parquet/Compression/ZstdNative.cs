@@ -8,7 +8,7 @@ namespace LLaDAV.Eval.Parquet.Compression;
 /// </summary>
 internal static unsafe class ZstdNative
 {
-    private static readonly Lazy<Api> s_api = new(Load);
+    private static readonly Lazy<Api> s_api = new(() => Load(["libzstd.so.1", "libzstd.so", "libzstd"]));
 
     public static void Decode(ReadOnlySpan<byte> src, Span<byte> dst)
     {
@@ -32,9 +32,10 @@ internal static unsafe class ZstdNative
         }
     }
 
-    private static Api Load()
+    /// <summary>Binds the first library of <paramref name="names"/> that loads (a parameter so tests can name a missing one).</summary>
+    internal static Api Load(IEnumerable<string> names)
     {
-        foreach (var name in new[] { "libzstd.so.1", "libzstd.so", "libzstd" })
+        foreach (var name in names)
         {
             if (NativeLibrary.TryLoad(name, out var handle))
             {
@@ -48,7 +49,7 @@ internal static unsafe class ZstdNative
         throw new ParquetFormatException("this file uses ZSTD compression, which needs libzstd.so.1: install the Debian package libzstd1 (apt-get install libzstd1)");
     }
 
-    private sealed class Api(
+    internal sealed class Api(
         delegate* unmanaged<byte*, nuint, byte*, nuint, nuint> decompress,
         delegate* unmanaged<nuint, uint> isError,
         delegate* unmanaged<nuint, byte*> getErrorName)

@@ -49,6 +49,9 @@ internal static class DeltaByteArrayDecoder
             throw new ParquetFormatException($"DELTA_BYTE_ARRAY has {prefixes.Length} prefixes but {suffixes.Count} suffixes");
         }
 
+        // Shared prefixes make values longer than the page; bound the expansion so a corrupt page cannot demand
+        // gigabytes (real prefix sharing, e.g. sorted URLs, expands tens of times).
+        var maxTotal = Math.Min(Array.MaxLength, ((long)(end - start) * 1024) + (1 << 20));
         long totalLength = 0;
         long previous = 0;
         for (var i = 0; i < prefixes.Length; i++)
@@ -60,9 +63,9 @@ internal static class DeltaByteArrayDecoder
 
             previous = prefixes[i] + suffixes.Lengths[i];
             totalLength += previous;
-            if (totalLength > Array.MaxLength)
+            if (totalLength > maxTotal)
             {
-                throw new ParquetFormatException("DELTA_BYTE_ARRAY values expand beyond 2 GB");
+                throw new ParquetFormatException($"DELTA_BYTE_ARRAY values expand beyond {maxTotal} bytes from a {end - start}-byte page");
             }
         }
 

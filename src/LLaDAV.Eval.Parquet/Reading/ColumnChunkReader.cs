@@ -20,14 +20,17 @@ internal static class ColumnChunkReader
     /// </summary>
     private const long MaxExpansion = 32_768;
 
+    /// <summary>Most level/value slots reserved up front from a chunk's declared value count.</summary>
+    private const long ReserveCap = 1 << 20;
+
     /// <summary>Level entries a page may declare beyond what its bytes could plausibly carry (all-null runs).</summary>
     private const long MinLevelAllowance = 1 << 22;
 
     /// <summary>
-    /// Bytes read past a chunk's declared end: some writers (e.g. the one that made parquet-testing's
-    /// nation.dict-malformed) leave the dictionary page out of total_compressed_size, so the last page overruns the
-    /// declared range. Pages may extend into this slack, never past the footer; as in Arrow's workaround for such
-    /// files, the padding is bounded.
+    /// How far past a chunk's declared end a page may run: some writers (e.g. the one that made parquet-testing's
+    /// nation.dict-malformed) leave a page out of total_compressed_size, so the last page overruns the declared
+    /// range. Such bytes are read only when a page needs them, never past the footer, and within this bound (as
+    /// Arrow's padding workaround for such files is bounded).
     /// </summary>
     private const int Slack = 1 << 16;
 
@@ -51,51 +54,35 @@ internal static class ColumnChunkReader
             throw new ParquetFormatException($"column chunk spans bytes {start}..{start + length}, outside the file's data ({dataEnd} bytes before the footer)");
         }
 
-        var readable = (int)Math.Min(length + Slack, dataEnd - start);
-        var buffer = ArrayPool<byte>.Shared.Rent(readable);
-        try
-        {
-            var span = buffer.AsSpan(0, readable);
-            var read = 0;
-            while (read < span.Length)
-            {
-                var n = RandomAccess.Read(file, span[read..], start + read);
-                if (n == 0)
-                {
-                    throw new ParquetFormatException("file ends inside a column chunk");
-                }
-
-                read += n;
-            }
-
-            var data = new LeafData(leaf);
-            DecodePages(buffer, (int)length, readable, meta, leaf, data);
-            Validate(data, rowGroupRows);
-            return data;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var limit = (int)Math.Min(length + Slack, dataEnd - start);
+        using var bytes = new ChunkBytes(file, start, (int)length, limit);
+        var data = new LeafData(leaf);
+        DecodePages(bytes, (int)length, meta, leaf, data);
+        Validate(data, rowGroupRows);
+        return data;
     }
 
-    private static void DecodePages(byte[] chunk, int length, int readable, ColumnMetaData meta, SchemaField leaf, LeafData data)
+    private static void DecodePages(ChunkBytes bytes, int length, ColumnMetaData meta, SchemaField leaf, LeafData data)
     {
         var converter = new ValueConverter(leaf);
         var values = new PageValueDecoder(leaf.PhysicalType!.Value, leaf.Element.TypeLength, converter);
         object?[]? dictionary = null;
+
+        // Size the level and value arrays once from the declared count (capped, since it comes from the file),
+        // instead of growing them page by page through large-object-heap copies.
+        var expected = (int)Math.Min(meta.NumValues, ReserveCap);
+        data.EnsureLevels(expected);
+        data.EnsureValues(expected);
         var pos = 0;
         while (pos < length && data.Count < meta.NumValues)
         {
-            var reader = new CompactReader(chunk, pos, readable - pos);
-            var header = MetadataReader.ReadPageHeader(reader);
-            pos = reader.Position;
-            if (header.CompressedPageSize > readable - pos)
+            var header = ReadHeader(bytes, ref pos);
+            if (!bytes.TryExtend((long)pos + header.CompressedPageSize))
             {
                 throw new ParquetFormatException($"page of {header.CompressedPageSize} bytes extends past the end of its column chunk ({length - pos} bytes left)");
             }
 
-            var body = chunk.AsSpan(pos, header.CompressedPageSize);
+            var body = bytes.Buffer.AsSpan(pos, header.CompressedPageSize);
             pos += header.CompressedPageSize;
             switch (header.Type)
             {
@@ -118,6 +105,25 @@ internal static class ColumnChunkReader
                     // Index pages and unknown page types carry nothing the rows need.
                     break;
             }
+        }
+    }
+
+    /// <summary>Reads a page header, extending the chunk's bytes once if the header itself runs past them.</summary>
+    private static PageHeader ReadHeader(ChunkBytes bytes, ref int pos)
+    {
+        try
+        {
+            var reader = new CompactReader(bytes.Buffer, pos, bytes.Loaded - pos);
+            var header = MetadataReader.ReadPageHeader(reader);
+            pos = reader.Position;
+            return header;
+        }
+        catch (ParquetFormatException) when (bytes.TryGrowToward((long)pos + Slack))
+        {
+            var reader = new CompactReader(bytes.Buffer, pos, bytes.Loaded - pos);
+            var header = MetadataReader.ReadPageHeader(reader);
+            pos = reader.Position;
+            return header;
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed class PageValueDecoder(PhysicalType type, int typeLength, ValueC
             case PhysicalType.Boolean:
                 for (var i = 0; i < count; i++)
                 {
-                    dest[at + i] = ((data[i >> 3] >> (i & 7)) & 1) != 0;
+                    dest[at + i] = Boxes.Bool(((data[i >> 3] >> (i & 7)) & 1) != 0);
                 }
 
                 break;
@@ -186,7 +186,7 @@ internal sealed class PageValueDecoder(PhysicalType type, int typeLength, ValueC
             new RleBitPackedDecoder(runs, 1).Read(bits.AsSpan(0, count));
             for (var i = 0; i < count; i++)
             {
-                dest[at + i] = bits[i] != 0;
+                dest[at + i] = Boxes.Bool(bits[i] != 0);
             }
         }
         finally

@@ -24,6 +24,11 @@ internal sealed class RecordAssembler
         }
 
         var width = field.LeafEnd - field.LeafStart;
+        if (width == 1)
+        {
+            return SingleLeaf(field, leaves[field.LeafStart], rows);
+        }
+
         var perLeaf = new object?[width][];
         for (var j = 0; j < width; j++)
         {
@@ -78,6 +83,32 @@ internal sealed class RecordAssembler
             {
                 result[r] = leaf.Values[v++];
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A field with one leaf (list&lt;string&gt;, list&lt;list&lt;int&gt;&gt;, a one-field struct): nothing to zip, so
+    /// the final values are built straight from the levels, without the per-leaf intermediate lists.
+    /// </summary>
+    private object?[] SingleLeaf(SchemaField field, LeafData leaf, int rows)
+    {
+        var cursor = new DirectCursor(leaf, this);
+        var result = new object?[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            if (cursor.Pos >= leaf.Count || cursor.Rep(cursor.Pos) != 0)
+            {
+                throw new ParquetFormatException($"levels of '{leaf.Leaf.Path}' do not start row {r} where expected");
+            }
+
+            result[r] = cursor.Value(0);
+        }
+
+        if (cursor.Pos != leaf.Count || cursor.ValueIndex != leaf.ValueCount)
+        {
+            throw new ParquetFormatException($"levels of '{leaf.Leaf.Path}' account for {cursor.ValueIndex} of {leaf.ValueCount} values");
         }
 
         return result;
@@ -213,6 +244,113 @@ internal sealed class RecordAssembler
 
     /// <summary>Where a leaf's path stopped: the definition level of a null or of an empty list.</summary>
     private sealed record NullMarker(int Definition);
+
+    /// <summary>
+    /// Builds final values for a single-leaf field straight from its levels, with the semantics of
+    /// <see cref="MergeValue"/>/<see cref="MergeInstance"/>; every call consumes at least one level entry.
+    /// </summary>
+    private sealed class DirectCursor(LeafData leaf, RecordAssembler assembler)
+    {
+        private readonly SchemaField[] _path = leaf.Leaf.PathNodes;
+        private readonly List<object?>[] _scratch = [.. leaf.Leaf.PathNodes.Select(_ => new List<object?>())];
+
+        public int Pos { get; private set; }
+
+        public int ValueIndex { get; private set; }
+
+        public int Rep(int pos) => leaf.MaxRepetition == 0 ? 0 : leaf.Repetition[pos];
+
+        /// <summary>The value of <c>_path[i]</c> here: a list of instances when it is repeated.</summary>
+        public object? Value(int i)
+        {
+            if (Pos >= leaf.Count)
+            {
+                throw new ParquetFormatException($"levels of '{leaf.Leaf.Path}' end inside a row");
+            }
+
+            var node = _path[i];
+            if (node.Repetition == Repetition.Repeated)
+            {
+                return Items(i, ItemMode.Instance);
+            }
+
+            if (node.Repetition == Repetition.Optional && Def(Pos) < node.DefinitionLevel)
+            {
+                Pos++;
+                return null;
+            }
+
+            return Instance(i);
+        }
+
+        private object? Instance(int i)
+        {
+            var node = _path[i];
+            if (i + 1 == _path.Length)
+            {
+                if (Def(Pos) != leaf.MaxDefinition || ValueIndex >= leaf.ValueCount)
+                {
+                    throw new ParquetFormatException($"levels of '{leaf.Leaf.Path}' are inconsistent with its schema");
+                }
+
+                Pos++;
+                return leaf.Values[ValueIndex++];
+            }
+
+            switch (node.Shape)
+            {
+                case FieldShape.List:
+                    return Items(i + 1, node.ElementIsRepeatedChild ? ItemMode.Instance : ItemMode.SingleChild);
+                case FieldShape.Map:
+                    return Items(i + 1, ItemMode.MapEntry);
+                default:
+                    var values = new object?[node.Children.Count];
+                    for (var c = 0; c < values.Length; c++)
+                    {
+                        // Only the child on this leaf's path has columns; a group always has a leaf below it.
+                        values[c] = node.Children[c] == _path[i + 1] ? Value(i + 1) : null;
+                    }
+
+                    return new NamedValues(assembler.NamesOf(node), values);
+            }
+        }
+
+        /// <summary>The instances of the repeated node <c>_path[r]</c> at this position, shaped by <paramref name="mode"/>.</summary>
+        private object Items(int r, ItemMode mode)
+        {
+            var node = _path[r];
+            var d = Def(Pos);
+            if (d < node.DefinitionLevel)
+            {
+                Pos++;
+                return mode == ItemMode.MapEntry ? Array.Empty<KeyValuePair<object?, object?>>() : Array.Empty<object?>();
+            }
+
+            var items = _scratch[r];
+            items.Clear();
+            do
+            {
+                items.Add(mode == ItemMode.Instance ? Instance(r) : Value(r + 1));
+            }
+            while (Pos < leaf.Count && Rep(Pos) >= node.RepetitionLevel);
+
+            if (mode == ItemMode.MapEntry)
+            {
+                // A single-leaf map has keys only (LogicalTypes.md: the value field may be absent).
+                var entries = new KeyValuePair<object?, object?>[items.Count];
+                for (var e = 0; e < entries.Length; e++)
+                {
+                    entries[e] = new KeyValuePair<object?, object?>(items[e], null);
+                }
+
+                return entries;
+            }
+
+            return items.ToArray();
+        }
+
+        private int Def(int pos) => leaf.MaxDefinition == 0 ? 0 : leaf.Definition[pos];
+    }
 
     /// <summary>Walks one leaf's level entries; every call to <see cref="Build"/> consumes at least one entry.</summary>
     private sealed class Cursor(LeafData leaf)

@@ -118,8 +118,8 @@ internal sealed class ValueConverter
         Kind.Decimal => ToDecimal(v),
         Kind.Date => DateFromDays(v),
         Kind.Time => new TimeSpan(v * _unitTicksMultiplier / _unitTicksDivisor),
-        Kind.UInt32 or Kind.UInt64 => (long)(uint)v,
-        _ => v,
+        Kind.UInt32 or Kind.UInt64 => Boxes.Long((uint)v),
+        _ => Boxes.Int(v),
     };
 
     public object FromInt64(long v) => _kind switch
@@ -128,7 +128,7 @@ internal sealed class ValueConverter
         Kind.Timestamp => Timestamp(v),
         Kind.Time => new TimeSpan(v / _unitTicksDivisor * _unitTicksMultiplier),
         Kind.UInt64 => (ulong)v,
-        _ => v,
+        _ => Boxes.Long(v),
     };
 
     /// <summary>INT96 timestamps (deprecated): 8 bytes nanoseconds of day, then 4 bytes Julian day, little-endian.</summary>
@@ -141,7 +141,8 @@ internal sealed class ValueConverter
         var min = (Int128)(-DateTime.UnixEpoch.Ticks);
         if (ticks < min || ticks > max)
         {
-            return (long)((julian - UnixEpochJulianDay) * 86_400_000_000_000L + nanos);
+            // Outside years 1..9999 (and mostly outside a 64-bit nanosecond count too): the stored 12 bytes.
+            return v.ToArray();
         }
 
         return new DateTime(DateTime.UnixEpoch.Ticks + (long)ticks, DateTimeKind.Utc);
@@ -157,8 +158,16 @@ internal sealed class ValueConverter
         Kind.Decimal => DecimalFromBigEndian(v),
         Kind.Float16 => (float)BinaryPrimitives.ReadHalfLittleEndian(v),
         Kind.Uuid => new Guid(v, bigEndian: true),
-        _ => v.ToArray(),
+        _ => Copy(v),
     };
+
+    /// <summary>Binary values (image bytes) are often 100 KB+: skip zeroing memory that is overwritten at once.</summary>
+    private static byte[] Copy(ReadOnlySpan<byte> v)
+    {
+        var array = GC.AllocateUninitializedArray<byte>(v.Length);
+        v.CopyTo(array);
+        return array;
+    }
 
     private object DateFromDays(int days)
     {

@@ -5,8 +5,9 @@
 //   node tests/LLaDAV.Eval.Parquet.Tests/Fixtures/make-fixtures.cjs
 //
 // Shapes: lmms-lab/MMMU (image_1..image_7 as HF Image structs {bytes, path}, `options` as a Python-repr string),
-// and a Sequence(Image) split (a list of Image structs, list-of-string options). Each is written with SNAPPY and
-// ZSTD, in row groups of 8 rows, with HF's `huggingface` key-value metadata.
+// and a Sequence(Image) split (a list of Image structs, list-of-string options). Each is written by DuckDB with
+// SNAPPY and ZSTD, and by hyparquet-writer (another writer: logical types, dictionary pages, its own page layout)
+// with SNAPPY, in row groups of 8 rows, with HF's `huggingface` key-value metadata.
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
@@ -70,6 +71,20 @@ for (let k = 1; k <= 7; k++) mmmuFeatures[`image_${k}`] = imageFeature;
 Object.assign(mmmuFeatures, { img_type: value('string'), answer: value('string'), topic_difficulty: value('string'), question_type: value('string'), subfield: value('string') });
 const sequenceFeatures = { idx: value('int64'), question: value('string'), images: { feature: imageFeature, _type: 'Sequence' }, options: { feature: value('string'), _type: 'Sequence' }, answer: value('string') };
 
+// hyparquet-writer's explicit schema for the same columns (parquet.thrift SchemaElements, depth first).
+const stringColumn = (name) => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'OPTIONAL' });
+const imageGroup = (name, repetition) => [
+  { name, repetition_type: repetition, num_children: 2 },
+  { name: 'bytes', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+  stringColumn('path'),
+];
+const asImage = (img) => (img === null ? null : { bytes: img.bytes === null ? null : new Uint8Array(img.bytes), path: img.path });
+
+async function writeWithHyparquet(file, hf, schema, columnData) {
+  const { parquetWriteFile } = await import(path.resolve(__dirname, '../../../bench/parquet/node_modules/hyparquet-writer/src/node.js'));
+  await parquetWriteFile({ filename: file, schema, columnData, codec: 'SNAPPY', rowGroupSize: 8, kvMetadata: [{ key: 'huggingface', value: hf }] });
+}
+
 async function main() {
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await db.connect();
@@ -104,6 +119,35 @@ async function main() {
       const slices = [];
       for (let at = 0; at < rows.length; at += 8) slices.push(`(SELECT * FROM ${table} WHERE rowid >= ${at} AND rowid < ${at + 8} ORDER BY rowid)`);
       await con.run(`COPY (${slices.join(' UNION ALL ')}) TO '${file}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 8, KV_METADATA {huggingface: ${sql(hf)}})`);
+    }
+    if (table === 'mmmu') {
+      const strings = ['id', 'question', 'options', 'explanation'];
+      const tail = ['img_type', 'answer', 'topic_difficulty', 'question_type', 'subfield'];
+      const images = [1, 2, 3, 4, 5, 6, 7].map((k) => `image_${k}`);
+      await writeWithHyparquet(path.join(__dirname, 'mmmu.hyparquet.snappy.parquet'), hf,
+        [{ name: 'schema', num_children: strings.length + images.length + tail.length }, ...strings.map(stringColumn), ...images.flatMap((n) => imageGroup(n, 'OPTIONAL')), ...tail.map(stringColumn)],
+        [...strings.map((n) => ({ name: n, data: rows.map((r) => r[n]) })), ...images.map((n, k) => ({ name: n, data: rows.map((r) => asImage(r.images[k])) })), ...tail.map((n) => ({ name: n, data: rows.map((r) => r[n]) }))]);
+    } else {
+      await writeWithHyparquet(path.join(__dirname, 'sequence_image.hyparquet.snappy.parquet'), hf,
+        [
+          { name: 'schema', num_children: 5 },
+          { name: 'idx', type: 'INT64', repetition_type: 'OPTIONAL' },
+          stringColumn('question'),
+          { name: 'images', repetition_type: 'OPTIONAL', converted_type: 'LIST', logical_type: { type: 'LIST' }, num_children: 1 },
+          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+          ...imageGroup('element', 'OPTIONAL'),
+          { name: 'options', repetition_type: 'OPTIONAL', converted_type: 'LIST', logical_type: { type: 'LIST' }, num_children: 1 },
+          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+          stringColumn('element'),
+          stringColumn('answer'),
+        ],
+        [
+          { name: 'idx', data: rows.map((r) => BigInt(r.idx)) },
+          { name: 'question', data: rows.map((r) => r.question) },
+          { name: 'images', data: rows.map((r) => (r.images === null ? null : r.images.map(asImage))) },
+          { name: 'options', data: rows.map((r) => r.options) },
+          { name: 'answer', data: rows.map((r) => r.answer) },
+        ]);
     }
     fs.writeFileSync(path.join(__dirname, `${table}.expected.json`), JSON.stringify({ huggingface: hf, rowGroupSize: 8, rows: rows.map(json) }, null, 1) + '\n');
   }
