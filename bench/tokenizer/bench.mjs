@@ -24,13 +24,19 @@ function median(xs) {
 async function measure(name, shape, encode) {
   let ids = await encode(); // warm-up (fills caches, JIT)
   const times = [];
+  const cpuTimes = [];
   for (let i = 0; i < repeats; i++) {
+    // CPU time of the whole process (the Rust binding encodes on a worker thread): robust on a shared, loaded machine.
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     ids = await encode();
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1e6);
   }
   const seconds = median(times);
-  const result = { impl: name, shape, seconds, mb_per_s: megabytes / seconds, tokens_per_s: ids.length / seconds, tokens: ids.length };
+  const cpuSeconds = median(cpuTimes);
+  const result = { impl: name, shape, seconds, cpu_seconds: cpuSeconds, cpu_mb_per_s: megabytes / cpuSeconds, mb_per_s: megabytes / seconds, tokens_per_s: ids.length / seconds, tokens: ids.length };
   console.log(JSON.stringify(result));
   return ids;
 }

@@ -12,6 +12,9 @@ const reportFile = readdirSync(resultsDir).find((f) => f.includes('TokenizerThro
 const report = JSON.parse(readFileSync(join(resultsDir, reportFile), 'utf8'));
 const shapes = { EncodeWhole: 'whole text', EncodeLines: 'line by line' };
 
+const setupLine = readFileSync(join(out, 'bdn.log'), 'utf8').split('\n').find((l) => l.startsWith('// tokenizer-bench'));
+const csCpu = setupLine && /cpu_seconds_whole=([0-9.]+)/.exec(setupLine);
+
 const rows = [...nodeRows];
 for (const b of report.Benchmarks) {
   const shape = shapes[b.Method];
@@ -28,5 +31,17 @@ for (const shape of Object.values(shapes)) {
   for (const r of rows.filter((x) => x.shape === shape)) {
     const ratio = r === ours ? '' : `${(r.seconds / ours.seconds).toFixed(2)}x`;
     console.log(`| ${shape} | ${r.impl} | ${r.seconds.toFixed(3)} | ${r.mb_per_s.toFixed(2)} | ${Math.round(r.tokens_per_s)} | ${ratio} |`);
+  }
+}
+
+if (csCpu && nodeRows.some((r) => r.cpu_seconds)) {
+  const ours = Number(csCpu[1]);
+  console.log('');
+  console.log('Process CPU time, whole text (robust to other load on the machine):');
+  console.log('| implementation | CPU seconds | MB/s of CPU | C# speed-up |');
+  console.log('|---|---:|---:|---:|');
+  console.log(`| LLaDAV HfTokenizer (C#) | ${ours.toFixed(3)} | ${(textBytes / 1e6 / ours).toFixed(2)} | |`);
+  for (const r of nodeRows.filter((x) => x.shape === 'whole text' && x.cpu_seconds)) {
+    console.log(`| ${r.impl} | ${r.cpu_seconds.toFixed(3)} | ${(textBytes / 1e6 / r.cpu_seconds).toFixed(2)} | ${(r.cpu_seconds / ours).toFixed(2)}x |`);
   }
 }
