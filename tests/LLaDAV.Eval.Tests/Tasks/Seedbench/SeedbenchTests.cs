@@ -31,6 +31,8 @@ public sealed class SeedbenchTests
     [InlineData("Answer: B", "A", 1.0)]
     [InlineData("Answer: B", "B", 0.0)]
     [InlineData("The answer is B", "B", 0.0)]
+    [InlineData("I think the answer is B because the dog is brown.", "B", 0.0)]
+    [InlineData("\n\nD) a red car", "D", 1.0)]
     [InlineData("", "A", 0.0)]
     [InlineData("\uff22", "B", 0.0)]
     public void First_character_rule(string response, string answer, double expected)
