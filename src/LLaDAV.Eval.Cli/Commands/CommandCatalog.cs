@@ -14,5 +14,6 @@ internal static class CommandCatalog
         TasksCommand.Create(),
         ValidateCommand.Create(),
         MergeCommand.Create(),
+        TokenizeCommand.Create(),
     ];
 }

@@ -36,7 +36,7 @@ internal static class Workspace
     public static TaskCatalog Catalog(string? tasksDir) =>
         TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault());
 
-    public static IReadOnlyList<IDatasetFileReader> Readers { get; } = [new JsonLinesReader()];
+    public static IReadOnlyList<IDatasetFileReader> Readers { get; } = [new ParquetDatasetReader(), new JsonLinesReader()];
 
     public static BackendRegistry Backends => BackendRegistry.Default;
 }

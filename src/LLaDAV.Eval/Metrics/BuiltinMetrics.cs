@@ -54,7 +54,7 @@ public static class BuiltinMetrics
 
     /// <summary>
     /// <c>anls</c> with threshold 0.5: Levenshtein distance between whitespace-normalised lower-cased strings,
-    /// divided by the longer of the two RAW lengths (lmms-eval quirk, §5 item 6); 1 - min over golds; below 0.5 → 0.
+    /// divided by the longer of the two RAW lengths as Python counts them, len(s.upper()) (lmms-eval quirk, §5 item 6); 1 - min over golds; below 0.5 → 0.
     /// </summary>
     public static double Anls(string prediction, IReadOnlyList<string> golds, double threshold = 0.5)
     {
@@ -63,8 +63,10 @@ public static class BuiltinMetrics
         {
             var a = string.Join(' ', PyStr.Split(PyStr.Lower(PyStr.Strip(gold))));
             var b = string.Join(' ', PyStr.Split(PyStr.Lower(PyStr.Strip(prediction))));
-            var length = Math.Max(gold.Length, prediction.Length);
-            var value = length == 0 ? 0.0 : (double)Levenshtein(a, b) / length;
+
+            // Python: max(len(answer.upper()), len(pred.upper())), distances over code points.
+            var length = Math.Max(PyStr.UpperLength(gold), PyStr.UpperLength(prediction));
+            var value = length == 0 ? 0.0 : (double)Levenshtein(PyStr.CodePoints(a), PyStr.CodePoints(b)) / length;
             best = Math.Min(best, value);
         }
 
@@ -72,28 +74,32 @@ public static class BuiltinMetrics
         return score < threshold ? 0.0 : score;
     }
 
-    public static int Levenshtein(string a, string b)
+    public static int Levenshtein(string a, string b) => Levenshtein(a.ToCharArray(), b.ToCharArray());
+
+    /// <summary>Edit distance (insert, delete, substitute; cost 1 each) between two sequences.</summary>
+    public static int Levenshtein<T>(IReadOnlyList<T> a, IReadOnlyList<T> b)
+        where T : IEquatable<T>
     {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
+        var prev = new int[b.Count + 1];
+        var cur = new int[b.Count + 1];
+        for (var j = 0; j <= b.Count; j++)
         {
             prev[j] = j;
         }
 
-        for (var i = 1; i <= a.Length; i++)
+        for (var i = 1; i <= a.Count; i++)
         {
             cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
+            for (var j = 1; j <= b.Count; j++)
             {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var cost = a[i - 1].Equals(b[j - 1]) ? 0 : 1;
                 cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
             }
 
             (prev, cur) = (cur, prev);
         }
 
-        return prev[b.Length];
+        return prev[b.Count];
     }
 
     private static bool Flag(IReadOnlyDictionary<string, object?> args, string key) => args.TryGetValue(key, out var v) && v is true;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 
 namespace LLaDAV.Eval.Tasks.Common;
 
@@ -13,7 +14,7 @@ public static class PyFloat
     public static bool TryParse(string text, out double value)
     {
         value = 0;
-        var s = PyStr.Strip(text);
+        var s = PyStr.Strip(AsciiDigits(text));
         if (s.Length == 0)
         {
             return false;
@@ -66,6 +67,34 @@ public static class PyFloat
 
         value = negative ? -v : v;
         return true;
+    }
+
+    /// <summary>
+    /// CPython's float() first maps every Unicode decimal digit (category Nd: full-width '１', Arabic-Indic '١',
+    /// mathematical '𝟙') to its ASCII digit (<c>_PyUnicode_TransformDecimalAndSpaceToASCII</c>), so
+    /// <c>float("１２")</c> is 12.0; other full-width characters ('．', '－') stay and make it fail.
+    /// </summary>
+    private static string AsciiDigits(string text)
+    {
+        if (text.All(char.IsAscii))
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.DecimalDigitNumber)
+            {
+                sb.Append((char)('0' + (int)Rune.GetNumericValue(rune)));
+            }
+            else
+            {
+                sb.Append(rune.ToString());
+            }
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>

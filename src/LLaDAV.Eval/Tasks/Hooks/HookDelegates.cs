@@ -31,7 +31,15 @@ public enum ScoringRules
 }
 
 /// <summary>What <c>process_results</c> may use besides the doc and the response.</summary>
-public sealed record ScoringContext(string Task, int DocId, ulong DocSeed, ScoringRules Rules, IAnswerJudge? Judge);
+public sealed record ScoringContext(string Task, int DocId, ulong DocSeed, ScoringRules Rules, IAnswerJudge? Judge)
+{
+    /// <summary>
+    /// The run's resolved <c>lmms_eval_specific_kwargs</c> (the same <see cref="PromptKwargs"/> doc_to_text got), so a
+    /// task whose prompt asks for a different answer format per model can score that format (the LLaDA-V authors'
+    /// DocVQA/InfoVQA "Answer: X" prompt, LLADAV-MODEL.md §7.3). The runner sets it; empty = the default format.
+    /// </summary>
+    public PromptKwargs Kwargs { get; init; } = PromptKwargs.Empty;
+}
 
 /// <summary>An optional LLM judge (issue 4 item 4). Failures are reported, never turned into a silent fallback.</summary>
 public interface IAnswerJudge

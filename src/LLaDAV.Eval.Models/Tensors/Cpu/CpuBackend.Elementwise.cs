@@ -1,0 +1,157 @@
+using System.Numerics.Tensors;
+
+namespace LLaDAV.Eval.Models.Tensors.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(output);
+        var d = x.RowLength;
+        Require(weight.Length == d && output.Length == x.Length, $"RmsNorm: x {x.Shape}, weight {weight.Shape}, output {output.Shape} disagree.");
+        ForRows(x.RowCount, d, r =>
+        {
+            var xr = Row(x, r);
+            var o = MutableRow(output, r);
+            // HF LlamaRMSNorm: hidden * rsqrt(variance + eps), then weight * hidden (fp32 throughout here).
+            var inv = 1f / MathF.Sqrt((TensorPrimitives.SumOfSquares(xr) / d) + eps);
+            TensorPrimitives.Multiply(xr, inv, o);
+            TensorPrimitives.Multiply(o, F(weight), o);
+        });
+    }
+
+    public void LayerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(bias);
+        ArgumentNullException.ThrowIfNull(output);
+        var d = x.RowLength;
+        Require(weight.Length == d && bias.Length == d && output.Length == x.Length, "LayerNorm: shapes disagree.");
+        ForRows(x.RowCount, d, r =>
+        {
+            var xr = Row(x, r);
+            var o = MutableRow(output, r);
+            var mean = TensorPrimitives.Sum(xr) / d;
+            TensorPrimitives.Subtract(xr, mean, o);
+            var variance = TensorPrimitives.SumOfSquares(o) / d;
+            TensorPrimitives.Multiply(o, 1f / MathF.Sqrt(variance + eps), o);
+            TensorPrimitives.FusedMultiplyAdd(o, F(weight), F(bias), o);
+        });
+    }
+
+    public void Softmax(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ForRows(x.RowCount, x.RowLength, r => SoftmaxInPlace(MutableRow(x, r)));
+    }
+
+    internal static void SoftmaxInPlace(Span<float> row)
+    {
+        var max = TensorPrimitives.Max(row);
+        if (float.IsNegativeInfinity(max))
+        {
+            row.Clear();
+            return;
+        }
+
+        TensorPrimitives.Subtract(row, max, row);
+        TensorPrimitives.Exp(row, row);
+        TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
+    }
+
+    public void SiluMul(Tensor gate, Tensor up, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(up);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(gate.Length == up.Length && up.Length == output.Length, "SiluMul: lengths disagree.");
+        ForRows(gate.RowCount, gate.RowLength, r =>
+        {
+            var o = MutableRow(output, r);
+            var g = Row(gate, r);
+            var u = Row(up, r);
+            // silu(g) = g · sigmoid(g); scalar so that output may alias gate.
+            for (var i = 0; i < o.Length; i++)
+            {
+                var gi = g[i];
+                o[i] = gi / (1f + MathF.Exp(-gi)) * u[i];
+            }
+        });
+    }
+
+    public void Gelu(Tensor x, Tensor output, GeluKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(x.Length == output.Length, "Gelu: lengths disagree.");
+        ForRows(x.RowCount, x.RowLength * 8, r =>
+        {
+            var xr = Row(x, r);
+            var o = MutableRow(output, r);
+            for (var i = 0; i < xr.Length; i++)
+            {
+                o[i] = kind == GeluKind.Erf ? SpecialFunctions.GeluErf(xr[i]) : SpecialFunctions.GeluTanh(xr[i]);
+            }
+        });
+    }
+
+    public void AddBias(Tensor x, Tensor bias)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(bias);
+        Require(bias.Length == x.RowLength, $"AddBias: bias {bias.Shape} does not match rows of {x.Shape}.");
+        ForRows(x.RowCount, x.RowLength, r =>
+        {
+            var o = MutableRow(x, r);
+            TensorPrimitives.Add(o, F(bias), o);
+        });
+    }
+
+    public void Add(Tensor a, Tensor b, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(a.Length == b.Length && b.Length == output.Length, "Add: lengths disagree.");
+        TensorPrimitives.Add(F(a), F(b), F(output));
+    }
+
+    public void Multiply(Tensor a, Tensor b, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(a.Length == b.Length && b.Length == output.Length, "Multiply: lengths disagree.");
+        TensorPrimitives.Multiply(F(a), F(b), F(output));
+    }
+
+    public void Scale(Tensor x, float factor)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var s = F(x);
+        TensorPrimitives.Multiply(s, factor, s);
+    }
+
+    public void Embedding(Tensor table, Tensor ids, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(output);
+        var d = table.RowLength;
+        var idSpan = I(ids);
+        Require(output.RowCount == idSpan.Length && output.RowLength == d, $"Embedding: output {output.Shape} should be [{idSpan.Length}, {d}].");
+        for (var t = 0; t < idSpan.Length; t++)
+        {
+            var id = idSpan[t];
+            if ((uint)id >= (uint)table.RowCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} at position {t} is outside the embedding table of {table.RowCount} rows.");
+            }
+
+            Row(table, id).CopyTo(MutableRow(output, t));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+namespace LLaDAV.Eval.Models.Tensors.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public void ArgMax(Tensor x, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(output.Length == x.RowCount && output.DType == DType.I32, $"ArgMax: output should be I32 [{x.RowCount}].");
+        var o = I(output);
+        for (var r = 0; r < x.RowCount; r++)
+        {
+            o[r] = ArgMaxOf(Row(x, r));
+        }
+    }
+
+    /// <summary>First index of the maximum (torch.argmax tie rule); NaN never wins.</summary>
+    internal static int ArgMaxOf(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        var bestValue = float.NegativeInfinity;
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (row[i] > bestValue)
+            {
+                bestValue = row[i];
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    public void TopK(Tensor x, int k, Tensor indices, Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
+        Require(k >= 0 && k <= x.RowLength, $"TopK: k={k} outside [0, {x.RowLength}].");
+        Require(indices.Length == (long)x.RowCount * k && values.Length == indices.Length, $"TopK: outputs should hold [{x.RowCount}, {k}].");
+        var idx = I(indices);
+        var val = F(values);
+        for (var r = 0; r < x.RowCount; r++)
+        {
+            var row = Row(x, r);
+            var baseIndex = r * k;
+            var filled = 0;
+            for (var i = 0; i < row.Length; i++)
+            {
+                var value = row[i];
+                if (filled == k && !(value > val[baseIndex + k - 1]))
+                {
+                    continue;
+                }
+
+                // insertion into the descending list; equal values keep the earlier index first.
+                var pos = filled == k ? k - 1 : filled++;
+                while (pos > 0 && value > val[baseIndex + pos - 1])
+                {
+                    val[baseIndex + pos] = val[baseIndex + pos - 1];
+                    idx[baseIndex + pos] = idx[baseIndex + pos - 1];
+                    pos--;
+                }
+
+                val[baseIndex + pos] = value;
+                idx[baseIndex + pos] = i;
+            }
+        }
+    }
+}

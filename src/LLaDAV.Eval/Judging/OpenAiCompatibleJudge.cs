@@ -1,0 +1,207 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Tasks.Hooks;
+
+namespace LLaDAV.Eval.Judging;
+
+/// <summary>
+/// The optional LLM judge (issue 4 item 4; DESIGN.md §2): one user message per prompt to an OpenAI-compatible
+/// <c>/chat/completions</c> endpoint at temperature 0, as lmms-eval's judges send it (e.g.
+/// <c>tasks/mathvista/mathvista_evals.py</c> <c>get_chat_response</c>). Answers are cached on disk by (judge model,
+/// prompt-template hash, input hash), so a re-run costs no calls and gives the same verdicts. Failures surface as
+/// <see cref="JudgeException"/> after <see cref="JudgeOptions.MaxAttempts"/> tries; nothing is guessed.
+/// </summary>
+public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
+{
+    private readonly JudgeOptions _options;
+    private readonly HttpClient _client;
+    private readonly string? _apiKey;
+    private long _requests;
+    private long _cacheHits;
+    private long _failures;
+
+    public OpenAiCompatibleJudge(JudgeOptions options, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        if (options.ApiKeyEnvironmentVariable is { Length: > 0 } variable)
+        {
+            _apiKey = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(_apiKey))
+            {
+                throw new ConfigException($"The judge key variable '{variable}' (--judge-key-env) is not set. Export it, or omit --judge-key-env for an endpoint without authentication.");
+            }
+        }
+
+        Directory.CreateDirectory(options.CacheDirectory);
+        _client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _client.Timeout = options.Timeout;
+    }
+
+    public string Model => _options.Model;
+
+    public JudgeOptions Options => _options;
+
+    /// <summary>HTTP requests sent (every attempt counts).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+
+    /// <summary>Prompts the judge could not answer.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>The judge's settings and call statistics for the run manifest.</summary>
+    public JsonObject ToManifest()
+    {
+        var manifest = _options.ToManifest();
+        manifest["requests"] = Requests;
+        manifest["cache_hits"] = CacheHits;
+        manifest["failures"] = Failures;
+        return manifest;
+    }
+
+    /// <summary>A prompt without a template: keyed as template "raw" with the whole text as input.</summary>
+    public string Complete(string prompt, CancellationToken cancellationToken) =>
+        Complete(JudgePrompt.Create("raw", "{prompt}", ("prompt", prompt)), cancellationToken);
+
+    public string Complete(JudgePrompt prompt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var cacheFile = CachePath(prompt);
+        if (TryReadCache(cacheFile, out var cached))
+        {
+            Interlocked.Increment(ref _cacheHits);
+            return cached;
+        }
+
+        var text = prompt.Render();
+        string? lastError = null;
+        for (var attempt = 1; attempt <= Math.Max(1, _options.MaxAttempts); attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var answer = Send(text, cancellationToken);
+                WriteCache(cacheFile, prompt, text, answer);
+                return answer;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JudgeException or JsonException or IOException)
+            {
+                if (e is TaskCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                lastError = e is TaskCanceledException ? $"timed out after {_options.Timeout.TotalSeconds:0.#} s" : e.Message;
+                if (attempt < _options.MaxAttempts && _options.RetryDelay > TimeSpan.Zero)
+                {
+                    Thread.Sleep(_options.RetryDelay * attempt);
+                }
+            }
+        }
+
+        Interlocked.Increment(ref _failures);
+        throw new JudgeException($"Judge {_options.Model} at {_options.ChatCompletionsUri.GetLeftPart(UriPartial.Path)} failed {Math.Max(1, _options.MaxAttempts)} time(s) for template '{prompt.TemplateName}': {lastError}");
+    }
+
+    private string Send(string prompt, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = _options.Model,
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt }),
+            ["temperature"] = 0,
+            ["max_tokens"] = _options.MaxTokens,
+            ["n"] = 1,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.ChatCompletionsUri)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        if (_apiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        }
+
+        Interlocked.Increment(ref _requests);
+        using var response = _client.Send(request, cancellationToken);
+        using var reader = new StreamReader(response.Content.ReadAsStream(cancellationToken), Encoding.UTF8);
+        var payload = reader.ReadToEnd();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new JudgeException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(payload)}");
+        }
+
+        var json = JsonNode.Parse(payload);
+        var content = json?["choices"]?[0]?["message"]?["content"]?.GetValue<string>();
+        if (content is null)
+        {
+            throw new JudgeException($"the reply has no choices[0].message.content: {Truncate(payload)}");
+        }
+
+        // lmms-eval strips the reply and treats an empty one as a failed attempt (get_chat_response).
+        content = content.Trim();
+        return content.Length == 0 ? throw new JudgeException("the reply content is empty") : content;
+    }
+
+    private string CachePath(JudgePrompt prompt)
+    {
+        var key = JudgePrompt.Sha256(_options.Model + "\n" + prompt.TemplateHash + "\n" + prompt.InputHash);
+        return Path.Combine(_options.CacheDirectory, SafeName(_options.Model), prompt.TemplateName, key[..2], key + ".json");
+    }
+
+    private static bool TryReadCache(string file, out string answer)
+    {
+        answer = "";
+        if (!File.Exists(file))
+        {
+            return false;
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(file));
+            if (node?["response"]?.GetValue<string>() is { } r)
+            {
+                answer = r;
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+            // A torn or edited entry is ignored and rewritten by the next successful call.
+        }
+
+        return false;
+    }
+
+    private void WriteCache(string file, JudgePrompt prompt, string rendered, string answer)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var entry = new JsonObject
+        {
+            ["model"] = _options.Model,
+            ["template"] = prompt.TemplateName,
+            ["template_sha256"] = prompt.TemplateHash,
+            ["input_sha256"] = prompt.InputHash,
+            ["prompt"] = rendered,
+            ["response"] = answer,
+        };
+        var temp = file + "." + Environment.ProcessId + "." + Environment.CurrentManagedThreadId + ".tmp";
+        File.WriteAllText(temp, entry.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, file, overwrite: true);
+    }
+
+    private static string SafeName(string s)
+    {
+        var chars = s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
+        return new string(chars);
+    }
+
+    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "...";
+
+    public void Dispose() => _client.Dispose();
+}

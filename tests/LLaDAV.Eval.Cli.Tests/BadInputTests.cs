@@ -1,0 +1,72 @@
+namespace LLaDAV.Eval.Cli.Tests;
+
+/// <summary>Bad input gets one clear error naming the file/field and the fix, and a non-zero exit (DESIGN.md §7).</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("lladav-bad-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public async Task Should_reject_an_unknown_task_with_suggestions()
+    {
+        var (code, _, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "x", "--tasks", "mmmu_vall"));
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown task or group 'mmmu_vall'", error, StringComparison.Ordinal);
+        Assert.Contains("mmmu_val", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_reject_malformed_task_yaml_with_file_and_line()
+    {
+        var tasks = Path.Combine(_out, "tasks");
+        Directory.CreateDirectory(tasks);
+        File.WriteAllText(Path.Combine(tasks, "broken.yaml"), "task: broken\ndoc_to_text: [oops\n");
+        var (code, _, error) = await Cli.RunAsync("validate", "--tasks-dir", tasks);
+        Assert.Equal(2, code);
+        Assert.Contains("broken.yaml:", error, StringComparison.Ordinal);
+        Assert.Contains("malformed YAML", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_say_where_it_looked_when_data_is_missing()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_out, "data")).FullName;
+        var (code, _, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "x", "--data-dir", empty));
+        Assert.Equal(3, code);
+        Assert.Contains(Path.Combine(empty, "lmms-lab", "MMMU"), error, StringComparison.Ordinal);
+        Assert.Contains("--data-dir", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_count_the_docs_a_responses_file_is_missing()
+    {
+        var responses = Path.Combine(_out, "partial.jsonl");
+        File.WriteAllLines(responses, File.ReadAllLines(Path.Combine(Cli.Tasks, "mmmu", "sample", "responses.jsonl")).Take(3));
+        var (code, _, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "x", "--tasks", "mmmu_val", "--model-args", $"responses={responses}"));
+        Assert.Equal(3, code);
+        Assert.Contains("no response for 2 of 5 docs of task 'mmmu_val' (doc_id 3, 4)", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_out, "replay", "x", "results.json")));
+    }
+
+    [Fact]
+    public async Task Should_reject_a_bad_shard_spec()
+    {
+        var (code, _, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "x", "--shard", "4/4"));
+        Assert.Equal(2, code);
+        Assert.Contains("--shard '4/4'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_list_tasks_and_validate_the_catalog()
+    {
+        var (code, output, _) = await Cli.RunAsync("tasks", "--tasks-dir", Cli.Tasks);
+        Assert.Equal(0, code);
+        Assert.Contains("mmmu_val", output, StringComparison.Ordinal);
+        Assert.Contains("5 (sample)", output, StringComparison.Ordinal);
+        var (vcode, voutput, verror) = await Cli.RunAsync("validate", "--tasks-dir", Cli.Tasks);
+        Assert.True(vcode == 0, voutput + verror);
+        Assert.Contains("ok    mmstar", voutput, StringComparison.Ordinal);
+    }
+}
