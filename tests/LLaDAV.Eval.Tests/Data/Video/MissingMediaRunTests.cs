@@ -5,7 +5,7 @@ using LLaDAV.Eval.Models.Backends;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Testing;
 
-namespace LLaDAV.Eval.Tests.Data.Video;
+namespace LLaDAV.Eval.Tests.Video;
 
 /// <summary>
 /// A --data-dir copy of the Video-MME sample with one of its two videos missing, run through the runner with a
