@@ -58,6 +58,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_list_group_subtasks_and_label_our_own_mvbench_average()
+    {
+        // The shipped MVBench samples give sub-task accuracies that repeat 100, 50, 66.67, 0, 33.33 four times
+        // (tasks/mvbench/sample responses): sum 4 × 250 = 1000 over 20 sub-tasks → 50.
+        var (code, output, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "mv", "--tasks", "mvbench"));
+        Assert.True(code == 0, output + error);
+        var results = Results(Path.Combine(_out, "replay", "mv"));
+        Assert.Equal(20, results["group_subtasks"]!["mvbench"]!.AsArray().Count);
+        var average = results["lladav_eval"]!["group_averages"]!["mvbench"]!;
+        Assert.Equal(50.0, (double)average["mvbench_average"]!, 9);
+        Assert.Equal("lladav-eval", (string)average["source"]!);
+        Assert.Contains("lmms-eval reports none", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_give_the_same_files_for_any_batch_size()
     {
         Assert.Equal(0, (await Cli.RunAsync(Cli.ReplayArgs(_out, "b1"))).Code);

@@ -15,5 +15,10 @@ internal static class CommandCatalog
         ValidateCommand.Create(),
         MergeCommand.Create(),
         TokenizeCommand.Create(),
+        TableCommand.Create(),
+        CompareCommand.Create(),
+        PlotCommand.Create(),
+        SweepCommand.Create(),
+        ReportCommand.Create(),
     ];
 }

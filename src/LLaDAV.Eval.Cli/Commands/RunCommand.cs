@@ -128,9 +128,19 @@ internal static class RunCommand
                 $"  {task,-34} {metric,-34} {ResultsWriter.Format(value),10} ± {ResultsWriter.Format(stderr),-8} n={results["results"]![task]!["samples"]} [{source[task]}] fallback {(double)ex["fallback_share"]!:P0}, unparseable {(double)ex["unparseable_share"]!:P0}"));
         }
 
-        foreach (var (task, t) in outcome.Timing)
+        if (results["lladav_eval"]!["group_averages"]?["mvbench"] is { } mv)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  mvbench (lladav-eval's own unweighted mean of {mv["included"]} sub-tasks; lmms-eval reports none): {ResultsWriter.Format(mv["mvbench_average"])}"));
+        }
+
+        foreach (var (task, t) in outcome.Timing.Where(t => (long)t.Value!["generated_tokens"]! > 0))
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t!["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s)"));
+        }
+
+        foreach (var (task, ex) in extraction.AsObject().Where(kv => (int)kv.Value!["judge_failed"]! > 0 || (int)kv.Value!["skipped"]! > 0))
+        {
+            lines.Add($"  {task}: the judge FAILED on {(int)ex!["judge_failed"]!} samples and {(int)ex["skipped"]!} were skipped (missing media); they count as wrong or are left out. See samples_{task}.jsonl.");
         }
 
         if (results["lladav_eval"]!["data_source"]!.AsObject().Any(kv => (string?)kv.Value == "sample"))

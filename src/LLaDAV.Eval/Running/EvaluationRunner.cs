@@ -47,12 +47,21 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         observer.RunStarted(request.RunDirectory, request.Resume);
 
         Directory.CreateDirectory(Path.Combine(request.RunDirectory, "journal"));
+        using var judge = config.Judge is { } j
+            ? new Judging.OpenAiCompatibleJudge(new Judging.JudgeOptions(new Uri(j.Url), j.Model, j.ApiKeyEnvironmentVariable, Judging.JudgeOptions.DefaultCacheDirectory()))
+            : null;
         foreach (var (task, data, _) in located)
         {
-            await RunTaskAsync(task, data, config, backend, request.RunDirectory, cancellationToken).ConfigureAwait(false);
+            await RunTaskAsync(task, data, config, backend, judge, request.RunDirectory, cancellationToken).ConfigureAwait(false);
         }
 
-        return ResultsWriter.Write(request.RunDirectory, manifest, tasks);
+        if (judge is not null)
+        {
+            // Judge traffic (requests, cache hits, failures) differs between identical runs, so it sits beside the results.
+            JsonOutput.WriteFile(Path.Combine(request.RunDirectory, "judge.json"), judge.ToManifest());
+        }
+
+        return ResultsWriter.Write(request.RunDirectory, manifest, tasks, catalog);
     }
 
     /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>
@@ -110,7 +119,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         return manifest;
     }
 
-    private async Task RunTaskAsync(TaskDefinition task, DatasetLocation data, RunConfig config, IModelBackend backend, string runDirectory, CancellationToken ct)
+    private async Task RunTaskAsync(TaskDefinition task, DatasetLocation data, RunConfig config, IModelBackend backend, Tasks.Hooks.IAnswerJudge? judge, string runDirectory, CancellationToken ct)
     {
         var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, backend.Name);
         var genKwargs = GenerationKwargsFor(task, config, backend.Name);
@@ -128,7 +137,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             preflight.Check(new TaskName(task.Name), [.. todo.Order().Select(i => new DocId(i))]);
         }
 
-        var scorer = new SampleScorer(task, config, tags);
+        var scorer = new SampleScorer(task, config, tags, judge, kwargs);
         var batch = new List<(int Id, Doc Doc)>(config.BatchSize);
         foreach (var (id, doc) in ReadDocs(task, data, ct).Take(effective))
         {

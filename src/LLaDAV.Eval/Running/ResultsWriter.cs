@@ -20,10 +20,11 @@ public static class ResultsWriter
 
     public static string CountsPath(string runDirectory, string task) => Path.Combine(runDirectory, "journal", task + ".counts.json");
 
-    public static RunOutcome Write(string runDirectory, JsonObject manifest, IReadOnlyList<TaskDefinition> tasks)
+    public static RunOutcome Write(string runDirectory, JsonObject manifest, IReadOnlyList<TaskDefinition> tasks, TaskCatalog catalog)
     {
         var entries = tasks.ToDictionary(t => t.Name, t => SampleJournal.Read(JournalPath(runDirectory, t.Name)).OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList());
         var results = BuildResults(manifest, tasks, entries, runDirectory);
+        AddGroups(results, manifest, catalog);
         var timing = BuildTiming(tasks, entries);
         foreach (var task in tasks)
         {
@@ -146,6 +147,39 @@ public static class ResultsWriter
                 ["tags"] = config["tags"]?.DeepClone(),
             },
         };
+    }
+
+    /// <summary>
+    /// <c>group_subtasks</c> for every requested group (lmms-eval writes a group row only when the group YAML has an
+    /// aggregate_metric_list; none of ours do), and lladav-eval's own MVBench average, labelled as ours.
+    /// </summary>
+    private static void AddGroups(JsonObject results, JsonObject manifest, TaskCatalog catalog)
+    {
+        var subtasks = new JsonObject();
+        foreach (var name in manifest["config"]!["tasks"]!.AsArray().Select(t => (string)t!).Where(catalog.Groups.ContainsKey))
+        {
+            subtasks[name] = new JsonArray([.. catalog.Expand([name]).Select(t => (JsonNode?)JsonValue.Create(t.Name))]);
+        }
+
+        results["group_subtasks"] = subtasks;
+        var accuracy = results["results"]!.AsObject()
+            .Where(kv => kv.Key.StartsWith("mvbench_", StringComparison.Ordinal) && kv.Value?["mvbench_accuracy,none"] is not null)
+            .ToDictionary(kv => kv.Key, kv => (double?)kv.Value!["mvbench_accuracy,none"]);
+        if (accuracy.Count > 0)
+        {
+            var average = Tasks.Families.Mvbench.MvbenchAverage.Compute(accuracy);
+            results["lladav_eval"]!["group_averages"] = new JsonObject
+            {
+                ["mvbench"] = new JsonObject
+                {
+                    [Tasks.Families.Mvbench.MvbenchAverage.MetricKey] = average.Value,
+                    ["source"] = Tasks.Families.Mvbench.MvbenchAverage.Source,
+                    ["description"] = Tasks.Families.Mvbench.MvbenchAverage.Description,
+                    ["included"] = average.Included.Length,
+                    ["missing"] = new JsonArray([.. average.Missing.Select(m => (JsonNode?)JsonValue.Create(m))]),
+                },
+            };
+        }
     }
 
     /// <summary>Per task: samples by extraction status and by rule, and the shares that fell back or were unparseable.</summary>

@@ -17,7 +17,7 @@ namespace LLaDAV.Eval.Running;
 /// in lmms-eval's current samples shape plus our <c>extraction</c> diagnostics. Timing sits beside the records,
 /// not in them, so the samples files stay byte-identical across runs.
 /// </summary>
-public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnlyList<(string Open, string Close)> reasoningTags, IAnswerJudge? judge = null)
+public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnlyList<(string Open, string Close)> reasoningTags, IAnswerJudge? judge = null, PromptKwargs? kwargs = null)
 {
     public JsonObject Score(int docId, Doc doc, string context, GenerationResult? result)
     {
@@ -48,7 +48,7 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
             SampleScore score;
             try
             {
-                score = task.ProcessResults(doc, filtered, new ScoringContext(task.Name, docId, DocRandom.DocSeed(config.Seed, task.Name, docId), config.Scoring, judge));
+                score = task.ProcessResults(doc, filtered, new ScoringContext(task.Name, docId, DocRandom.DocSeed(config.Seed, task.Name, docId), config.Scoring, judge) { Kwargs = kwargs ?? PromptKwargs.Empty });
             }
             catch (Exception e) when (e is not EvalException and not OperationCanceledException)
             {

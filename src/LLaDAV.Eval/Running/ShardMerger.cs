@@ -77,6 +77,6 @@ public static class ShardMerger
         }
 
         JsonOutput.WriteFile(Path.Combine(outputDirectory, RunManifest.FileName), manifest);
-        return ResultsWriter.Write(outputDirectory, manifest, tasks);
+        return ResultsWriter.Write(outputDirectory, manifest, tasks, catalog);
     }
 }

@@ -30,7 +30,7 @@ public sealed class MmstarTests
     [Fact]
     public void Should_drop_the_yes_no_suffix_only_when_a_prompt_is_added()
     {
-        var doc = new Data.Doc(new Dictionary<string, object?> { ["question"] = "  Is it red? Please answer yes or no.\nOptions: A: yes, B: no " }, ".", "test");
+        var doc = new LLaDAV.Eval.Data.Doc(new Dictionary<string, object?> { ["question"] = "  Is it red? Please answer yes or no.\nOptions: A: yes, B: no " }, ".", "test");
         Assert.Equal("Is it red? Please answer yes or no.\nOptions: A: yes, B: no", MmstarFamily.DocToText(doc, PromptKwargs.Empty));
         var kwargs = new PromptKwargs(System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
             new Dictionary<string, object?> { ["pre_prompt"] = "", ["post_prompt"] = "\nAnswer with the option's letter from the given choices directly" }));

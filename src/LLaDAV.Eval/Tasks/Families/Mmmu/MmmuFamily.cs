@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Metrics;
-using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks.Common;
 using LLaDAV.Eval.Tasks.Hooks;
 
@@ -12,7 +11,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mmmu;
 /// <summary>
 /// MMMU (<c>mmmu_val</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmmu/utils.py</c> (LMMS-EVAL.md §2.1).
 /// </summary>
-public sealed partial class MmmuFamily : ITaskFamily
+public sealed class MmmuFamily : ITaskFamily
 {
     public string Name => "mmmu";
 
@@ -44,13 +43,7 @@ public sealed partial class MmmuFamily : ITaskFamily
     /// <summary>The <c>&lt;image k&gt;</c> tags of the prompt, unique, sorted as strings, as <c>image_k</c> columns.</summary>
     public static IReadOnlyList<VisualRef> DocToVisual(Doc doc, PromptKwargs kwargs)
     {
-        var prompt = DocToText(doc, kwargs);
-        return ImageTag().Matches(prompt)
-            .Select(m => PyStr.Strip(m.Value, "<>").Replace(' ', '_'))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .Select(col => (VisualRef)ImageRef.FromColumn(doc, col))
-            .ToList();
+        return MmmuParsing.ImagesNamedIn(doc, DocToText(doc, kwargs));
     }
 
     public static SampleScore ProcessResults(Doc doc, string response, ScoringContext context)
@@ -61,19 +54,7 @@ public sealed partial class MmmuFamily : ITaskFamily
         Extraction extraction;
         if (questionType == "multiple-choice")
         {
-            var (choices, indexToAnswer) = MmmuParsing.MultiChoiceInfo(PyLiteral.ParseStringList(doc.RequireString("options")));
-            var pick = MmmuParsing.ParseMultiChoice(response, choices, indexToAnswer);
-            if (pick is null)
-            {
-                // lmms-eval: random.choice(all_choices); here drawn from the doc seed so it is reproducible.
-                pick = choices[DocRandom.Index(context.DocSeed, "mmmu.random_choice", choices.Count)];
-                extraction = new Extraction("mmmu.parse_multi_choice_response", ExtractionStatus.Fallback, pick);
-            }
-            else
-            {
-                extraction = Extraction.Direct("mmmu.parse_multi_choice_response", pick);
-            }
-
+            (var pick, extraction) = MmmuParsing.ParseMultiChoiceOrDraw(response, PyLiteral.ParseStringList(doc.RequireString("options")), context.DocSeed);
             parsed = pick;
         }
         else
@@ -180,7 +161,4 @@ public sealed partial class MmmuFamily : ITaskFamily
         null => null,
         _ => JsonValue.Create(Convert.ToString(answer, System.Globalization.CultureInfo.InvariantCulture)),
     };
-
-    [GeneratedRegex(@"<image \d+>")]
-    private static partial Regex ImageTag();
 }

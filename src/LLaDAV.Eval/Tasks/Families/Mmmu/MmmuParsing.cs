@@ -108,6 +108,34 @@ public static partial class MmmuParsing
         return candidates[best];
     }
 
+    /// <summary>
+    /// <c>parse_multi_choice_response</c> over an options list, with lmms-eval's <c>random.choice(all_choices)</c>
+    /// when nothing matches made reproducible: drawn from the doc seed, so it does not depend on process count.
+    /// </summary>
+    public static (string Pick, Metrics.Extraction Extraction) ParseMultiChoiceOrDraw(string response, IReadOnlyList<string> options, ulong docSeed)
+    {
+        var (choices, indexToAnswer) = MultiChoiceInfo(options);
+        if (ParseMultiChoice(response, choices, indexToAnswer) is { } pick)
+        {
+            return (pick, Metrics.Extraction.Direct("mmmu.parse_multi_choice_response", pick));
+        }
+
+        var drawn = choices[Running.DocRandom.Index(docSeed, "mmmu.random_choice", choices.Count)];
+        return (drawn, new Metrics.Extraction("mmmu.parse_multi_choice_response.random_choice", Metrics.ExtractionStatus.Fallback, drawn));
+    }
+
+    /// <summary>
+    /// <c>mmmu_doc_to_visual</c>: the <c>&lt;image k&gt;</c> tags of the prompt, unique, sorted as strings, read from the
+    /// <c>image_k</c> columns (LMMS-EVAL.md §2.1; MMMU-Pro standard does the same).
+    /// </summary>
+    public static IReadOnlyList<Data.VisualRef> ImagesNamedIn(Data.Doc doc, string prompt) =>
+        ImageTag().Matches(prompt)
+            .Select(m => PyStr.Strip(m.Value, "<>").Replace(' ', '_'))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(col => (Data.VisualRef)Data.ImageRef.FromColumn(doc, col))
+            .ToList();
+
     /// <summary><c>parse_open_response</c>: key sub-responses and the numbers in them, normalised, de-duplicated.</summary>
     public static IReadOnlyList<Norm> ParseOpen(string response)
     {
@@ -207,6 +235,9 @@ public static partial class MmmuParsing
 
         return false;
     }
+
+    [GeneratedRegex(@"<image \d+>")]
+    private static partial Regex ImageTag();
 
     // `re.split(r"\.\s(?=[A-Z])|\n", ...)` runs after lower-casing, so in effect only newlines split (§1.14 C).
     [GeneratedRegex(@"\.\s(?=[A-Z])|\n")]

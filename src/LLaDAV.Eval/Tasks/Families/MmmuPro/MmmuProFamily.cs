@@ -15,7 +15,7 @@ namespace LLaDAV.Eval.Tasks.Families.MmmuPro;
 /// <c>tasks/mmmu_pro/utils.py</c> (LMMS-EVAL.md §2.2). A row with a <c>question</c> column is a standard row
 /// (question + 10 options as text); a vision row carries the whole question in its screenshot.
 /// </summary>
-public sealed partial class MmmuProFamily : ITaskFamily
+public sealed class MmmuProFamily : ITaskFamily
 {
     public string Name => "mmmu_pro";
 
@@ -57,13 +57,7 @@ public sealed partial class MmmuProFamily : ITaskFamily
             return [ImageRef.FromColumn(doc, "image")];
         }
 
-        var prompt = ConstructPrompt(doc, "Answer with the option letter from the given choices directly.");
-        return ImageTag().Matches(prompt)
-            .Select(m => PyStr.Strip(m.Value, "<>").Replace(' ', '_'))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .Select(col => (VisualRef)ImageRef.FromColumn(doc, col))
-            .ToList();
+        return MmmuParsing.ImagesNamedIn(doc, ConstructPrompt(doc, "Answer with the option letter from the given choices directly."));
     }
 
     /// <summary>
@@ -77,19 +71,7 @@ public sealed partial class MmmuProFamily : ITaskFamily
         Extraction extraction;
         if (IsStandard(doc))
         {
-            var (choices, indexToAnswer) = MmmuParsing.MultiChoiceInfo(PyLiteral.ParseStringList(doc.RequireString("options")));
-            var pick = MmmuParsing.ParseMultiChoice(response, choices, indexToAnswer);
-            if (pick is null)
-            {
-                pick = choices[DocRandom.Index(context.DocSeed, "mmmu.random_choice", choices.Count)];
-                extraction = new Extraction("mmmu.parse_multi_choice_response.random_choice", ExtractionStatus.Fallback, pick);
-            }
-            else
-            {
-                extraction = Extraction.Direct("mmmu.parse_multi_choice_response", pick);
-            }
-
-            parsed = pick;
+            (parsed, extraction) = MmmuParsing.ParseMultiChoiceOrDraw(response, PyLiteral.ParseStringList(doc.RequireString("options")), context.DocSeed);
         }
         else
         {
@@ -160,6 +142,4 @@ public sealed partial class MmmuProFamily : ITaskFamily
         return total == 0 ? 0 : PyFloat.Round(weighted / total, 5);
     }
 
-    [GeneratedRegex(@"<image \d+>")]
-    private static partial Regex ImageTag();
 }

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using LLaDAV.Eval.Cli.Hosting;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Running;
+
+namespace LLaDAV.Eval.Cli.Commands;
+
+/// <summary>
+/// <c>lladav-eval sweep --tasks T --sweep key=v1,v2,... --output DIR</c>: one run per value of a generation setting,
+/// each through the same <see cref="EvaluationRunner"/> as <c>run</c>, into sibling folders <c>DIR/key-value/</c>
+/// with <c>--gen-kwargs key=value</c> and <c>--tag key=value</c> recorded, ready for <c>plot tradeoff DIR</c>.
+/// </summary>
+internal static class SweepCommand
+{
+    private static readonly Option<string> s_sweep = new("--sweep") { Description = "key=v1,v2,...: the generation setting and its values, e.g. refresh_interval=2,4,8,16,32,48.", Required = true };
+    private static readonly Option<string> s_output = new("--output") { Description = "Folder for the runs; each value gets DIR/<key>-<value>/.", Required = true };
+    private static readonly Option<string?> s_config = new("--config") { Description = "Defaults file (eval.yaml in the checkout by default); flags override it." };
+    private static readonly Option<string?> s_tasks = new("--tasks") { Description = "Tasks or groups to run at each value, e.g. mathvista_testmini." };
+    private static readonly Option<string?> s_model = new("--model") { Description = "Backend: lladav, llama3v or replay." };
+    private static readonly Option<string?> s_modelArgs = new("--model-args") { Description = "Backend arguments k=v,k=v." };
+    private static readonly Option<string?> s_genKwargs = new("--gen-kwargs") { Description = "Generation settings k=v,... shared by all values (the swept key is set per run)." };
+    private static readonly Option<string?> s_dataDir = new("--data-dir") { Description = "Folder of HF dataset snapshots." };
+    private static readonly Option<double?> s_limit = new("--limit") { Description = "Evaluate the first N docs (or a fraction) of each task." };
+    private static readonly Option<long?> s_seed = new("--seed") { Description = "Run seed (the same for every value, so only the swept setting differs)." };
+    private static readonly Option<string?> s_device = new("--device") { Description = "cpu, cuda or cuda:N." };
+    private static readonly Option<int?> s_batchSize = new("--batch-size") { Description = "Documents per model call." };
+    private static readonly Option<string?> s_scoring = new("--scoring") { Description = "Answer-extraction rules: current or 2025." };
+    private static readonly Option<string[]> s_tag = new("--tag") { Description = "Run metadata k=v (repeatable), added to every run.", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> s_tasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
+
+    public static Command Create()
+    {
+        var command = new Command("sweep", "Run tasks once per value of a generation setting (e.g. --sweep refresh_interval=2,4,8,16,32,48) into sibling run directories for 'plot tradeoff'.");
+        foreach (var o in new Option[] { s_sweep, s_output, s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_limit, s_seed, s_device, s_batchSize, s_scoring, s_tag, s_tasksDir, CliHost.Verbose })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => RunAsync(parse, output, ct)));
+        return command;
+    }
+
+    /// <summary>Parses <c>key=v1,v2,...</c> into the key and its distinct values in order.</summary>
+    internal static (string Key, IReadOnlyList<string> Values) ParseSweep(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        var values = eq > 0 ? text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList() : [];
+        if (eq <= 0 || values.Count == 0)
+        {
+            throw new ConfigException($"--sweep '{text}' must be key=v1,v2,..., e.g. --sweep refresh_interval=2,4,8,16,32,48.");
+        }
+
+        var key = text[..eq].Trim();
+        if (values.Any(v => v.Any(c => Path.GetInvalidFileNameChars().Contains(c) || c is '/' or '\\')))
+        {
+            throw new ConfigException($"--sweep values must be usable in folder names; '{text}' has a value with a path character.");
+        }
+
+        return (key, values);
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
+    {
+        var (key, values) = ParseSweep(parse.GetValue(s_sweep)!);
+        var root = Workspace.Root(parse.GetValue(s_tasksDir));
+        var configFile = parse.GetValue(s_config) ?? Path.Combine(root, "eval.yaml");
+        if (!File.Exists(configFile))
+        {
+            throw new ConfigException($"--config {configFile} does not exist.");
+        }
+
+        var tags = parse.GetValue(s_tag);
+        var flags = new RunSettings
+        {
+            Tasks = parse.GetValue(s_tasks),
+            Model = parse.GetValue(s_model),
+            ModelArgs = parse.GetValue(s_modelArgs),
+            GenKwargs = parse.GetValue(s_genKwargs),
+            DataDir = parse.GetValue(s_dataDir) is { } d ? Path.GetFullPath(d) : null,
+            Limit = parse.GetValue(s_limit),
+            Seed = parse.GetValue(s_seed),
+            Device = parse.GetValue(s_device),
+            BatchSize = parse.GetValue(s_batchSize),
+            Scoring = parse.GetValue(s_scoring),
+            Tags = tags is { Length: > 0 } ? string.Join(",", tags) : null,
+            TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
+        };
+        var settings = flags.Over(RunSettings.FromYaml(configFile));
+        var baseConfig = settings.ToConfig();
+        var catalog = Workspace.Catalog(settings.TasksDir);
+        var outputDir = Path.GetFullPath(parse.GetValue(s_output)!);
+        var written = new List<string>();
+        foreach (var value in values)
+        {
+            var genKwargs = KeyValueList.Parse(baseConfig.GenKwargs, "--gen-kwargs").SetItem(key, value);
+            var config = baseConfig with
+            {
+                GenKwargs = string.Join(",", genKwargs.Select(kv => $"{kv.Key}={kv.Value}")),
+                RunTags = baseConfig.RunTags.SetItem(key, value).SetItem("sweep", key),
+            };
+            var runDirectory = Path.Combine(outputDir, $"{key}-{value}");
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Sweep {key}={value} ({written.Count + 1}/{values.Count}) -> {runDirectory}")).ConfigureAwait(false);
+            var outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new PlainObserver(output))
+                .RunAsync(new RunRequest(config, runDirectory, false, root), ct).ConfigureAwait(false);
+            await output.WriteLineAsync(RunCommand.Summary(outcome)).ConfigureAwait(false);
+            written.Add(runDirectory);
+        }
+
+        await output.WriteLineAsync($"Sweep done: {written.Count} runs in {outputDir}. Plot them with: lladav-eval plot tradeoff {outputDir}").ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Reports.Paper;
+using LLaDAV.Eval.Reports.Runs;
+using LLaDAV.Eval.Reports.Stats;
+
+namespace LLaDAV.Eval.Reports.Compare;
+
+/// <summary>
+/// Paired comparison of two runs (DESIGN.md §6, <c>compare</c>): samples aligned by (task, doc_id); per task the
+/// per-sample score delta with a paired percentile-bootstrap interval, McNemar's exact test when every score is
+/// 0/1 (else the bootstrap's two-sided p), Holm's correction across tasks, and the gate.
+/// </summary>
+public static class RunComparer
+{
+    public static ComparisonResult Compare(RunDirectory baseRun, RunDirectory newRun, CompareOptions options, PaperReference? paper = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseRun);
+        ArgumentNullException.ThrowIfNull(newRun);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        if (baseRun.Scoring != newRun.Scoring)
+        {
+            throw new ConfigException($"The runs used different scoring rules (BASE '{baseRun.Scoring}', NEW '{newRun.Scoring}'), so their scores are not comparable. Re-score one with 'lladav-eval run --scoring {baseRun.Scoring}'.");
+        }
+
+        var tasks = SelectTasks(baseRun, newRun, options.Tasks);
+        var raw = tasks.Select(t => CompareTask(baseRun, newRun, t, options, paper)).ToList();
+        var adjusted = Holm.Adjust([.. raw.Select(r => r.PValue)]);
+        var results = raw.Select((r, i) =>
+        {
+            var significant = adjusted[i] < options.Alpha;
+            var verdict = !significant || r.DeltaPoints == 0 ? Verdict.NoSignificantChange : r.DeltaPoints > 0 ? Verdict.Improved : Verdict.Regressed;
+            return r with { AdjustedPValue = adjusted[i], Verdict = verdict, FailsGate = verdict == Verdict.Regressed && -r.DeltaPoints > options.MaxDrop };
+        }).ToImmutableArray();
+        return new ComparisonResult(baseRun.Path, newRun.Path, baseRun.Label, newRun.Label, options, results);
+    }
+
+    private static void Validate(CompareOptions o)
+    {
+        if (o.Alpha is <= 0 or >= 1)
+        {
+            throw new ConfigException($"--alpha {o.Alpha} must lie strictly between 0 and 1, e.g. 0.05.");
+        }
+
+        if (o.MaxDrop < 0)
+        {
+            throw new ConfigException($"--max-drop {o.MaxDrop} must be zero or more percentage points.");
+        }
+
+        if (o.BootstrapIterations < 100)
+        {
+            throw new ConfigException($"--bootstrap {o.BootstrapIterations} is too few resamples for a percentile interval; use at least 1000 (default 10000).");
+        }
+    }
+
+    private static ImmutableArray<string> SelectTasks(RunDirectory baseRun, RunDirectory newRun, IReadOnlyList<string>? wanted)
+    {
+        var common = baseRun.Tasks.Intersect(newRun.Tasks).ToList();
+        var tasks = wanted is { Count: > 0 } ? wanted.ToList() : common;
+        foreach (var task in tasks)
+        {
+            if (!common.Contains(task))
+            {
+                throw new ConfigException($"Task '{task}' is not in both runs (BASE has {string.Join(", ", baseRun.Tasks)}; NEW has {string.Join(", ", newRun.Tasks)}). Pick shared tasks with --tasks.");
+            }
+
+            if (baseRun.Version(task) != newRun.Version(task))
+            {
+                throw new ConfigException($"Task '{task}' has version {baseRun.Version(task)} in BASE but {newRun.Version(task)} in NEW: the task's prompts or scoring changed, so the runs are not comparable. Re-run BASE with the current task.");
+            }
+        }
+
+        return tasks.Count == 0
+            ? throw new ConfigException("The runs share no task. Compare runs of the same tasks.")
+            : [.. tasks];
+    }
+
+    private static TaskComparison CompareTask(RunDirectory baseRun, RunDirectory newRun, string task, CompareOptions options, PaperReference? paper)
+    {
+        var metricKey = TaskScores.PrimaryMetric(baseRun, task, paper);
+        var comma = metricKey.IndexOf(',', StringComparison.Ordinal);
+        var (metric, filter) = (metricKey[..comma], metricKey[(comma + 1)..]);
+        var a = Scores(baseRun, task, metric, filter);
+        var b = Scores(newRun, task, metric, filter);
+        var ids = a.Keys.Intersect(b.Keys).Order().ToList();
+        if (ids.Count == 0)
+        {
+            throw new ConfigException($"Task '{task}': the runs share no scored doc_id, so there is nothing to pair. Compare runs over the same documents (same --limit and --shard).");
+        }
+
+        var differentDocs = ids.Where(id => a[id].Hash != b[id].Hash).Take(3).ToList();
+        if (differentDocs.Count > 0)
+        {
+            throw new ConfigException($"Task '{task}': doc_id {string.Join(", ", differentDocs)} hold different documents in BASE and NEW (doc_hash differs): the runs used different data. Compare runs on the same dataset.");
+        }
+
+        var xs = ids.Select(id => a[id].Score).ToList();
+        var ys = ids.Select(id => b[id].Score).ToList();
+        var binary = xs.Concat(ys).All(s => s is 0 or 1);
+        int rightToWrong = 0, wrongToRight = 0;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            rightToWrong += xs[i] == 1 && ys[i] == 0 ? 1 : 0;
+            wrongToRight += xs[i] == 0 && ys[i] == 1 ? 1 : 0;
+        }
+
+        var boot = PairedBootstrap.Run([.. xs.Select(x => x * 100)], [.. ys.Select(y => y * 100)], options.BootstrapIterations, options.Seed, 1 - options.Alpha);
+        var p = binary ? McNemar.ExactPValue(rightToWrong, wrongToRight) : boot.PValue;
+        return new TaskComparison(
+            task, metricKey, ids.Count, a.Count + b.Count - (2 * ids.Count), xs.Average() * 100, ys.Average() * 100,
+            baseRun.Score(task, metricKey), newRun.Score(task, metricKey), boot, binary, rightToWrong, wrongToRight, p, p, Verdict.NoSignificantChange, false);
+    }
+
+    private static Dictionary<int, (double Score, string? Hash)> Scores(RunDirectory run, string task, string metric, string filter)
+    {
+        var scores = new Dictionary<int, (double, string?)>();
+        foreach (var record in run.Samples(task))
+        {
+            if ((string?)record["filter"] != filter || (string?)record["extraction"]?["status"] == "skipped" || !record.ContainsKey(metric))
+            {
+                continue;
+            }
+
+            var id = record["doc_id"] is JsonValue v && v.TryGetValue<int>(out var d) ? d : throw new DataException($"{run.Path}/samples_{task}.jsonl: a record has no integer doc_id.");
+            scores[id] = (PerSampleScore.Score(task, metric, record[metric]), (string?)record["doc_hash"]);
+        }
+
+        return scores;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Reports.Paper;
+using LLaDAV.Eval.Reports.Runs;
+
+namespace LLaDAV.Eval.Reports.Html;
+
+/// <summary>A score row of the report: our value and the paper's for the run's family, on the paper's scale where mapped.</summary>
+public sealed record ReportScore(string Task, string Metric, string Value, string Stderr, string Paper, string Delta, int Samples, string DataSource);
+
+/// <summary>A task's extraction diagnostics (results.json <c>lladav_eval.extraction</c>).</summary>
+public sealed record ReportExtraction(string Task, int Records, string ByStatus, string ByRule, double FallbackShare, double UnparseableShare);
+
+/// <summary>A task's timing (timing.json).</summary>
+public sealed record ReportTiming(string Task, int Samples, string WallSeconds, string GeneratedTokens, string TokensPerSecond);
+
+/// <summary>An SVG figure to inline, with its caption.</summary>
+public sealed record ReportFigure(string Caption, string Svg);
+
+/// <summary>Everything <c>lladav-eval report RUN</c> shows, gathered from the run directory (immutable; written by md and html writers).</summary>
+public sealed record RunReportModel(
+    string Title,
+    ImmutableArray<(string Key, string Value)> Manifest,
+    ImmutableArray<ReportScore> Scores,
+    ImmutableArray<ReportExtraction> Extraction,
+    ImmutableArray<ReportTiming> Timing,
+    ImmutableArray<ReportFigure> Figures)
+{
+    public static RunReportModel Build(RunDirectory run, PaperReference? paper, ImmutableArray<ReportFigure> figures)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var config = run.Config;
+        var family = RunMetadata.Family(run);
+        var manifest = ImmutableArray.Create(
+            ("run", run.Path),
+            ("model", $"{run.Model} (family {family})"),
+            ("model args", (string?)config["model_args"] ?? ""),
+            ("gen kwargs", (string?)config["gen_kwargs"] ?? ""),
+            ("tags", string.Join(", ", run.Tags.Select(kv => $"{kv.Key}={kv.Value}"))),
+            ("tasks", string.Join(", ", run.Tasks)),
+            ("created", run.Manifest["created"]?.ToString() ?? "-"),
+            ("tool", $"lladav-eval {run.Manifest["tool"]?["version"]} (commit {run.Manifest["tool"]?["git_commit"]?.ToString() ?? "unknown"})"),
+            ("seed / scoring / limit", $"{config["seed"]} / {run.Scoring} / {config["limit"]?.ToString() ?? "none"}"),
+            ("machine", $"{run.Manifest["machine"]?["os"]}, {run.Manifest["machine"]?["cores"]} cores, {run.Manifest["machine"]?["runtime"]}"));
+
+        var scores = ImmutableArray.CreateBuilder<ReportScore>();
+        foreach (var task in run.Tasks)
+        {
+            var primary = TaskScores.PrimaryMetric(run, task, paper);
+            foreach (var metric in run.MetricKeys(task))
+            {
+                var entry = paper?.ForMetric(task, metric);
+                var reference = entry is null ? null : paper!.Entries.FirstOrDefault(e => e.Task == task && e.Metric == metric && e.Model == family && e.Table is "table2" or "table3");
+                var value = run.Score(task, metric);
+                var shown = value is { } v && entry is not null ? entry.ToPaperScale(v) : value;
+                var se = run.Stderr(task, metric) is { } s && entry is not null ? entry.ToPaperScale(s) : run.Stderr(task, metric);
+                var cell = new Tables.TableCell(shown, reference?.Value, reference?.Decimals ?? 2);
+                scores.Add(new ReportScore(
+                    task,
+                    metric + (metric == primary ? " (primary)" : "") + (entry is null ? "" : $" [{MetricScales.Unit(entry.PaperScale)}]"),
+                    shown is null ? "-" : Format(shown.Value),
+                    se is null ? "N/A" : Format(se.Value),
+                    cell.PaperText,
+                    cell.DeltaText,
+                    (int?)run.Results["results"]?[task]?["samples"] ?? 0,
+                    run.Results["lladav_eval"]?["data_source"]?[task]?.ToString() ?? "-"));
+            }
+        }
+
+        var extraction = run.Tasks.Select(t => run.Results["lladav_eval"]?["extraction"]?[t] is JsonObject ex
+            ? new ReportExtraction(t, (int?)ex["records"] ?? 0, Pairs(ex["by_status"]), Pairs(ex["by_rule"]), (double?)ex["fallback_share"] ?? 0, (double?)ex["unparseable_share"] ?? 0)
+            : null).OfType<ReportExtraction>().ToImmutableArray();
+        var timing = run.Tasks.Select(t => run.Timing?[t] is JsonObject tm
+            ? new ReportTiming(t, (int?)tm["samples"] ?? 0, tm["wall_seconds"]?.ToString() ?? "-", tm["generated_tokens"]?.ToString() ?? "-", tm["tokens_per_second"]?.ToString() ?? "-")
+            : null).OfType<ReportTiming>().ToImmutableArray();
+        return new RunReportModel($"lladav-eval report: {run.Label}", manifest, scores.ToImmutable(), extraction, timing, figures);
+    }
+
+    private static string Format(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Pairs(JsonNode? node) => node is JsonObject o ? string.Join(", ", o.Select(kv => $"{kv.Key}: {kv.Value}")) : "-";
+}

@@ -1,0 +1,10 @@
+namespace LLaDAV.Eval.Reports.Tables;
+
+/// <summary>Writes comparison tables in one format (PEERS.md B6 rule 1: one small interface per extension point).</summary>
+public interface ITableWriter
+{
+    /// <summary>The <c>--format</c> name: md, csv or html.</summary>
+    string Format { get; }
+
+    string Write(IReadOnlyList<ComparisonTable> tables);
+}

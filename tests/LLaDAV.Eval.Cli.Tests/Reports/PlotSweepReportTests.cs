@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+
+namespace LLaDAV.Eval.Cli.Tests.Reports;
+
+/// <summary>plot, sweep and report on replay runs (see <see cref="ReportRunsFixture"/>).</summary>
+public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture<ReportRunsFixture>, IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("lladav-plot-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public async Task Should_draw_scaling_curves_from_the_train_samples_tags()
+    {
+        var (code, output, error) = await Cli.RunAsync("plot", "scaling", runs.Base, runs.New, "--out", _scratch, "--paper-data", ReportRunsFixture.PaperData);
+        Assert.True(code == 0, output + error);
+        foreach (var name in new[] { "scaling.svg", "scaling_mmmu_val.svg", "scaling_mmstar.svg" })
+        {
+            Assert.True(File.Exists(Path.Combine(_scratch, name)), name);
+        }
+
+        var svg = await File.ReadAllTextAsync(Path.Combine(_scratch, "scaling.svg"));
+        Assert.Contains(">LLaDA-V<", svg, StringComparison.Ordinal);
+        Assert.Contains(">1M<", svg, StringComparison.Ordinal);
+        Assert.Contains(">MMMU (mmmu_val)<", svg, StringComparison.Ordinal);
+        Assert.Contains(">score (%)<", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_say_which_tag_is_missing_for_a_scaling_plot()
+    {
+        var (code, _, error) = await Cli.RunAsync("plot", "scaling", runs.OldRules, "--out", _scratch);
+        Assert.Equal(3, code);
+        Assert.Contains("--tag train_samples=3M", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_sweep_a_setting_into_sibling_runs_and_plot_the_tradeoff()
+    {
+        var sweep = Path.Combine(_scratch, "sweep");
+        var (code, output, error) = await Cli.RunAsync(
+            "sweep", "--tasks", "mmmu_val", "--sweep", "refresh_interval=2,8", "--output", sweep, "--config", Cli.Config, "--tasks-dir", Cli.Tasks,
+            "--model", "replay", "--model-args", $"responses={Path.Combine(Cli.Tasks, "*", "sample", "responses.jsonl")}", "--tag", "family=LLaDA-V");
+        Assert.True(code == 0, output + error);
+        foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
+        {
+            var dir = Path.Combine(sweep, $"refresh_interval-{value}");
+            var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "manifest.json")))!;
+            Assert.Equal($"refresh_interval={value}", (string)manifest["config"]!["gen_kwargs"]!);
+            Assert.Equal(value, (string)manifest["config"]!["tags"]!["refresh_interval"]!);
+            Assert.Equal(0.8, (double)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "results.json")))!["results"]!["mmmu_val"]!["mmmu_acc,none"]!, 12);
+        }
+
+        // Replay does not time generation: the tradeoff plot says so instead of inventing a throughput.
+        var (missing, _, missingError) = await Cli.RunAsync("plot", "tradeoff", sweep, "--out", Path.Combine(_scratch, "p0"));
+        Assert.Equal(3, missing);
+        Assert.Contains("tokens_per_second", missingError, StringComparison.Ordinal);
+
+        // Stand in for a timed backend by writing the throughput a real model would have recorded.
+        foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
+        {
+            var timingPath = Path.Combine(sweep, $"refresh_interval-{value}", "timing.json");
+            var timing = JsonNode.Parse(await File.ReadAllTextAsync(timingPath))!;
+            timing["mmmu_val"]!["tokens_per_second"] = tps;
+            await File.WriteAllTextAsync(timingPath, timing.ToJsonString());
+        }
+
+        var plots = Path.Combine(_scratch, "p1");
+        var (plotCode, plotOut, plotError) = await Cli.RunAsync("plot", "tradeoff", sweep, "--out", plots, "--paper-data", ReportRunsFixture.PaperData);
+        Assert.True(plotCode == 0, plotOut + plotError);
+        var svg = await File.ReadAllTextAsync(Path.Combine(plots, "tradeoff.svg"));
+        Assert.Contains(">r=2<", svg, StringComparison.Ordinal);
+        Assert.Contains(">r=8<", svg, StringComparison.Ordinal);
+        Assert.Contains(">r=48<", svg, StringComparison.Ordinal); // the paper's Table 8 curve
+        Assert.Contains("Paper Table 8 (reference)", svg, StringComparison.Ordinal);
+        Assert.Contains(">ours: Pareto frontier<", svg, StringComparison.Ordinal);
+    }
+
+    [RequiresRsvgConvertFact]
+    public async Task Should_write_png_beside_svg_when_rsvg_convert_is_installed()
+    {
+        var (code, output, error) = await Cli.RunAsync("plot", "scaling", runs.Base, runs.New, "--out", _scratch, "--png", "--paper-data", ReportRunsFixture.PaperData);
+        Assert.True(code == 0, output + error);
+        var png = await File.ReadAllBytesAsync(Path.Combine(_scratch, "scaling.png"));
+        Assert.Equal((byte)0x89, png[0]);
+        Assert.Equal((byte)'P', png[1]);
+    }
+
+    [Fact]
+    public async Task Should_write_a_markdown_and_a_self_contained_html_report()
+    {
+        var (code, output, error) = await Cli.RunAsync("report", runs.Base, "--out", _scratch, "--paper-data", ReportRunsFixture.PaperData);
+        Assert.True(code == 0, output + error);
+        var md = await File.ReadAllTextAsync(Path.Combine(_scratch, "report.md"));
+        Assert.Contains("| mmmu_val | `mmmu_acc,none (primary) [%]` | 80 | N/A | 48.6 | +31.4 | 5 | sample |", md, StringComparison.Ordinal);
+        Assert.Contains("## Answer extraction", md, StringComparison.Ordinal);
+        Assert.Contains("unparseable: 1", md, StringComparison.Ordinal); // MMStar's empty response
+        var html = await File.ReadAllTextAsync(Path.Combine(_scratch, "report.html"));
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("scores.svg", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=", html, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using LLaDAV.Eval.Testing;
+
+namespace LLaDAV.Eval.Cli.Tests.Reports;
+
+/// <summary>
+/// Replay runs with known scores, made once for the report-verb tests:
+/// BASE re-scores the shipped responses (MMMU 4/5 = 0.8; MMStar 4/6 under the current rules, RunCommandTests);
+/// NEW flips MMMU docs 0, 2 and 3 from right to wrong ("A" for gold C, 3.2 for 9.8, "B" for gold A), so MMMU is 1/5
+/// and MMStar is unchanged; OLDRULES re-scores the shipped responses with --scoring 2025.
+/// </summary>
+public sealed class ReportRunsFixture : IDisposable
+{
+    public ReportRunsFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("lladav-reports-").FullName;
+        var shipped = Path.Combine(Cli.Tasks, "*", "sample", "responses.jsonl");
+        var flipped = Path.Combine(Root, "new_responses.jsonl");
+        var lines = Directory.GetFiles(Cli.Tasks, "responses.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).SelectMany(File.ReadAllLines)
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .Select(o =>
+            {
+                if ((string)o["task"]! == "mmmu_val")
+                {
+                    o["response"] = (int)o["doc_id"]! switch
+                    {
+                        0 => "A",
+                        2 => "The acceleration is 3.2 m/s^2",
+                        3 => "B",
+                        _ => o["response"]!.DeepClone(),
+                    };
+                }
+
+                return o.ToJsonString();
+            });
+        File.WriteAllLines(flipped, lines);
+
+        Base = Run("base", shipped, "--tag", "family=LLaDA-V", "--tag", "train_samples=3M", "--tag", "label=base");
+        New = Run("new", flipped, "--tag", "family=LLaDA-V", "--tag", "train_samples=1M", "--tag", "label=new");
+        OldRules = Run("oldrules", shipped, "--scoring", "2025");
+    }
+
+    public string Root { get; }
+
+    public string Base { get; }
+
+    public string New { get; }
+
+    public string OldRules { get; }
+
+    public static string PaperData => Path.Combine(TestPaths.RepoRoot, "results", "paper", "llada-v-paper.csv");
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+
+    private string Run(string id, string responses, params string[] extra)
+    {
+        var (code, output, error) = Cli.RunAsync(Cli.ReplayArgs(Path.Combine(Root, "runs"), id, ["--model-args", $"responses={responses}", .. extra])).GetAwaiter().GetResult();
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"Fixture run '{id}' failed ({code}): {output}{error}");
+        }
+
+        return Path.Combine(Root, "runs", "replay", id);
+    }
+}
+
+/// <summary>A fact skipped, with the reason shown, when rsvg-convert is not installed.</summary>
+public sealed class RequiresRsvgConvertFactAttribute : FactAttribute
+{
+    public RequiresRsvgConvertFactAttribute()
+    {
+        if (LLaDAV.Eval.Reports.Plots.PngConverter.TryFind() is null)
+        {
+            Skip = "rsvg-convert is not on PATH: install the Debian package librsvg2-bin.";
+        }
+    }
+}
