@@ -156,6 +156,12 @@ public sealed class DatasetLocator(string? dataDir, string? hfHome, IReadOnlyLis
             }
         }
 
+        // A repository that keeps each config in one JSON file (OpenGVLab/MVBench: json/<config>.json).
+        if (spec.DatasetName is { } name && Path.Combine(root, "json", name + ".json") is var json && File.Exists(json) && readers.Any(r => r.CanRead(json)))
+        {
+            return [json];
+        }
+
         return [];
     }
 

@@ -6,12 +6,18 @@ namespace LLaDAV.Eval.Data;
 /// <summary>
 /// JSON Lines split files (<c>*.jsonl</c>): one object per line. Values map to the row types of <see cref="Doc"/>;
 /// a binary HF <c>Image</c> is written as <c>{"bytes": {"base64": "..."}}</c> or as <c>{"path": "..."}</c>.
+/// <c>*.json</c> files are read as HF's json builder reads them: a top-level array of row objects (MVBench's
+/// <c>json/&lt;config&gt;.json</c>), streamed element by element, else JSON Lines.
 /// </summary>
 public sealed class JsonLinesReader : IDatasetFileReader
 {
-    public bool CanRead(string path) => path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+    public bool CanRead(string path) =>
+        path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
-    public IEnumerable<IReadOnlyDictionary<string, object?>> Read(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
+    public IEnumerable<IReadOnlyDictionary<string, object?>> Read(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken) =>
+        IsJsonArray(path) ? ReadArray(path, columns, cancellationToken) : ReadLines(path, columns, cancellationToken);
+
+    private static IEnumerable<IReadOnlyDictionary<string, object?>> ReadLines(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(path);
         var lineNumber = 0;
@@ -51,7 +57,66 @@ public sealed class JsonLinesReader : IDatasetFileReader
         }
     }
 
-    public long CountRows(string path) => File.ReadLines(path).LongCount(l => !string.IsNullOrWhiteSpace(l));
+    public long CountRows(string path) => IsJsonArray(path)
+        ? ReadArray(path, [], CancellationToken.None).LongCount()
+        : File.ReadLines(path).LongCount(l => !string.IsNullOrWhiteSpace(l));
+
+    /// <summary>A <c>.json</c> file whose first non-blank character is '[': one array of rows.</summary>
+    private static bool IsJsonArray(string path)
+    {
+        if (!path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        using var reader = new StreamReader(path);
+        int c;
+        while ((c = reader.Read()) >= 0 && char.IsWhiteSpace((char)c))
+        {
+        }
+
+        return c == '[';
+    }
+
+    private static IEnumerable<IReadOnlyDictionary<string, object?>> ReadArray(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
+    {
+        using var stream = File.OpenRead(path);
+        using var items = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, cancellationToken: cancellationToken)
+            .ToBlockingEnumerable(cancellationToken).GetEnumerator();
+        for (var index = 0; ; index++)
+        {
+            JsonElement item;
+            try
+            {
+                if (!items.MoveNext())
+                {
+                    yield break;
+                }
+
+                item = items.Current;
+            }
+            catch (JsonException e)
+            {
+                throw new DataException($"{path}: malformed JSON near row {index} ({e.Message}). A .json split file must hold one array of row objects.", e);
+            }
+
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new DataException($"{path}: row {index} of the JSON array is a {item.ValueKind}, not an object.");
+            }
+
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var p in item.EnumerateObject())
+            {
+                if (columns is null || columns.Contains(p.Name))
+                {
+                    row[p.Name] = Convert(p.Value);
+                }
+            }
+
+            yield return row;
+        }
+    }
 
     internal static object? Convert(JsonElement e) => e.ValueKind switch
     {

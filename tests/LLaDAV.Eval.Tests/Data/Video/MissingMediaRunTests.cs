@@ -1,11 +1,10 @@
 using LLaDAV.Eval.Backends;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Errors;
-using LLaDAV.Eval.Models.Backends;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Testing;
 
-namespace LLaDAV.Eval.Tests.Data.Video;
+namespace LLaDAV.Eval.Tests.Video;
 
 /// <summary>
 /// A --data-dir copy of the Video-MME sample with one of its two videos missing, run through the runner with a
@@ -62,37 +61,5 @@ public sealed class MissingMediaRunTests : IDisposable
         Assert.Equal(100.0 / 3, (double)outcome.Results["results"]!["videomme"]!["videomme_perception_score,none"]!, 12);
         var samples = File.ReadAllLines(Path.Combine(outcome.RunDirectory, "samples_videomme.jsonl"));
         Assert.Equal(3, samples.Count(l => l.Contains("\"status\":\"skipped\"", StringComparison.Ordinal)));
-    }
-
-    private sealed class VisualTouchingFactory : IModelBackendFactory
-    {
-        public string Name => "touch";
-
-        public string Description => "test backend that resolves visuals and answers A";
-
-        public IModelBackend Create(ModelArgs args, BackendContext context) => new VisualTouchingBackend();
-    }
-
-    private sealed class VisualTouchingBackend : IModelBackend
-    {
-        public string Name => "touch";
-
-        public string Fingerprint => "touch";
-
-        public ValueTask<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken)
-        {
-            var results = new List<GenerationResult>();
-            foreach (var request in batch)
-            {
-                Assert.IsType<VideoInput>(Assert.Single(request.Visuals()));
-                results.Add(new GenerationResult("A", TokenUsage.None, TimeSpan.Zero));
-            }
-
-            return ValueTask.FromResult<IReadOnlyList<GenerationResult>>(results);
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -5,7 +5,7 @@ using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
 
-namespace LLaDAV.Eval.Tests.Data.Video;
+namespace LLaDAV.Eval.Tests.Video;
 
 /// <summary>
 /// End to end through the runner with <c>--model replay</c> on the embedded samples: results.json carries the same

@@ -3,7 +3,7 @@ using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
 
-namespace LLaDAV.Eval.Tests.Data.Video;
+namespace LLaDAV.Eval.Tests.Video;
 
 /// <summary>The whole tasks/ catalog loads, and the video-era tasks resolve with their task-bound hooks and samples.</summary>
 public sealed class TaskCatalogTests

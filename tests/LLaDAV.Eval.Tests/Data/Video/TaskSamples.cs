@@ -5,7 +5,7 @@ using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
 
-namespace LLaDAV.Eval.Tests.Data.Video;
+namespace LLaDAV.Eval.Tests.Video;
 
 /// <summary>
 /// The repository's task catalog and the embedded samples of the video-era tasks, read the way a run reads them

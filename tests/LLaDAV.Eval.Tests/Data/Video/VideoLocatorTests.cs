@@ -1,7 +1,7 @@
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Errors;
 
-namespace LLaDAV.Eval.Tests.Data.Video;
+namespace LLaDAV.Eval.Tests.Video;
 
 /// <summary>
 /// VideoLocator on temporary folders laid out as the HF cache, a --data-dir and an embedded sample. Expected

@@ -4,7 +4,7 @@ using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Mlvu;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Data.Video;
+using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mlvu;
 

@@ -3,7 +3,7 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Mvbench;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Data.Video;
+using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mvbench;
 
@@ -17,6 +17,9 @@ public sealed class MvbenchTests
     //   "I think it is (B) because"      → "i think it is b because" → B
     //   "b" → B;  "C. a cup" → C (option regex);  "\uff21" → stays "ａ" (not A-E) → wrong
     //   "Option: e" → "option: e": ":" is not in the punctuation list; "e" stands alone → E
+    //   "Looking at the video, the person …, so the answer is (C)." → commas and "(" deleted, ")" spaced, final period
+    //     deleted → "… the answer is c"; no a-e stands alone before it → C
+    //   "A person picks up the cup, so the answer is C" → the article "a" is the first lone letter → A (rule quirk)
     [Theory]
     [InlineData("A", "A")]
     [InlineData("(A) the person opens the door", "A")]
@@ -29,6 +32,8 @@ public sealed class MvbenchTests
     [InlineData("Option: e", "E")]
     [InlineData("none of them", "none of them")]
     [InlineData("\"(D)\"", "D")]
+    [InlineData("Looking at the video, the person picks up the cup, so the answer is (C).", "C")]
+    [InlineData("A person picks up the cup, so the answer is C", "A")]
     public void Process_reads_the_option_letter(string response, string expected)
     {
         Assert.Equal(expected, MvbenchMcqAcc.Process(response));

@@ -3,7 +3,7 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Seedbench;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Data.Video;
+using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Seedbench;
 
@@ -31,6 +31,8 @@ public sealed class SeedbenchTests
     [InlineData("Answer: B", "A", 1.0)]
     [InlineData("Answer: B", "B", 0.0)]
     [InlineData("The answer is B", "B", 0.0)]
+    [InlineData("I think the answer is B because the dog is brown.", "B", 0.0)]
+    [InlineData("\n\nD) a red car", "D", 1.0)]
     [InlineData("", "A", 0.0)]
     [InlineData("\uff22", "B", 0.0)]
     public void First_character_rule(string response, string answer, double expected)

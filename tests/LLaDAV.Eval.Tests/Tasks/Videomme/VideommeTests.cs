@@ -2,7 +2,7 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Videomme;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Data.Video;
+using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Videomme;
 
