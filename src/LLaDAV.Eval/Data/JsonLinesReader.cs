@@ -124,7 +124,7 @@ public sealed class JsonLinesReader : IDatasetFileReader
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
         JsonValueKind.Array => e.EnumerateArray().Select(Convert).ToList(),
         JsonValueKind.Object when e.TryGetProperty("base64", out var b64) && e.EnumerateObject().Count() == 1 => System.Convert.FromBase64String(b64.GetString() ?? ""),
         JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => Convert(p.Value), StringComparer.Ordinal),
