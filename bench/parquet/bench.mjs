@@ -7,7 +7,7 @@
 // Wall time and CPU time are both reported: on a shared, loaded machine CPU time is the steadier measure. Readers
 // take turns in rounds so that load changes hit all of them alike; the median per read is reported.
 //
-//   cd bench/parquet && npm i && node bench.mjs [rows=2000]
+//   cd bench/parquet && npm ci && node bench.mjs [rows=2000]
 // The BenchmarkDotNet class for the C# reader alone: tests/LLaDAV.Eval.Benchmarks/Parquet/ParquetReadBenchmarks.cs.
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';

@@ -9,6 +9,7 @@ namespace LLaDAV.Eval.Parquet;
 
 /// <summary>
 /// A Parquet file opened for reading: footer metadata at once, rows on demand, one row group at a time.
+/// Reads use positioned I/O and per-call state, so several threads may read (e.g. different row groups) at once.
 /// </summary>
 /// <remarks>
 /// Values in rows, by logical (or converted) type:
@@ -56,7 +57,16 @@ public sealed class ParquetFile : IDisposable
     public string FilePath { get; }
 
     /// <summary>Leaf columns whose chunks this instance has read so far (lets tests prove projection skips the rest).</summary>
-    internal IReadOnlyCollection<string> LeafColumnsRead => _leavesRead;
+    internal IReadOnlyCollection<string> LeafColumnsRead
+    {
+        get
+        {
+            lock (_leavesRead)
+            {
+                return [.. _leavesRead];
+            }
+        }
+    }
 
     public ParquetSchema Schema { get; }
 
@@ -195,7 +205,11 @@ public sealed class ParquetFile : IDisposable
             for (var l = field.LeafStart; l < field.LeafEnd; l++)
             {
                 var leaf = Schema.Leaves[l];
-                _leavesRead.Add(leaf.Path);
+                lock (_leavesRead)
+                {
+                    _leavesRead.Add(leaf.Path);
+                }
+
                 leaves[l] = Guard(FilePath, index, leaf.Path, () => ColumnChunkReader.Read(_handle, _dataEnd, group.Columns[l], leaf, rows));
             }
 

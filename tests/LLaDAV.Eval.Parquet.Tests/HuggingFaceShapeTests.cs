@@ -87,6 +87,18 @@ public sealed class HuggingFaceShapeTests
     }
 
     [Fact]
+    public void Row_groups_read_in_parallel_equal_a_sequential_read()
+    {
+        using var file = ParquetFile.Open(Path.Combine(Dir, "sequence_image.zstd.parquet"));
+        var sequential = file.ReadRows(["idx", "question"]).Select(r => ((long)r["idx"]!, (string)r["question"]!)).ToList();
+
+        var groups = new IReadOnlyList<IReadOnlyDictionary<string, object?>>[file.RowGroupCount];
+        Parallel.For(0, file.RowGroupCount, g => groups[g] = file.ReadRowGroup(g, ["idx", "question"]));
+
+        Assert.Equal(sequential, groups.SelectMany(g => g).Select(r => ((long)r["idx"]!, (string)r["question"]!)));
+    }
+
+    [Fact]
     public void Unknown_projected_column_is_named_in_the_error()
     {
         using var file = ParquetFile.Open(Path.Combine(Dir, "mmmu.snappy.parquet"));

@@ -1,7 +1,7 @@
 // Writes the Hugging Face-shaped Parquet fixtures for LLaDAV.Eval.Parquet.Tests and, beside each, the values
 // written into it (<name>.expected.json), so tests compare against the writer's input, never a read-back.
 //
-//   cd bench/parquet && npm ci || npm i @duckdb/node-api   (DuckDB 1.5 via npm)
+//   (cd bench/parquet && npm ci)   (DuckDB 1.5 and hyparquet-writer from npm)
 //   node tests/LLaDAV.Eval.Parquet.Tests/Fixtures/make-fixtures.cjs
 //
 // Shapes: lmms-lab/MMMU (image_1..image_7 as HF Image structs {bytes, path}, `options` as a Python-repr string),
