@@ -53,7 +53,7 @@ public static class GenerateTool
             ["forward_passes"] = o.Usage.ForwardPasses,
         },
         ["seconds"] = Math.Round(o.Elapsed.TotalSeconds, 3),
-    }.ToJsonString();
+    }.ToJsonString(JsonOutput.Options);
 
     private static string Text(GenerationOutput o, string device)
     {
