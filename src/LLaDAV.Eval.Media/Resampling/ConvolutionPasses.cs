@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace LLaDAV.Eval.Media.Resampling;
@@ -12,31 +14,44 @@ internal static class ConvolutionPasses
     private const int Bias = 1 << (ResampleKernel.PrecisionBits - 1);
 
     /// <summary>Resamples rows <paramref name="firstRow"/>.. of <paramref name="src"/> horizontally into <paramref name="dst"/>.</summary>
+    /// <remarks>
+    /// One pixel's R, G, B accumulate together in the lanes of a Vector128&lt;int&gt; (the fourth lane, fed by the
+    /// next pixel's red byte, is discarded): one 4-byte load, widen and multiply-add per tap instead of three.
+    /// </remarks>
     public static void Horizontal(ReadOnlySpan<byte> src, int srcWidth, int firstRow, int rows, ResampleKernel kernel, Span<byte> dst)
     {
         var srcStride = srcWidth * 3;
         var dstStride = kernel.OutSize * 3;
-        var weights = kernel.Weights;
+        ref var source = ref MemoryMarshal.GetReference(src);
+        var bias = Vector128.Create(Bias);
         for (var y = 0; y < rows; y++)
         {
-            var row = src.Slice((firstRow + y) * srcStride, srcStride);
+            var rowStart = (firstRow + y) * srcStride;
             var outRow = dst.Slice(y * dstStride, dstStride);
             for (var xx = 0; xx < kernel.OutSize; xx++)
             {
-                var k = weights.AsSpan(xx * kernel.Taps, kernel.Count[xx]);
-                var pixels = row.Slice(kernel.First[xx] * 3, k.Length * 3);
-                int r = Bias, g = Bias, b = Bias;
-                for (var x = 0; x < k.Length; x++)
+                var k = kernel.Weights.AsSpan(xx * kernel.Taps, kernel.Count[xx]);
+                var start = rowStart + (kernel.First[xx] * 3);
+                // The 4-byte load reads one byte past the pixel; the buffer's very last pixel is done separately.
+                var vectorTaps = start + (k.Length * 3) < src.Length ? k.Length : k.Length - 1;
+                var acc = bias;
+                for (var x = 0; x < vectorTaps; x++)
                 {
-                    var w = k[x];
-                    r += pixels[x * 3] * w;
-                    g += pixels[(x * 3) + 1] * w;
-                    b += pixels[(x * 3) + 2] * w;
+                    var four = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, start + (x * 3)));
+                    var widened = Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(four).AsByte()));
+                    acc += widened.AsInt32() * Vector128.Create(k[x]);
                 }
 
-                outRow[xx * 3] = Clip8(r);
-                outRow[(xx * 3) + 1] = Clip8(g);
-                outRow[(xx * 3) + 2] = Clip8(b);
+                if (vectorTaps < k.Length)
+                {
+                    var last = start + (vectorTaps * 3);
+                    acc += Vector128.Create(src[last], src[last + 1], src[last + 2], 0) * Vector128.Create(k[vectorTaps]);
+                }
+
+                var clipped = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(acc, ResampleKernel.PrecisionBits), Vector128<int>.Zero), Vector128.Create(255));
+                outRow[xx * 3] = (byte)clipped.GetElement(0);
+                outRow[(xx * 3) + 1] = (byte)clipped.GetElement(1);
+                outRow[(xx * 3) + 2] = (byte)clipped.GetElement(2);
             }
         }
     }
