@@ -102,7 +102,10 @@ public sealed class LlavaModel : IDisposable
         var features = videos.Count == 1 ? [EncodeVideo(videos[0])] : EncodeImages(images);
         try
         {
-            using var embeds = PromptEmbedder.Build(Language, ids, features);
+            using var full = PromptEmbedder.Build(Language, ids, features);
+            // LLaVA prepare_inputs_labels_for_multimodal: input embeddings are cut to tokenizer_model_max_length (§2.3).
+            var limit = _checkpoint.Config.Multimodal?.TokenizerModelMaxLength ?? int.MaxValue;
+            var embeds = full.RowCount > limit ? full.Rows(0, limit) : full;
             var visualTokens = features.Sum(f => f.RowCount);
             var textTokens = ids.Count(id => id != PromptEmbedder.ImagePlaceholderId);
             var (generated, text, forwards) = Family == LlavaFamily.LladaV
