@@ -148,6 +148,13 @@ internal static class RunCommand
             lines.Add("  Note: 'sample' tasks ran on the tiny embedded sample data, not the benchmark; pass --data-dir for real scores.");
         }
 
+        var model = (string?)results["config"]?["model"];
+        var args = (string?)results["config"]?["model_args"] ?? "";
+        if (model is "lladav" or "llama3v" && (!args.Contains("path=", StringComparison.Ordinal) || args.Contains("path=demo", StringComparison.Ordinal)))
+        {
+            lines.Add("  Note: the demo checkpoint has RANDOM weights (it exercises the real backend); its scores are chance-level. Pass --model-args path=DIR for a real checkpoint.");
+        }
+
         lines.Add($"Files: {Path.Combine(outcome.RunDirectory, "results.json")}, samples_<task>.jsonl, report.md, timing.json");
         return string.Join(Environment.NewLine, lines);
     }

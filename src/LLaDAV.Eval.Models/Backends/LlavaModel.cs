@@ -80,10 +80,7 @@ public sealed class LlavaModel : IDisposable
     /// <summary>The prompt ids (with −200 placeholders) and rendered text for a context with <paramref name="images"/> images.</summary>
     public (string Prompt, int[] Ids) RenderPrompt(string context, int images, GenerationSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        var think = Family == LlavaFamily.LladaV ? settings.ThinkMode : null;
-        var prompt = LlavaPrompt.Render(Family, LlavaPrompt.UserMessage(context, images, think));
-        return (prompt, LlavaPrompt.TokenizeWithImages(Tokenizer, prompt));
+        return PromptRendering.Render(Family, Tokenizer, context, images, settings);
     }
 
     public GenerationOutput Generate(string context, IReadOnlyList<VisualInput> visuals, GenerationKwargs kwargs, ulong seed)

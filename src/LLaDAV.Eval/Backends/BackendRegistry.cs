@@ -10,7 +10,7 @@ public sealed class BackendRegistry(IEnumerable<IModelBackendFactory> factories)
     private readonly ImmutableSortedDictionary<string, IModelBackendFactory> _factories =
         factories.ToImmutableSortedDictionary(f => f.Name, f => f, StringComparer.Ordinal);
 
-    public static BackendRegistry Default { get; } = new([new ReplayBackendFactory()]);
+    public static BackendRegistry Default { get; } = new([new ReplayBackendFactory(), new LladaVBackendFactory(), new Llama3VBackendFactory()]);
 
     public IEnumerable<IModelBackendFactory> Factories => _factories.Values;
 

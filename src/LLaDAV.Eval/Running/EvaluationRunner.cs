@@ -235,7 +235,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     /// The task's generation_kwargs, then model_specific_generation_kwargs, then <c>--gen-kwargs</c> over all
     /// (LMMS-EVAL.md §1.2, §1.3).
     /// </summary>
-    internal static GenerationKwargs GenerationKwargsFor(TaskDefinition task, RunConfig config, string modelName)
+    public static GenerationKwargs GenerationKwargsFor(TaskDefinition task, RunConfig config, string modelName)
     {
         var merged = PromptKwargsResolver.GenerationKwargs(task.Spec, modelName)
             .Where(kv => kv.Value is not null)
