@@ -1,0 +1,56 @@
+using LLaDAV.Eval.Models.Demo;
+
+namespace LLaDAV.Eval.Models.Backends;
+
+/// <summary>
+/// Shared model-args handling of the two factories. Keys: <c>path</c> (alias <c>pretrained</c>): checkpoint folder,
+/// or <c>demo</c> / absent for the generated demo checkpoint (random weights, see <see cref="DemoCheckpoint"/>);
+/// <c>device</c>: overrides the run's <c>--device</c>.
+/// </summary>
+public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFactory
+{
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public IModelBackend Create(ModelArgs args, BackendContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var path = args.Get("path") ?? args.Get("pretrained");
+        var directory = path is null or "demo" ? DemoCheckpoint.Ensure(family) : path;
+        var backend = ComputeDevices.Create(args.Get("device") ?? context.Device);
+        try
+        {
+            var model = LlavaModel.Open(directory, backend);
+            if (model.Family != family)
+            {
+                model.Dispose();
+                throw new ArgumentException($"--model {Name} needs a {family} checkpoint, but {directory} holds a {model.Family} one (config.json model_type).");
+            }
+
+            return new LlavaBackend(Name, model);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary><c>--model lladav</c>.</summary>
+public sealed class LladaVBackendFactory() : LlavaBackendFactory(LlavaFamily.LladaV)
+{
+    public override string Name => "lladav";
+
+    public override string Description => "LLaDA-V: SigLIP2 + projector + LLaDA masked diffusion (model-args: path=DIR|demo, device=cpu).";
+}
+
+/// <summary><c>--model llama3v</c>.</summary>
+public sealed class Llama3VBackendFactory() : LlavaBackendFactory(LlavaFamily.Llama3V)
+{
+    public override string Name => "llama3v";
+
+    public override string Description => "LLaMA3-V baseline: SigLIP2 + projector + causal LLaMA3 with KV cache (model-args: path=DIR|demo, device=cpu).";
+}

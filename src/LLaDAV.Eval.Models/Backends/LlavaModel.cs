@@ -1,0 +1,181 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Models.Checkpoints;
+using LLaDAV.Eval.Models.Language;
+using LLaDAV.Eval.Models.Sampling;
+using LLaDAV.Eval.Models.Tensors;
+using LLaDAV.Eval.Models.Tokenization;
+using LLaDAV.Eval.Models.Vision;
+
+namespace LLaDAV.Eval.Models.Backends;
+
+/// <summary>Everything one generation produced, for backends, the <c>generate</c> verb and tests.</summary>
+public sealed record GenerationOutput(
+    string RenderedPrompt,
+    ImmutableArray<int> PromptIds,
+    ImmutableArray<int> GeneratedIds,
+    string Text,
+    TokenUsage Usage,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// A loaded LLaDA-V or LLaMA3-V checkpoint: tokenizer, vision stack (SigLIP + projector), language tower, and the
+/// request path of lmms-eval's <c>llava_onevision(_llada)</c> model: render → <c>tokenizer_image_token</c> → encode
+/// images → splice at −200 → sample → decode.
+/// </summary>
+public sealed class LlavaModel : IDisposable
+{
+    private readonly Checkpoint _checkpoint;
+
+    private LlavaModel(Checkpoint checkpoint, IComputeBackend backend, HfTokenizer tokenizer, LanguageModel language, LlavaVisionStack? vision)
+    {
+        _checkpoint = checkpoint;
+        Backend = backend;
+        Tokenizer = tokenizer;
+        Language = language;
+        Vision = vision;
+        Family = LlavaFamilies.FromModelType(checkpoint.Config.ModelType);
+        Fingerprint = checkpoint.Fingerprint();
+    }
+
+    public LlavaFamily Family { get; }
+
+    public IComputeBackend Backend { get; }
+
+    public HfTokenizer Tokenizer { get; }
+
+    public LanguageModel Language { get; }
+
+    public LlavaVisionStack? Vision { get; }
+
+    public string Fingerprint { get; }
+
+    public string Directory => _checkpoint.Directory;
+
+    public static LlavaModel Open(string directory, IComputeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var checkpoint = Checkpoint.Open(directory);
+        try
+        {
+            var tokenizer = HfTokenizer.Load(directory);
+            var language = LanguageModel.Load(checkpoint, backend);
+            var vision = checkpoint.Config.Multimodal is null
+                ? null
+                : LlavaVisionStack.Load(backend, LlavaVisionConfig.FromFile(Path.Combine(directory, "config.json")), new CheckpointVisionWeights(checkpoint, backend));
+            return new LlavaModel(checkpoint, backend, tokenizer, language, vision);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The prompt ids (with −200 placeholders) and rendered text for a context with <paramref name="images"/> images.</summary>
+    public (string Prompt, int[] Ids) RenderPrompt(string context, int images, GenerationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var think = Family == LlavaFamily.LladaV ? settings.ThinkMode : null;
+        var prompt = LlavaPrompt.Render(Family, LlavaPrompt.UserMessage(context, images, think));
+        return (prompt, LlavaPrompt.TokenizeWithImages(Tokenizer, prompt));
+    }
+
+    public GenerationOutput Generate(string context, IReadOnlyList<VisualInput> visuals, GenerationKwargs kwargs, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(visuals);
+        var clock = Stopwatch.StartNew();
+        var settings = GenerationSettings.From(kwargs, Family);
+        var images = visuals.Select(v => v switch
+        {
+            ImageInput image => image.Load(),
+            VideoInput video => throw new NotSupportedException($"Video input {video.Path}: frame sampling is not available in this build of the {Family} backend."),
+            _ => throw new NotSupportedException($"Unknown visual input {v}."),
+        }).ToList();
+        var (prompt, ids) = RenderPrompt(context, images.Count, settings);
+        var features = EncodeImages(images);
+        try
+        {
+            using var embeds = PromptEmbedder.Build(Language, ids, features);
+            var visualTokens = features.Sum(f => f.RowCount);
+            var textTokens = ids.Count(id => id != PromptEmbedder.ImagePlaceholderId);
+            var (generated, text, forwards) = Family == LlavaFamily.LladaV
+                ? Diffuse(embeds, settings, seed)
+                : Decode(embeds, settings, seed);
+            return new GenerationOutput(prompt, [.. ids], generated, text, new TokenUsage(textTokens, visualTokens, generated.Length, forwards), clock.Elapsed);
+        }
+        finally
+        {
+            foreach (var f in features)
+            {
+                f.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Vision?.Dispose();
+        Language.Dispose();
+        _checkpoint.Dispose();
+    }
+
+    private List<Tensor> EncodeImages(List<RgbImage> images)
+    {
+        if (images.Count == 0)
+        {
+            return [];
+        }
+
+        var vision = Vision ?? throw new NotSupportedException($"The checkpoint in {Directory} has no vision tower, but the request has {images.Count} image(s).");
+        // §4: one image → anyres; several → "pad", 729 tokens each.
+        return images.Count == 1 ? [vision.EncodeImage(images[0])] : [.. vision.EncodeImages(images)];
+    }
+
+    private int Id(string token) => Tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer in {Directory} has no token {token}.");
+
+    private (ImmutableArray<int> Ids, string Text, int Forwards) Diffuse(Tensor embeds, GenerationSettings s, ulong seed)
+    {
+        var mask = Language.Config.MaskTokenId ?? Id(LlavaFamilies.MaskToken);
+        // §6.2 step 7: stopping_criteria (task first, e.g. "\n" for ChartQA) then <|eot_id|>, each tokenized without specials.
+        var stops = s.StoppingCriteria.Append(LlavaFamilies.EotToken).Distinct(StringComparer.Ordinal)
+            .Select(t => Tokenizer.Encode(t, addSpecialTokens: false).ToImmutableArray())
+            .Where(seq => seq.Length > 0)
+            .ToImmutableArray();
+        var options = new DiffusionOptions
+        {
+            GenLength = s.GenLength,
+            Steps = s.Steps,
+            BlockLength = s.BlockLength,
+            MaskId = mask,
+            Temperature = s.Temperature,
+            CfgScale = s.CfgScale,
+            Remasking = s.Remasking,
+            ForbiddenIds = [.. LlavaFamilies.ForbiddenTokens.Select(t => Tokenizer.TokenToId(t)).OfType<int>()],
+            StopSequences = stops,
+            Cache = s.Cache,
+            RefreshInterval = s.RefreshInterval,
+            Threshold = s.Threshold,
+            Factor = s.Factor,
+        };
+        using var denoiser = new LanguageDenoiser(Language, embeds, s.GenLength, mask, s.Cache != CacheMode.None, s.CfgScale > 0);
+        var result = DiffusionSampler.Generate(denoiser, options, seed);
+        return (result.Ids, DiffusionText(Tokenizer.Decode(result.Ids.AsSpan(), skipSpecialTokens: true)), result.ForwardPasses);
+    }
+
+    /// <summary>§6.2 (evaluator): drop one trailing ".", then strip.</summary>
+    public static string DiffusionText(string decoded)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        return (decoded.EndsWith('.') ? decoded[..^1] : decoded).Trim();
+    }
+
+    private (ImmutableArray<int> Ids, string Text, int Forwards) Decode(Tensor embeds, GenerationSettings s, ulong seed)
+    {
+        ImmutableArray<int> stops = [.. new[] { Tokenizer.TokenToId(LlavaFamilies.EotToken), Tokenizer.EosTokenId }.OfType<int>().Distinct()];
+        var result = AutoregressiveSampler.Generate(Language, embeds, new AutoregressiveOptions(s.GenLength, s.Temperature, stops, UseCache: true), seed);
+        var content = result.Stopped ? result.Ids[..^1] : result.Ids;
+        return (result.Ids, Tokenizer.Decode(content.AsSpan(), skipSpecialTokens: true).Trim(), result.ForwardPasses);
+    }
+}

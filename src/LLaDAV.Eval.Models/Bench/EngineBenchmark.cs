@@ -1,0 +1,206 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LLaDAV.Eval.Models.Checkpoints;
+using LLaDAV.Eval.Models.Language;
+using LLaDAV.Eval.Models.Sampling;
+using LLaDAV.Eval.Models.Tensors;
+
+namespace LLaDAV.Eval.Models.Bench;
+
+/// <summary>Sizes of the benchmark's random LLaDA-/LLaMA-shaped model (scaled for a small CPU by default).</summary>
+public sealed record EngineBenchmarkOptions
+{
+    public int Hidden { get; init; } = 256;
+
+    public int Layers { get; init; } = 4;
+
+    public int Heads { get; init; } = 4;
+
+    public int Intermediate { get; init; } = 688;
+
+    public int Vocab { get; init; } = 4096;
+
+    public int PromptTokens { get; init; } = 512;
+
+    public int GenLength { get; init; } = 32;
+
+    public ImmutableArray<int> RefreshIntervals { get; init; } = [2, 4, 8, 16, 32, 48];
+
+    public string Device { get; init; } = "cpu";
+}
+
+/// <summary>One measured configuration.</summary>
+public sealed record BenchRow(string Name, double Seconds, double TokensPerSecond, double Speedup, double Agreement, int ForwardPasses);
+
+/// <summary>All results of one <c>lladav-eval bench</c> run; ratios compare rows measured in the same run.</summary>
+public sealed record EngineBenchmarkReport(
+    string Backend,
+    EngineBenchmarkOptions Options,
+    double ForwardGflops,
+    double SgemmGflops,
+    ImmutableArray<BenchRow> Diffusion,
+    ImmutableArray<BenchRow> Autoregressive)
+{
+    public string ToText()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        var o = Options;
+        sb.AppendLine(c, $"backend: {Backend}");
+        sb.AppendLine(c, $"model: random, hidden {o.Hidden}, {o.Layers} layers, {o.Heads} heads, ffn {o.Intermediate}, vocab {o.Vocab}; prompt {o.PromptTokens} tokens, gen {o.GenLength}");
+        sb.AppendLine(c, $"(a) forward {ForwardGflops:F2} GFLOP/s vs sgemm on the same shapes {SgemmGflops:F2} GFLOP/s → {ForwardGflops / SgemmGflops:P0} of GEMM speed");
+        sb.AppendLine("(b) masked diffusion, one block, steps = gen_length:");
+        sb.AppendLine("    config                 seconds   tokens/s   speedup   agreement   NFE");
+        foreach (var r in Diffusion)
+        {
+            sb.AppendLine(c, $"    {r.Name,-22} {r.Seconds,7:F2}   {r.TokensPerSecond,8:F2}   {r.Speedup,6:F2}x   {r.Agreement,9:P0}   {r.ForwardPasses,3}");
+        }
+
+        sb.AppendLine("(c) LLaMA (causal, GQA) greedy decoding:");
+        foreach (var r in Autoregressive)
+        {
+            sb.AppendLine(c, $"    {r.Name,-22} {r.Seconds,7:F2}   {r.TokensPerSecond,8:F2}   {r.Speedup,6:F2}x   {r.Agreement,9:P0}   {r.ForwardPasses,3}");
+        }
+
+        sb.AppendLine("Ratios were measured in this one run on a machine whose cores may be shared; absolute numbers are not comparable across runs.");
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// <c>lladav-eval bench</c>: (a) achieved GFLOP/s of the transformer forward vs sgemm on the same matrix shapes,
+/// (b) diffusion tokens/s with the prefix cache at several refresh intervals vs no cache (+ agreement with the
+/// exact sampler's tokens), (c) causal decoding with vs without the KV cache.
+/// </summary>
+public static class EngineBenchmark
+{
+    public static EngineBenchmarkReport Run(EngineBenchmarkOptions options, IComputeBackend backend, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(backend);
+        var o = options;
+        var llada = new LanguageConfig("llada", o.Hidden, o.Intermediate, o.Layers, o.Heads, o.Heads, o.Vocab, 500000f, 1e-5f, 0, o.Vocab - 1);
+        var llama = llada with { ModelType = "llama", KvHeads = Math.Max(1, o.Heads / 4) };
+        var (fwd, gemm) = ForwardVersusGemm(backend, llada, o.PromptTokens + o.GenLength, progress);
+        var diffusion = Diffusion(backend, llada, o, progress);
+        var ar = Autoregressive(backend, llama, o, progress);
+        return new EngineBenchmarkReport(backend.Description, o, fwd, gemm, diffusion, ar);
+    }
+
+    private static (double Forward, double Gemm) ForwardVersusGemm(IComputeBackend backend, LanguageConfig c, int tokens, Action<string>? progress)
+    {
+        progress?.Invoke("(a) forward vs sgemm");
+        using var model = RandomLanguageModel.Create(backend, c, 1);
+        using var x = backend.Allocate(new TensorShape(tokens, c.HiddenSize));
+        model.Embed(Enumerable.Range(0, tokens).Select(i => (i * 7919) % (c.VocabSize - 1)).ToArray(), x);
+        using var logits = backend.Allocate(new TensorShape(1, c.VocabSize));
+        model.Forward(x, ForwardWindow.Full, tokens - 1, logits);
+        var forwardSeconds = Time(() => model.Forward(x, ForwardWindow.Full, tokens - 1, logits), 3);
+        double t = tokens, h = c.HiddenSize, kv = c.KvHeads * c.HeadDim, ff = c.IntermediateSize;
+        var linear = 2 * t * ((2 * h * h) + (2 * h * kv) + (3 * h * ff)) * c.Layers;
+        var attention = 4 * t * t * h * c.Layers;
+        var head = 2 * h * c.VocabSize;
+        var forwardFlops = linear + attention + head;
+
+        // the same GEMM shapes outside the model: x·Wqᵀ/Woᵀ, x·Wkᵀ/Wvᵀ, x·Wgateᵀ/Wupᵀ, h·Wdownᵀ, QKᵀ and PV per head
+        using var a = backend.Allocate(new TensorShape(tokens, c.HiddenSize));
+        using var ah = backend.Allocate(new TensorShape(tokens, c.IntermediateSize));
+        using var wq = backend.Allocate(new TensorShape(c.HiddenSize, c.HiddenSize));
+        using var wk = backend.Allocate(new TensorShape((int)kv, c.HiddenSize));
+        using var wf = backend.Allocate(new TensorShape(c.IntermediateSize, c.HiddenSize));
+        using var wd = backend.Allocate(new TensorShape(c.HiddenSize, c.IntermediateSize));
+        using var oq = backend.Allocate(new TensorShape(tokens, c.HiddenSize));
+        using var ok = backend.Allocate(new TensorShape(tokens, (int)kv));
+        using var of = backend.Allocate(new TensorShape(tokens, c.IntermediateSize));
+        using var qh = backend.Allocate(new TensorShape(c.Heads, tokens, c.HeadDim));
+        using var sc = backend.Allocate(new TensorShape(c.Heads, tokens, tokens));
+        using var pv = backend.Allocate(new TensorShape(c.Heads, tokens, c.HeadDim));
+        void Gemms()
+        {
+            backend.MatMul(a, wq, oq);
+            backend.MatMul(a, wq, oq);
+            backend.MatMul(a, wk, ok);
+            backend.MatMul(a, wk, ok);
+            backend.MatMul(a, wf, of);
+            backend.MatMul(a, wf, of);
+            backend.MatMul(ah, wd, oq);
+            backend.BatchedMatMul(qh, qh, sc, transposeB: true);
+            backend.BatchedMatMul(sc, qh, pv, transposeB: false);
+        }
+
+        Gemms();
+        var gemmSeconds = Time(Gemms, 3);
+        var gemmFlops = (linear / c.Layers) + attention / c.Layers;
+        return (forwardFlops / forwardSeconds / 1e9, gemmFlops / gemmSeconds / 1e9);
+    }
+
+    private static ImmutableArray<BenchRow> Diffusion(IComputeBackend backend, LanguageConfig c, EngineBenchmarkOptions o, Action<string>? progress)
+    {
+        using var model = RandomLanguageModel.Create(backend, c, 2);
+        using var prompt = backend.Allocate(new TensorShape(o.PromptTokens, c.HiddenSize));
+        model.Embed(Enumerable.Range(0, o.PromptTokens).Select(i => (i * 104729) % (c.VocabSize - 1)).ToArray(), prompt);
+        var mask = c.MaskTokenId!.Value;
+        DiffusionResult Run(CacheMode cache, int? r)
+        {
+            var options = new DiffusionOptions { GenLength = o.GenLength, Steps = o.GenLength, BlockLength = o.GenLength, MaskId = mask, ForbiddenIds = [0], Cache = cache, RefreshInterval = r };
+            using var denoiser = new LanguageDenoiser(model, prompt, o.GenLength, mask, cache != CacheMode.None);
+            return DiffusionSampler.Generate(denoiser, options, 0);
+        }
+
+        progress?.Invoke("(b) diffusion, no cache");
+        DiffusionResult exact = null!;
+        var baseSeconds = Time(() => exact = Run(CacheMode.None, null), 1);
+        var rows = ImmutableArray.CreateBuilder<BenchRow>();
+        rows.Add(new BenchRow("no cache (exact)", baseSeconds, o.GenLength / baseSeconds, 1, 1, exact.ForwardPasses));
+        foreach (var r in o.RefreshIntervals)
+        {
+            progress?.Invoke($"(b) diffusion, prefix cache r={r}");
+            DiffusionResult result = null!;
+            var s = Time(() => result = Run(CacheMode.Prefix, r), 1);
+            rows.Add(new BenchRow($"prefix cache r={r}", s, o.GenLength / s, baseSeconds / s, Agreement(exact.Ids, result.Ids), result.ForwardPasses));
+        }
+
+        progress?.Invoke("(b) diffusion, dual cache");
+        DiffusionResult dual = null!;
+        var ds = Time(() => dual = Run(CacheMode.Dual, null), 1);
+        rows.Add(new BenchRow("dual cache", ds, o.GenLength / ds, baseSeconds / ds, Agreement(exact.Ids, dual.Ids), dual.ForwardPasses));
+        return rows.ToImmutable();
+    }
+
+    private static ImmutableArray<BenchRow> Autoregressive(IComputeBackend backend, LanguageConfig c, EngineBenchmarkOptions o, Action<string>? progress)
+    {
+        using var model = RandomLanguageModel.Create(backend, c, 3);
+        using var prompt = backend.Allocate(new TensorShape(o.PromptTokens, c.HiddenSize));
+        model.Embed(Enumerable.Range(0, o.PromptTokens).Select(i => (i * 7) % c.VocabSize).ToArray(), prompt);
+        AutoregressiveResult Run(bool cache) => AutoregressiveSampler.Generate(model, prompt, new AutoregressiveOptions(o.GenLength, 0, [], cache), 0);
+        progress?.Invoke("(c) causal decoding without KV cache");
+        AutoregressiveResult plain = null!, cached = null!;
+        var s0 = Time(() => plain = Run(false), 1);
+        progress?.Invoke("(c) causal decoding with KV cache");
+        var s1 = Time(() => cached = Run(true), 1);
+        return
+        [
+            new BenchRow("no KV cache", s0, o.GenLength / s0, 1, 1, plain.ForwardPasses),
+            new BenchRow("KV cache", s1, o.GenLength / s1, s0 / s1, Agreement(plain.Ids, cached.Ids), cached.ForwardPasses),
+        ];
+    }
+
+    private static double Agreement(ImmutableArray<int> a, ImmutableArray<int> b)
+    {
+        var n = Math.Max(a.Length, b.Length);
+        return n == 0 ? 1 : Enumerable.Range(0, Math.Min(a.Length, b.Length)).Count(i => a[i] == b[i]) / (double)n;
+    }
+
+    private static double Time(Action action, int repeats)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < repeats; i++)
+        {
+            action();
+        }
+
+        return sw.Elapsed.TotalSeconds / repeats;
+    }
+}
