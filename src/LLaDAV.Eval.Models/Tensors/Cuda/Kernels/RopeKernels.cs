@@ -15,8 +15,11 @@ internal static class RopeKernels
                 int i = (int)(idx % half);
                 int h = (int)((idx / half) % heads);
                 long long t = idx / ((long long)half * heads);
-                float inv_freq = 1.0f / powf(theta, (float)(2 * i) / (float)head_dim);
-                float angle = (float)(first_position + t) * inv_freq;
+                /* theta^(2i/dim) evaluated in double and rounded once, so it equals the host's correctly rounded fp32
+                   MathF.Pow (CUDA powf may be 2 ulp off, which at position 8k moves the angle by ~1e-3 rad). */
+                float power = (float)pow((double)theta, (double)((float)(2 * i) / (float)head_dim));
+                float inv_freq = 1.0f / power;
+                float angle = __fmul_rn((float)(first_position + t), inv_freq);
                 float c = cosf(angle);
                 float s = sinf(angle);
                 float* v = x + t * heads * head_dim + (long long)h * head_dim;
