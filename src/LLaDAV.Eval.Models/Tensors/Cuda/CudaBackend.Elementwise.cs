@@ -84,7 +84,7 @@ public sealed partial class CudaBackend
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(output);
         Require(a.Length == b.Length && b.Length == output.Length, "Add: lengths disagree.");
-        Elementwise("add_f32", a.Length, Pointer(F32(a)), Pointer(F32(b)), Pointer(F32(output)));
+        Mixed("add_f32", a, b, output);
     }
 
     public void Multiply(Tensor a, Tensor b, Tensor output)
@@ -93,7 +93,7 @@ public sealed partial class CudaBackend
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(output);
         Require(a.Length == b.Length && b.Length == output.Length, "Multiply: lengths disagree.");
-        Elementwise("mul_f32", a.Length, Pointer(F32(a)), Pointer(F32(b)), Pointer(F32(output)));
+        Mixed("mul_f32", a, b, output);
     }
 
     public void Scale(Tensor x, float factor)
@@ -130,6 +130,10 @@ public sealed partial class CudaBackend
 
     private void Elementwise(string kernel, long n, ulong a, ulong b, ulong output) =>
         Launch(kernel, Blocks(n), 1, ThreadsPerBlock, Arg(a), Arg(b), Arg(output), Arg(n));
+
+    /// <summary>A binary op whose operands are fp32 activations or weights kept in bf16; the output is fp32.</summary>
+    private void Mixed(string kernel, Tensor a, Tensor b, Tensor output) =>
+        Launch(kernel, Blocks(a.Length), 1, ThreadsPerBlock, Arg(Pointer(a)), Arg(WeightFlag(a)), Arg(Pointer(b)), Arg(WeightFlag(b)), Arg(Pointer(F32(output))), Arg(a.Length));
 
     private static Tensor F32(Tensor t)
     {

@@ -243,10 +243,20 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         CopyOut(source, MemoryMarshal.AsBytes(destination));
     }
 
+    /// <summary>
+    /// Device-to-device copy. A bf16 weight copied into an fp32 tensor (the CPU backend holds that weight in fp32, so
+    /// model code copies it into activations) is widened exactly on the way.
+    /// </summary>
     public void Copy(Tensor source, Tensor destination)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
+        if (source.Length == destination.Length && source.DType == DType.BF16 && destination.DType == DType.F32)
+        {
+            Launch("bf16_to_f32", Blocks(source.Length), 1, ThreadsPerBlock, Arg(Pointer(source)), Arg(Pointer(destination)), Arg(source.Length));
+            return;
+        }
+
         if (source.Length != destination.Length || source.DType != destination.DType)
         {
             throw new ArgumentException($"Copy needs equal length and dtype: {source} → {destination}.", nameof(destination));

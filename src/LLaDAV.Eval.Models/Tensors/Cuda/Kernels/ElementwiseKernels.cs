@@ -40,17 +40,18 @@ internal static class ElementwiseKernels
             }
         }
 
-        extern "C" __global__ void add_f32(const float* a, const float* b, float* out, long long n)
+        /* Either operand may be a bf16 weight (SigLIP position embeddings are added to fp32 activations). */
+        extern "C" __global__ void add_f32(const void* a, int a_bf16, const void* b, int b_bf16, float* out, long long n)
         {
             for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-                out[i] = a[i] + b[i];
+                out[i] = load_weight(a, a_bf16, i) + load_weight(b, b_bf16, i);
             }
         }
 
-        extern "C" __global__ void mul_f32(const float* a, const float* b, float* out, long long n)
+        extern "C" __global__ void mul_f32(const void* a, int a_bf16, const void* b, int b_bf16, float* out, long long n)
         {
             for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-                out[i] = a[i] * b[i];
+                out[i] = load_weight(a, a_bf16, i) * load_weight(b, b_bf16, i);
             }
         }
 
@@ -69,6 +70,14 @@ internal static class ElementwiseKernels
             }
         }
 
+        /* Copy of a bf16 weight into fp32 activations (e.g. image_newline into the feature rows): exact widening. */
+        extern "C" __global__ void bf16_to_f32(const bf16_t* x, float* out, long long n)
+        {
+            for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+                out[i] = bf16_to_float(x[i]);
+            }
+        }
+
         /* output[t, :] = table[ids[t], :]; ids were range-checked on the host. */
         extern "C" __global__ void embedding_gather(const void* table, int table_bf16, const int* ids, float* out, long long n, int dim)
         {
@@ -79,5 +88,5 @@ internal static class ElementwiseKernels
             }
         }
         """,
-        ["silu_mul_f32", "gelu_erf_f32", "gelu_tanh_f32", "add_bias_f32", "add_f32", "mul_f32", "scale_f32", "f32_to_bf16", "embedding_gather"]);
+        ["silu_mul_f32", "gelu_erf_f32", "gelu_tanh_f32", "add_bias_f32", "add_f32", "mul_f32", "scale_f32", "f32_to_bf16", "bf16_to_f32", "embedding_gather"]);
 }

@@ -149,6 +149,18 @@ public static class BackendComparison
                 s.B.Add(a, s.F(u, 17, 300), a);
                 return a;
             }));
+            results.Add(c.Float("Add bf16 weight operand (position embedding)", 1e-6, 1e-6, s =>
+            {
+                var a = s.F(g, 17, 300);
+                s.B.Add(a, s.W(u, DType.BF16, 17, 300), a);
+                return a;
+            }));
+            results.Add(c.Float("Copy bf16 weight into fp32 rows (image_newline)", 0, 0, s =>
+            {
+                var o = s.Zeros(5, 300);
+                s.B.Copy(s.W(u[..300], DType.BF16, 300), o.Rows(2, 1).Reshape(300));
+                return o;
+            }));
             results.Add(c.Float("Multiply [17,300]", 1e-6, 1e-6, s =>
             {
                 var o = s.Zeros(17, 300);
