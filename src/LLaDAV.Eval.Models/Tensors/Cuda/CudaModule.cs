@@ -7,6 +7,9 @@ namespace LLaDAV.Eval.Models.Tensors.Cuda;
 /// <summary>A loaded PTX module (cuModuleLoadData JIT-compiles it for the device) and its kernel entry points.</summary>
 internal sealed unsafe class CudaModule : SafeHandle
 {
+    /// <summary>CUDA_ERROR_UNSUPPORTED_PTX_VERSION.</summary>
+    private const int UnsupportedPtxVersion = 222;
+
     private readonly CudaContext _context;
     private readonly Dictionary<string, nint> _functions = new(StringComparer.Ordinal);
 
@@ -17,10 +20,19 @@ internal sealed unsafe class CudaModule : SafeHandle
         context.MakeCurrent();
         var image = Encoding.ASCII.GetBytes(ptx + "\0");
         nint module;
+        int loaded;
         fixed (byte* p = image)
         {
-            context.Driver.Check(context.Driver.ModuleLoadData(&module, p), "cuModuleLoadData");
+            loaded = context.Driver.ModuleLoadData(&module, p);
         }
+
+        if (loaded == UnsupportedPtxVersion)
+        {
+            throw new CudaException(
+                $"cuModuleLoadData failed: {context.Driver.Describe(loaded)}. The PTX comes from an NVRTC newer than the driver (driver {context.Driver.Version}); put an NVRTC of the driver's CUDA version or older first on LD_LIBRARY_PATH, or update the NVIDIA driver.");
+        }
+
+        context.Driver.Check(loaded, "cuModuleLoadData");
 
         SetHandle(module);
         foreach (var name in functions)

@@ -15,8 +15,27 @@ internal sealed record KernelCompileResult(string Module, int Arch, string Ptx, 
 /// </summary>
 internal static class KernelCompileCheck
 {
-    /// <summary>Volta, Ampere and Hopper virtual architectures; NVRTC 11.8 (Debian's libnvrtc11.2) accepts all three.</summary>
-    public static IReadOnlyList<int> Architectures { get; } = [70, 80, 90];
+    /// <summary>Volta, Ampere and Hopper: the virtual architectures the compile check targets when NVRTC supports them.</summary>
+    public static IReadOnlyList<int> Preferred { get; } = [70, 80, 90];
+
+    /// <summary>
+    /// <see cref="Preferred"/> as far as the loaded NVRTC supports them (NVRTC 11.8, Debian's libnvrtc11.2, takes all
+    /// three); an NVRTC that dropped Volta (CUDA 13) gets its oldest supported architecture instead of 70.
+    /// </summary>
+    public static IReadOnlyList<int> Architectures
+    {
+        get
+        {
+            var supported = Nvrtc.Instance.SupportedArchitectures();
+            var archs = Preferred.Where(supported.Contains).ToList();
+            if (!archs.Contains(Preferred[0]) && supported.Count > 0)
+            {
+                archs.Insert(0, supported.Min());
+            }
+
+            return archs;
+        }
+    }
 
     public static IReadOnlyList<KernelCompileResult> Run(IEnumerable<int> architectures)
     {
