@@ -7,8 +7,8 @@ namespace LLaDAV.Eval.Models.Tokenization;
 /// <summary>One member of a character class: a code-point range, a Unicode general category or a shorthand.</summary>
 internal abstract record ClassItem
 {
-    /// <summary>Whether the item holds <paramref name="codePoint"/>, by .NET's Unicode tables.</summary>
-    public abstract bool Contains(int codePoint);
+    /// <summary>Whether the item holds <paramref name="codePoint"/>, whose general category is <paramref name="category"/>.</summary>
+    public abstract bool Contains(int codePoint, UnicodeCategory category);
 
     /// <summary>The item in .NET character-class syntax.</summary>
     public abstract string ToDotNet();
@@ -16,7 +16,7 @@ internal abstract record ClassItem
 
 internal sealed record RangeItem(int Low, int High) : ClassItem
 {
-    public override bool Contains(int codePoint) => codePoint >= Low && codePoint <= High;
+    public override bool Contains(int codePoint, UnicodeCategory category) => codePoint >= Low && codePoint <= High;
 
     public override string ToDotNet()
     {
@@ -35,8 +35,9 @@ internal sealed record RangeItem(int Low, int High) : ClassItem
 
 internal sealed record CategoryItem(string Name, bool Negated, UnicodeCategory[] Categories) : ClassItem
 {
-    public override bool Contains(int codePoint) =>
-        Array.IndexOf(Categories, CharUnicodeInfo.GetUnicodeCategory(codePoint)) >= 0 != Negated;
+    private readonly uint _mask = Categories.Aggregate(0u, (m, c) => m | (1u << (int)c));
+
+    public override bool Contains(int codePoint, UnicodeCategory category) => ((_mask >> (int)category) & 1) != 0 != Negated;
 
     public override string ToDotNet() => (Negated ? "\\P{" : "\\p{") + Name + "}";
 
@@ -102,14 +103,14 @@ internal sealed record CategoryItem(string Name, bool Negated, UnicodeCategory[]
 /// </summary>
 internal sealed record ShorthandItem(char Letter) : ClassItem
 {
-    public override bool Contains(int codePoint)
+    public override bool Contains(int codePoint, UnicodeCategory category)
     {
         var lower = char.ToLowerInvariant(Letter);
         var positive = lower switch
         {
             's' => codePoint <= 0xFFFF && char.IsWhiteSpace((char)codePoint),
-            'd' => CharUnicodeInfo.GetUnicodeCategory(codePoint) == UnicodeCategory.DecimalDigitNumber,
-            _ => IsWordCategory(CharUnicodeInfo.GetUnicodeCategory(codePoint)),
+            'd' => category == UnicodeCategory.DecimalDigitNumber,
+            _ => IsWordCategory(category),
         };
         return positive == (lower == Letter);
     }
@@ -135,12 +136,14 @@ internal sealed record CodePointClass(bool Negated, IReadOnlyList<ClassItem> Ite
     /// <summary>Any code point but <c>\n</c> (Oniguruma's <c>.</c> without the multiline option).</summary>
     public static CodePointClass AnyButNewline { get; } = new(true, [new RangeItem('\n', '\n')]);
 
-    public bool Contains(int codePoint)
+    public bool Contains(int codePoint) => Contains(codePoint, CharUnicodeInfo.GetUnicodeCategory(codePoint));
+
+    private bool Contains(int codePoint, UnicodeCategory category)
     {
         var any = false;
         foreach (var item in Items)
         {
-            if (item.Contains(codePoint))
+            if (item.Contains(codePoint, category))
             {
                 any = true;
                 break;
@@ -176,17 +179,35 @@ internal sealed record CodePointClass(bool Negated, IReadOnlyList<ClassItem> Ite
             sb.Append(item.ToDotNet());
         }
 
-        // An empty positive class matches nothing; .NET rejects "[]" so give it a member that is then subtracted.
-        if (sb.Length == (Negated ? 2 : 1))
+        // An empty class ("[]" is rejected by .NET): nothing, or with negation any BMP code point.
+        if (Items.Count == 0)
         {
-            sb.Append("\\uD800");
+            return Negated ? "[\\u0000-\\uFFFF-[\\uD800-\\uDFFF]]" : "(?!)";
         }
 
-        return sb.Append("-[\\uD800-\\uDFFF]]").ToString();
+        // Surrogate code units are matched only as the pairs of the supplementary part, so remove them from the BMP
+        // part; a class that cannot hold them anyway (\p{L}, \s, ...) stays as written, which keeps .NET's fast paths.
+        var holdsSurrogates = false;
+        for (var c = 0xD800; c <= 0xDFFF && !holdsSurrogates; c++)
+        {
+            holdsSurrogates = Contains(c, UnicodeCategory.Surrogate);
+        }
+
+        return (holdsSurrogates ? sb.Append("-[\\uD800-\\uDFFF]") : sb).Append(']').ToString();
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private string SupplementaryAlternatives()
     {
+        // Above the BMP, membership depends on the general category alone unless a range reaches there: decide it
+        // once per category, so the scan of the million supplementary code points is a table lookup each.
+        var byCategory = new bool[32];
+        var categoryOnly = !Items.Any(i => i is RangeItem r && r.High > 0xFFFF);
+        foreach (var category in Enum.GetValues<UnicodeCategory>())
+        {
+            byCategory[(int)category] = Contains(0x10000, category);
+        }
+
         var highsByLowSet = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var order = new List<string>();
         var lows = new StringBuilder();
@@ -194,9 +215,13 @@ internal sealed record CodePointClass(bool Negated, IReadOnlyList<ClassItem> Ite
         {
             lows.Clear();
             var runStart = -1;
+            var planeBase = 0x10000 + ((high - 0xD800) << 10);
             for (var low = 0xDC00; low <= 0xE000; low++)
             {
-                var member = low <= 0xDFFF && Contains(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00));
+                var codePoint = planeBase + (low - 0xDC00);
+                var member = low <= 0xDFFF && (categoryOnly
+                    ? byCategory[(int)CharUnicodeInfo.GetUnicodeCategory(codePoint)]
+                    : Contains(codePoint, CharUnicodeInfo.GetUnicodeCategory(codePoint)));
                 if (member && runStart < 0)
                 {
                     runStart = low;

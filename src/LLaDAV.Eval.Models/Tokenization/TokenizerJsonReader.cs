@@ -32,150 +32,61 @@ internal sealed class TokenizerJsonReader
             throw new TokenizerException(path, "(file)", "file not found; a tokenizer folder must hold tokenizer.json");
         }
 
-        JsonDocument document;
+        var bytes = File.ReadAllBytes(path);
+        var sections = new Dictionary<string, JsonDocument>(StringComparer.Ordinal);
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
+            // One pass over the bytes: the big "model" object is read by a streaming reader, the small sections as DOMs.
+            BpeModel? model = null;
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new TokenizerException(path, "(root)", "expected a JSON object");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                if (name == "model")
+                {
+                    model = BpeModelJsonReader.Read(ref reader, path, "model");
+                }
+                else
+                {
+                    sections[name] = JsonDocument.ParseValue(ref reader);
+                }
+            }
+
+            return new TokenizerJsonReader(path).ReadSections(model ?? throw new TokenizerException(path, "model", "missing"), sections);
         }
         catch (JsonException e)
         {
             throw new TokenizerException(path, "(root)", $"not valid JSON ({e.Message})", e);
         }
-
-        using (document)
+        finally
         {
-            return new TokenizerJsonReader(path).ReadRoot(document.RootElement);
+            foreach (var document in sections.Values)
+            {
+                document.Dispose();
+            }
         }
     }
 
-    private TokenizerPipeline ReadRoot(JsonElement root)
+    private TokenizerPipeline ReadSections(BpeModel model, Dictionary<string, JsonDocument> sections)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw Error("(root)", "expected a JSON object");
-        }
-
-        var model = ReadModel(Required(root, "model", "(root)"), "model");
-        var addedTokens = ReadAddedTokens(root);
-        var normalizer = ReadNormalizer(Optional(root, "normalizer"), "normalizer");
-        var preTokenizer = ReadPreTokenizer(Optional(root, "pre_tokenizer"), "pre_tokenizer");
-        var decoder = ReadDecoder(Optional(root, "decoder"), "decoder");
-        var postProcessor = ReadPostProcessor(Optional(root, "post_processor"), "post_processor", model, addedTokens);
+        JsonElement? Section(string name) => sections.TryGetValue(name, out var d) ? d.RootElement : null;
+        var addedTokens = ReadAddedTokens(Section("added_tokens"));
+        var normalizer = ReadNormalizer(Section("normalizer"), "normalizer");
+        var preTokenizer = ReadPreTokenizer(Section("pre_tokenizer"), "pre_tokenizer");
+        var decoder = ReadDecoder(Section("decoder"), "decoder");
+        var postProcessor = ReadPostProcessor(Section("post_processor"), "post_processor", model, addedTokens);
         return new TokenizerPipeline(normalizer, preTokenizer, model, decoder, postProcessor, addedTokens);
     }
 
-    private BpeModel ReadModel(JsonElement model, string key)
-    {
-        var type = OptionalString(model, "type", key);
-        if (type is not null && type != "BPE")
-        {
-            throw Error(key + ".type", $"model type \"{type}\" is not supported (only BPE)");
-        }
-
-        if (Optional(model, "dropout") is { ValueKind: JsonValueKind.Number } dropout && dropout.GetDouble() > 0)
-        {
-            throw Error(key + ".dropout", "BPE dropout is not supported for evaluation");
-        }
-
-        var vocabElement = Required(model, "vocab", key);
-        if (vocabElement.ValueKind != JsonValueKind.Object)
-        {
-            throw Error(key + ".vocab", "expected an object of token → id");
-        }
-
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var entry in vocabElement.EnumerateObject())
-        {
-            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out var id) || id < 0)
-            {
-                throw Error($"{key}.vocab[\"{entry.Name}\"]", "expected a non-negative integer id");
-            }
-
-            vocab[entry.Name] = id;
-        }
-
-        var options = new BpeOptions(
-            OptionalString(model, "unk_token", key),
-            OptionalString(model, "continuing_subword_prefix", key),
-            OptionalString(model, "end_of_word_suffix", key),
-            OptionalBool(model, "fuse_unk", key) ?? false,
-            OptionalBool(model, "byte_fallback", key) ?? false,
-            OptionalBool(model, "ignore_merges", key) ?? false);
-
-        var merges = ReadMerges(Required(model, "merges", key), key + ".merges", vocab, options.ContinuingSubwordPrefix);
-        return new BpeModel(vocab, merges, options);
-    }
-
-    private Dictionary<long, MergeResult> ReadMerges(JsonElement merges, string key, Dictionary<string, int> vocab, string? prefix)
-    {
-        if (merges.ValueKind != JsonValueKind.Array)
-        {
-            throw Error(key, "expected a list of merges");
-        }
-
-        var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        var result = new Dictionary<long, MergeResult>(merges.GetArrayLength());
-        var rank = 0;
-        var buffer = new char[256];
-        foreach (var merge in merges.EnumerateArray())
-        {
-            string left;
-            string right;
-            if (merge.ValueKind == JsonValueKind.String)
-            {
-                // Legacy layout "a b": exactly one space (tokenizers/src/models/bpe/serialization.rs).
-                var text = merge.GetString()!;
-                var space = text.IndexOf(' ', StringComparison.Ordinal);
-                if (space < 0 || text.IndexOf(' ', space + 1) >= 0)
-                {
-                    throw Error($"{key}[{rank}]", $"merge \"{text}\" is not two tokens separated by one space");
-                }
-
-                left = text[..space];
-                right = text[(space + 1)..];
-            }
-            else if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2
-                && merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String)
-            {
-                left = merge[0].GetString()!;
-                right = merge[1].GetString()!;
-            }
-            else
-            {
-                throw Error($"{key}[{rank}]", "expected \"a b\" or [\"a\", \"b\"]");
-            }
-
-            if (!vocab.TryGetValue(left, out var leftId) || !vocab.TryGetValue(right, out var rightId))
-            {
-                throw Error($"{key}[{rank}]", $"merge \"{left} {right}\" names a token missing from the vocabulary");
-            }
-
-            // The merged token drops the continuing-subword prefix of its right part (BPE builder in model.rs).
-            var rightPart = prefix is not null && right.StartsWith(prefix, StringComparison.Ordinal) ? right.AsSpan(prefix.Length) : right.AsSpan();
-            var length = left.Length + rightPart.Length;
-            if (buffer.Length < length)
-            {
-                buffer = new char[length * 2];
-            }
-
-            left.CopyTo(buffer);
-            rightPart.CopyTo(buffer.AsSpan(left.Length));
-            if (!lookup.TryGetValue(buffer.AsSpan(0, length), out var newId))
-            {
-                throw Error($"{key}[{rank}]", $"merge \"{left} {right}\" makes \"{new string(buffer, 0, length)}\", which is missing from the vocabulary");
-            }
-
-            result.TryAdd(BpeMerger.Key(leftId, rightId), new MergeResult(rank, newId));
-            rank++;
-        }
-
-        return result;
-    }
-
-    private List<AddedToken> ReadAddedTokens(JsonElement root)
+    private List<AddedToken> ReadAddedTokens(JsonElement? section)
     {
         var list = new List<AddedToken>();
-        if (Optional(root, "added_tokens") is not { } tokens || tokens.ValueKind == JsonValueKind.Null)
+        if (section is not { } tokens || tokens.ValueKind == JsonValueKind.Null)
         {
             return list;
         }
@@ -221,10 +132,10 @@ internal sealed class TokenizerJsonReader
         return type switch
         {
             "Sequence" => new SequenceNormalizer(ReadList(e, "normalizers", key, (item, k) => ReadNormalizer(item, k) ?? throw Error(k, "null normalizer in a sequence"))),
-            "NFC" => new UnicodeFormNormalizer(NormalizationForm.FormC),
-            "NFD" => new UnicodeFormNormalizer(NormalizationForm.FormD),
-            "NFKC" => new UnicodeFormNormalizer(NormalizationForm.FormKC),
-            "NFKD" => new UnicodeFormNormalizer(NormalizationForm.FormKD),
+            "NFC" => UnicodeForm(NormalizationForm.FormC, key),
+            "NFD" => UnicodeForm(NormalizationForm.FormD, key),
+            "NFKC" => UnicodeForm(NormalizationForm.FormKC, key),
+            "NFKD" => UnicodeForm(NormalizationForm.FormKD, key),
             "Lowercase" => new LowercaseNormalizer(),
             "Prepend" => new PrependNormalizer(OptionalString(e, "prepend", key) ?? throw Error(key + ".prepend", "missing")),
             "Replace" => new ReplaceNormalizer(
@@ -233,6 +144,11 @@ internal sealed class TokenizerJsonReader
             _ => throw Error(key + ".type", $"normalizer \"{type}\" is not supported"),
         };
     }
+
+    private UnicodeFormNormalizer UnicodeForm(NormalizationForm form, string key) =>
+        UnicodeFormNormalizer.IsAvailable
+            ? new UnicodeFormNormalizer(form)
+            : throw Error(key + ".type", $"Unicode normalization {form} is unavailable: the process runs with invariant globalization (no ICU), where string.Normalize returns its input unchanged");
 
     private IPreTokenizer? ReadPreTokenizer(JsonElement? element, string key)
     {
