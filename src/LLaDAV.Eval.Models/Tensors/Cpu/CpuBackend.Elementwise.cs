@@ -72,10 +72,13 @@ public sealed partial class CpuBackend
         {
             var o = MutableRow(output, r);
             var g = Row(gate, r);
-            // silu(g) = g · sigmoid(g)
-            TensorPrimitives.Sigmoid(g, o);
-            TensorPrimitives.Multiply(o, g, o);
-            TensorPrimitives.Multiply(o, Row(up, r), o);
+            var u = Row(up, r);
+            // silu(g) = g · sigmoid(g); scalar so that output may alias gate.
+            for (var i = 0; i < o.Length; i++)
+            {
+                var gi = g[i];
+                o[i] = gi / (1f + MathF.Exp(-gi)) * u[i];
+            }
         });
     }
 

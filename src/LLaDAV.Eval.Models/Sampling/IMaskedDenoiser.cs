@@ -1,0 +1,34 @@
+namespace LLaDAV.Eval.Models.Sampling;
+
+/// <summary>What a forward recomputes (Fast-dLLM §8.1): everything without a cache, everything while rebuilding the cache, or a window against the cache.</summary>
+public enum DenoiserPass
+{
+    Full,
+    Refresh,
+    Window,
+}
+
+/// <summary>
+/// One forward request. Window passes feed sequence positions <c>[WindowStart, WindowEnd)</c> only. Logits are wanted
+/// for sequence positions <c>[LogitFrom, LogitTo)</c>, which lie inside the window. <c>Unconditional</c> asks for the
+/// CFG branch, the sequence with every prompt position set to [MASK] (LLaDA generate.py).
+/// </summary>
+public readonly record struct DenoiserCall(DenoiserPass Pass, int WindowStart, int WindowEnd, int LogitFrom, int LogitTo, bool Unconditional);
+
+/// <summary>
+/// The sampler's view of a masked-diffusion model holding the current sequence state in embedding space
+/// (§6.2: <c>x_embeds</c>); the sampler keeps ids and the mask itself.
+/// </summary>
+public interface IMaskedDenoiser
+{
+    /// <summary>Prompt length P; the generation occupies positions <c>[P, P + gen_length)</c>.</summary>
+    int PromptLength { get; }
+
+    int VocabSize { get; }
+
+    /// <summary>Replaces the [MASK] at sequence position <paramref name="position"/> by the embedding of <paramref name="id"/>.</summary>
+    void Commit(int position, int id);
+
+    /// <summary>Runs one forward and writes fp32 logits, <c>(LogitTo − LogitFrom) × vocab</c>, into <paramref name="logits"/>.</summary>
+    void Forward(DenoiserCall call, Span<float> logits);
+}

@@ -1,0 +1,95 @@
+using LLaDAV.Eval.Models.Language;
+using LLaDAV.Eval.Models.Tensors;
+
+namespace LLaDAV.Eval.Models.Sampling;
+
+/// <summary>
+/// <see cref="IMaskedDenoiser"/> over a bidirectional <see cref="LanguageModel"/>: the sequence lives on the device as
+/// embeddings <c>[prompt ‖ E[MASK] × gen_length]</c> (§6.2 <c>x_embeds</c>), so image features spliced into the prompt
+/// stay untouched; committing a token overwrites one row. Buffers (sequence, cache, logits) are allocated once.
+/// </summary>
+public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
+{
+    private readonly LanguageModel _model;
+    private readonly Tensor _x;
+    private readonly Tensor? _unconditional;
+    private readonly Tensor _logits;
+    private readonly Tensor _id;
+    private readonly KvCache? _cache;
+    private readonly int _length;
+
+    public LanguageDenoiser(LanguageModel model, Tensor promptEmbeds, int genLength, int maskId, bool useCache, bool classifierFree = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(promptEmbeds);
+        _model = model;
+        var backend = model.Backend;
+        PromptLength = promptEmbeds.RowCount;
+        _length = PromptLength + genLength;
+        var hidden = model.Config.HiddenSize;
+        _x = backend.Allocate(new TensorShape(_length, hidden));
+        backend.Copy(promptEmbeds, _x.Rows(0, PromptLength));
+        var masks = Enumerable.Repeat(maskId, Math.Max(genLength, classifierFree ? PromptLength : 0)).ToArray();
+        model.Embed(masks.AsSpan(0, genLength), _x.Rows(PromptLength, genLength));
+        if (classifierFree)
+        {
+            // LLaDA generate.py: un_x = x with every prompt position set to [MASK].
+            _unconditional = backend.Allocate(new TensorShape(_length, hidden));
+            backend.Copy(_x, _unconditional);
+            model.Embed(masks.AsSpan(0, PromptLength), _unconditional.Rows(0, PromptLength));
+        }
+
+        _logits = backend.Allocate(new TensorShape(genLength, model.Config.VocabSize));
+        _id = backend.Allocate(new TensorShape(1), DType.I32);
+        _cache = useCache ? model.CreateCache(_length) : null;
+    }
+
+    public int PromptLength { get; }
+
+    public int VocabSize => _model.Config.VocabSize;
+
+    public void Commit(int position, int id)
+    {
+        _model.Backend.Write(_id, [id]);
+        _model.Embed(_id, _x.Rows(position, 1));
+        if (_unconditional is not null)
+        {
+            _model.Embed(_id, _unconditional.Rows(position, 1));
+        }
+    }
+
+    public void Forward(DenoiserCall call, Span<float> logits)
+    {
+        var rows = call.LogitTo - call.LogitFrom;
+        var view = _logits.Rows(0, rows);
+        var x = call.Unconditional ? _unconditional ?? throw new InvalidOperationException("This denoiser was built without the CFG branch.") : _x;
+        switch (call.Pass)
+        {
+            case DenoiserPass.Full:
+                _model.Forward(x, ForwardWindow.Full, call.LogitFrom, view);
+                break;
+            case DenoiserPass.Refresh:
+                _model.Forward(x, new ForwardWindow(0, Cache(), _length), call.LogitFrom, view);
+                break;
+            case DenoiserPass.Window:
+                var n = call.WindowEnd - call.WindowStart;
+                _model.Forward(x.Rows(call.WindowStart, n), new ForwardWindow(call.WindowStart, Cache(), _length), call.LogitFrom - call.WindowStart, view);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(call), call.Pass, "Unknown pass.");
+        }
+
+        _model.Backend.Download(view, logits);
+    }
+
+    public void Dispose()
+    {
+        _x.Dispose();
+        _unconditional?.Dispose();
+        _logits.Dispose();
+        _id.Dispose();
+        _cache?.Dispose();
+    }
+
+    private KvCache Cache() => _cache ?? throw new InvalidOperationException("This denoiser was built without a K/V cache.");
+}
