@@ -1,4 +1,5 @@
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Models.Checkpoints;
 using LLaDAV.Eval.Models.Tensors;
 
 namespace LLaDAV.Eval.Models.Vision;
@@ -36,6 +37,16 @@ public sealed class LlavaVisionStack : IDisposable
 
     /// <summary>Width of the features handed to the language model.</summary>
     public int OutputSize => _projector.OutputSize;
+
+    /// <summary>
+    /// The vision stack of a LLaVA-style checkpoint (<c>model.vision_tower.*</c>, <c>model.mm_projector.*</c>,
+    /// <c>model.image_newline</c>) on <paramref name="backend"/>. The checkpoint must stay open while loading only.
+    /// </summary>
+    public static LlavaVisionStack Load(Checkpoint checkpoint, IComputeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Load(backend, LlavaVisionConfig.From(checkpoint.Config), new CheckpointVisionWeights(checkpoint, backend));
+    }
 
     /// <summary>
     /// Builds the stack from checkpoint tensors, preprocessing with Pillow-exact bicubic from

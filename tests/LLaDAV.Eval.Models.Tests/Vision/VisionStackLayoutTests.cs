@@ -1,4 +1,5 @@
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Models.Checkpoints;
 using LLaDAV.Eval.Models.Tensors;
 using LLaDAV.Eval.Models.Tensors.Cpu;
 using LLaDAV.Eval.Models.Vision;
@@ -16,8 +17,8 @@ public sealed class VisionStackLayoutTests : IDisposable
 
     public VisionStackLayoutTests()
     {
-        var weights = new SafetensorsTestWeights(Path.Combine(ReferenceFiles.CheckpointDir(ReferenceFiles.Lladav), "model.safetensors"), _cpu);
-        _stack = LlavaVisionStack.Load(_cpu, LlavaVisionConfig.FromFile(ReferenceFiles.ConfigPath(ReferenceFiles.Lladav)), weights);
+        using var checkpoint = Checkpoint.Open(ReferenceFiles.CheckpointDir(ReferenceFiles.Lladav));
+        _stack = LlavaVisionStack.Load(checkpoint, _cpu);
     }
 
     public void Dispose() => _stack.Dispose();
