@@ -61,6 +61,12 @@ public sealed class LlavaVisionStack : IDisposable
         MlpProjector? projector = null;
         try
         {
+            if (config.AnyRes is not null && config.PatchMergeType != "spatial_unpad")
+            {
+                // Only the spatial_unpad + anyres_max_N branch of prepare_inputs_labels_for_multimodal is ported.
+                throw new NotSupportedException($"mm_patch_merge_type '{config.PatchMergeType}' with '{config.ImageAspectRatio}' is not supported; LLaDA-V uses 'spatial_unpad'.");
+            }
+
             if (config.MmHiddenSize != config.Tower.HiddenSize)
             {
                 throw new InvalidDataException($"mm_hidden_size {config.MmHiddenSize} differs from the tower's hidden_size {config.Tower.HiddenSize}.");
