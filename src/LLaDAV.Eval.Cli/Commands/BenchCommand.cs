@@ -6,7 +6,7 @@ using LLaDAV.Eval.Models.Bench;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval bench [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--device cpu|cpu-managed]</c>:
+/// <c>lladav-eval bench [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--repeats N] [--device cpu|cpu-managed]</c>:
 /// engine throughput ratios measured in one run (<see cref="EngineBenchmark"/>).
 /// </summary>
 internal static class BenchCommand
@@ -22,9 +22,10 @@ internal static class BenchCommand
         var prompt = new Option<int>("--prompt") { Description = "Prompt tokens.", DefaultValueFactory = _ => d.PromptTokens };
         var gen = new Option<int>("--gen") { Description = "Generated tokens (diffusion: one block, steps = gen).", DefaultValueFactory = _ => d.GenLength };
         var refresh = new Option<string>("--refresh") { Description = "Prefix-cache refresh intervals r.", DefaultValueFactory = _ => string.Join(',', d.RefreshIntervals) };
+        var repeats = new Option<int>("--repeats") { Description = "Runs per configuration; the fastest counts.", DefaultValueFactory = _ => d.Repeats };
         var device = new Option<string>("--device") { Description = "cpu (OpenBLAS when present) or cpu-managed.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, device })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device })
         {
             command.Options.Add(o);
         }
@@ -44,6 +45,7 @@ internal static class BenchCommand
                     GenLength = r.GetValue(gen),
                     RefreshIntervals = [.. r.GetValue(refresh)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
                     Device = r.GetValue(device)!,
+                    Repeats = r.GetValue(repeats),
                 };
                 using var backend = ComputeDevices.Create(options.Device);
                 var error = r.InvocationConfiguration.Error;

@@ -7,8 +7,11 @@ public enum AlphaMode
     Drop,
 
     /// <summary>
-    /// HF transformers' <c>image_utils.convert_to_rgb</c>: <c>convert("RGBA")</c>, <c>Image.alpha_composite</c> over an
-    /// opaque white canvas, then <c>convert("RGB")</c>. Identical to <see cref="Drop"/> for opaque images.
+    /// The white-background <c>convert_to_rgb</c> of HF's Idefics-family processors (the manifest's
+    /// <c>composited_on_white_rgb</c>): <c>convert("RGBA")</c>, <c>Image.alpha_composite</c> over an opaque white canvas,
+    /// then <c>convert("RGB")</c>. Identical to <see cref="Drop"/> for opaque images. Note that
+    /// <c>transformers.image_transforms.convert_to_rgb</c>, which LLaVA-NeXT's SigLipImageProcessor calls, is a plain
+    /// <c>convert("RGB")</c> in the transformers releases we know, i.e. <see cref="Drop"/>.
     /// </summary>
     CompositeOnWhite,
 }

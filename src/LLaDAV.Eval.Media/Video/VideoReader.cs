@@ -17,7 +17,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     public VideoInfo Probe(string path)
     {
         RequireFile(path);
-        var json = ffprobe.Run(["-v", "error", "-print_format", "json", "-show_streams", "-show_format", "-select_streams", "v:0", path], mediaPath: path);
+        var json = ffprobe.Run(["-v", "error", "-print_format", "json", "-show_streams", "-show_format", "-select_streams", "v:0", FileUrl(path)], mediaPath: path);
         using var doc = JsonDocument.Parse(json);
         var streams = doc.RootElement.TryGetProperty("streams", out var s) ? s : default;
         if (streams.ValueKind != JsonValueKind.Array || streams.GetArrayLength() == 0)
@@ -27,14 +27,21 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
         var stream = streams[0];
         var format = doc.RootElement.TryGetProperty("format", out var f) ? f : default;
+        var width = (int)(Number(stream, "width") ?? 0);
+        var height = (int)(Number(stream, "height") ?? 0);
+        if (width <= 0 || height <= 0)
+        {
+            throw new MediaException($"'{path}' has a video stream without a frame size.") { MediaPath = path };
+        }
+
         var frames = Number(stream, "nb_frames") is { } n and > 0 ? (int)n : CountFrames(path);
         var fps = Rate(stream, "avg_frame_rate") is { } avg and > 0 ? avg : Rate(stream, "r_frame_rate") ?? 0;
         var duration = Number(stream, "duration") ?? (format.ValueKind == JsonValueKind.Object ? Number(format, "duration") : null) ?? 0;
         return new VideoInfo(
             path,
             stream.TryGetProperty("codec_name", out var codec) ? codec.GetString() ?? string.Empty : string.Empty,
-            (int)(Number(stream, "width") ?? 0),
-            (int)(Number(stream, "height") ?? 0),
+            width,
+            height,
             frames,
             fps,
             duration);
@@ -76,7 +83,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         var distinct = indices.Distinct().ToList();
         var select = "select='" + string.Join('+', distinct.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})"))) + "'";
         using var process = ffmpeg.Start(
-            ["-v", "error", "-nostdin", "-noautorotate", "-i", info.Path, "-map", "0:v:0", "-an", "-sn",
+            ["-v", "error", "-nostdin", "-noautorotate", "-i", FileUrl(info.Path), "-map", "0:v:0", "-an", "-sn",
              "-vf", select, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
             redirectStdin: false,
             info.Path);
@@ -126,10 +133,13 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
     private int CountFrames(string path)
     {
-        var json = ffprobe.Run(["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-print_format", "json", path], mediaPath: path);
+        var json = ffprobe.Run(["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-print_format", "json", FileUrl(path)], mediaPath: path);
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.TryGetProperty("streams", out var s) && s.GetArrayLength() > 0 && Number(s[0], "nb_read_frames") is { } n ? (int)n : 0;
     }
+
+    /// <summary>An explicit <c>file:</c> URL, so names that start with '-' or contain ':' are not read as options or protocols.</summary>
+    private static string FileUrl(string path) => "file:" + Path.GetFullPath(path);
 
     private static void RequireFile(string path)
     {

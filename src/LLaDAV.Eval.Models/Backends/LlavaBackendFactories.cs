@@ -5,7 +5,7 @@ namespace LLaDAV.Eval.Models.Backends;
 /// <summary>
 /// Shared model-args handling of the two factories. Keys: <c>path</c> (alias <c>pretrained</c>): checkpoint folder,
 /// or <c>demo</c> / absent for the generated demo checkpoint (random weights, see <see cref="DemoCheckpoint"/>);
-/// <c>device</c>: overrides the run's <c>--device</c>.
+/// <c>device</c>: overrides the run's <c>--device</c>; <c>max_frames_num</c>: frames per video (default 32).
 /// </summary>
 public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFactory
 {
@@ -22,7 +22,8 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         var backend = ComputeDevices.Create(args.Get("device") ?? context.Device);
         try
         {
-            var model = LlavaModel.Open(directory, backend);
+            var frames = args.Get("max_frames_num") is { } f ? int.Parse(f, System.Globalization.CultureInfo.InvariantCulture) : Media.Video.FrameSampling.DefaultFrameCount;
+            var model = LlavaModel.Open(directory, backend, frames);
             if (model.Family != family)
             {
                 model.Dispose();

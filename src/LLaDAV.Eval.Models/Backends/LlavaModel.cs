@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Media.Video;
 using LLaDAV.Eval.Models.Checkpoints;
 using LLaDAV.Eval.Models.Language;
 using LLaDAV.Eval.Models.Sampling;
@@ -53,7 +54,10 @@ public sealed class LlavaModel : IDisposable
 
     public string Directory => _checkpoint.Directory;
 
-    public static LlavaModel Open(string directory, IComputeBackend backend)
+    /// <summary>Frames per video (lmms-eval model arg <c>max_frames_num</c>, default 32).</summary>
+    public int MaxFrames { get; init; } = FrameSampling.DefaultFrameCount;
+
+    public static LlavaModel Open(string directory, IComputeBackend backend, int maxFrames = FrameSampling.DefaultFrameCount)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var checkpoint = Checkpoint.Open(directory);
@@ -64,7 +68,7 @@ public sealed class LlavaModel : IDisposable
             var vision = checkpoint.Config.Multimodal is null
                 ? null
                 : LlavaVisionStack.Load(backend, LlavaVisionConfig.FromFile(Path.Combine(directory, "config.json")), new CheckpointVisionWeights(checkpoint, backend));
-            return new LlavaModel(checkpoint, backend, tokenizer, language, vision);
+            return new LlavaModel(checkpoint, backend, tokenizer, language, vision) { MaxFrames = maxFrames };
         }
         catch
         {
@@ -87,17 +91,21 @@ public sealed class LlavaModel : IDisposable
         ArgumentNullException.ThrowIfNull(visuals);
         var clock = Stopwatch.StartNew();
         var settings = GenerationSettings.From(kwargs, Family);
-        var images = visuals.Select(v => v switch
+        var images = visuals.OfType<ImageInput>().Select(i => i.Load()).ToList();
+        var videos = visuals.OfType<VideoInput>().ToList();
+        if (images.Count + videos.Count != visuals.Count || (videos.Count > 0 && (images.Count > 0 || videos.Count > 1)))
         {
-            ImageInput image => image.Load(),
-            VideoInput video => throw new NotSupportedException($"Video input {video.Path}: frame sampling is not available in this build of the {Family} backend."),
-            _ => throw new NotSupportedException($"Unknown visual input {v}."),
-        }).ToList();
-        var (prompt, ids) = RenderPrompt(context, images.Count, settings);
-        var features = EncodeImages(images);
+            throw new NotSupportedException($"A request may hold images or one video; got {images.Count} image(s), {videos.Count} video(s) and {visuals.Count - images.Count - videos.Count} other input(s).");
+        }
+
+        var (prompt, ids) = RenderPrompt(context, visuals.Count, settings);
+        var features = videos.Count == 1 ? [EncodeVideo(videos[0])] : EncodeImages(images);
         try
         {
-            using var embeds = PromptEmbedder.Build(Language, ids, features);
+            using var full = PromptEmbedder.Build(Language, ids, features);
+            // LLaVA prepare_inputs_labels_for_multimodal: input embeddings are cut to tokenizer_model_max_length (§2.3).
+            var limit = _checkpoint.Config.Multimodal?.TokenizerModelMaxLength ?? int.MaxValue;
+            var embeds = full.RowCount > limit ? full.Rows(0, limit) : full;
             var visualTokens = features.Sum(f => f.RowCount);
             var textTokens = ids.Count(id => id != PromptEmbedder.ImagePlaceholderId);
             var (generated, text, forwards) = Family == LlavaFamily.LladaV
@@ -131,6 +139,14 @@ public sealed class LlavaModel : IDisposable
         var vision = Vision ?? throw new NotSupportedException($"The checkpoint in {Directory} has no vision tower, but the request has {images.Count} image(s).");
         // §4: one image → anyres; several → "pad", 729 tokens each.
         return images.Count == 1 ? [vision.EncodeImage(images[0])] : [.. vision.EncodeImages(images)];
+    }
+
+    /// <summary>§4.4: <see cref="MaxFrames"/> frames sampled uniformly (np.linspace), pooled and laid out by the vision stack.</summary>
+    private Tensor EncodeVideo(VideoInput video)
+    {
+        var vision = Vision ?? throw new NotSupportedException($"The checkpoint in {Directory} has no vision tower, but the request has a video.");
+        var frames = VideoReader.Default.SampleUniform(video.Path, MaxFrames).Select(f => f.Image).ToList();
+        return vision.EncodeVideo(frames);
     }
 
     private int Id(string token) => Tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer in {Directory} has no token {token}.");

@@ -230,7 +230,7 @@ public sealed class HfTokenizer
             {
                 var span = piece.Span;
                 var byteCount = Encoding.UTF8.GetMaxByteCount(span.Length);
-                if (bytes.Length < byteCount)
+                if (bytes.Length < byteCount || chars.Length < byteCount)
                 {
                     ArrayPool<byte>.Shared.Return(bytes);
                     ArrayPool<char>.Shared.Return(chars);

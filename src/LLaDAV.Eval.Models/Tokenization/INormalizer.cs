@@ -25,6 +25,12 @@ internal sealed class SequenceNormalizer(IReadOnlyList<INormalizer> steps) : INo
 /// <summary><c>NFC</c>, <c>NFD</c>, <c>NFKC</c>, <c>NFKD</c> (tokenizers/src/normalizers/unicode.rs).</summary>
 internal sealed class UnicodeFormNormalizer(NormalizationForm form) : INormalizer
 {
+    /// <summary>
+    /// Whether <see cref="string.Normalize(NormalizationForm)"/> works in this process. With invariant globalization
+    /// (no ICU, as this solution builds) it returns its input unchanged, which would silently skip the normalizer.
+    /// </summary>
+    public static bool IsAvailable { get; } = "e\u0301".Normalize(NormalizationForm.FormC) == "\u00E9";
+
     public string Normalize(string text) => text.Normalize(form);
 }
 

@@ -132,10 +132,10 @@ internal sealed class TokenizerJsonReader
         return type switch
         {
             "Sequence" => new SequenceNormalizer(ReadList(e, "normalizers", key, (item, k) => ReadNormalizer(item, k) ?? throw Error(k, "null normalizer in a sequence"))),
-            "NFC" => new UnicodeFormNormalizer(NormalizationForm.FormC),
-            "NFD" => new UnicodeFormNormalizer(NormalizationForm.FormD),
-            "NFKC" => new UnicodeFormNormalizer(NormalizationForm.FormKC),
-            "NFKD" => new UnicodeFormNormalizer(NormalizationForm.FormKD),
+            "NFC" => UnicodeForm(NormalizationForm.FormC, key),
+            "NFD" => UnicodeForm(NormalizationForm.FormD, key),
+            "NFKC" => UnicodeForm(NormalizationForm.FormKC, key),
+            "NFKD" => UnicodeForm(NormalizationForm.FormKD, key),
             "Lowercase" => new LowercaseNormalizer(),
             "Prepend" => new PrependNormalizer(OptionalString(e, "prepend", key) ?? throw Error(key + ".prepend", "missing")),
             "Replace" => new ReplaceNormalizer(
@@ -144,6 +144,11 @@ internal sealed class TokenizerJsonReader
             _ => throw Error(key + ".type", $"normalizer \"{type}\" is not supported"),
         };
     }
+
+    private UnicodeFormNormalizer UnicodeForm(NormalizationForm form, string key) =>
+        UnicodeFormNormalizer.IsAvailable
+            ? new UnicodeFormNormalizer(form)
+            : throw Error(key + ".type", $"Unicode normalization {form} is unavailable: the process runs with invariant globalization (no ICU), where string.Normalize returns its input unchanged");
 
     private IPreTokenizer? ReadPreTokenizer(JsonElement? element, string key)
     {

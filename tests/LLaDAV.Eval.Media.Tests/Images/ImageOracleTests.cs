@@ -30,6 +30,12 @@ public sealed class ImageOracleTests(ITestOutputHelper output)
         return data;
     }
 
+    /// <summary>
+    /// Exact for every case, JPEG and lossy WebP included: measured 0 differing bytes, because Debian's PIL 9.4 links the
+    /// same libjpeg-turbo 2.1 and libwebp 1.2 that are called here, with the same settings (libjpeg's default accurate
+    /// integer IDCT and fancy upsampling, libwebp's default fancy upsampling). A different library build would show
+    /// up here first; the ffmpeg-decoder differences are measured separately below.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Cases))]
     public void Decode_matches_PIL_convert_RGB(string name)

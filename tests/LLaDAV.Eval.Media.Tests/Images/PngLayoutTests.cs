@@ -29,6 +29,24 @@ public sealed class PngLayoutTests
     }
 
     [Fact]
+    public void Gray16_with_transparency_key_is_mode_I_clipped()
+    {
+        // PIL: mode "I" with a transparency key; RGB clips to 255; RGBA makes the key value transparent.
+        int[] samples = [100, 300, 65535];
+        var png = PngWriter.Encode(3, 1, 16, 0, samples, transparency: [0x00, 0x64]); // key 100
+        Assert.Equal(new byte[] { 100, 100, 100, 255, 255, 255, 255, 255, 255 }, ImageDecoder.Decode(png).Pixels);
+        Assert.Equal(new byte[] { 255, 255, 255, 255, 255, 255, 255, 255, 255 }, ImageDecoder.Decode(png, AlphaMode.CompositeOnWhite).Pixels);
+    }
+
+    [Fact]
+    public void Gray_alpha16_keeps_the_high_byte()
+    {
+        int[] samples = [100, 65535, 300, 0, 40000, 65535];
+        var png = PngWriter.Encode(3, 1, 16, 4, samples);
+        Assert.Equal(new byte[] { 0, 0, 0, 1, 1, 1, 156, 156, 156 }, ImageDecoder.Decode(png).Pixels);
+    }
+
+    [Fact]
     public void Gray_alpha_drops_alpha_or_composites_on_white()
     {
         // (grey, alpha): opaque, transparent, and half: 100·128/255 + 255·127/255 = 177.2 → 177 (PIL rounds in fixed point).
@@ -75,12 +93,13 @@ public sealed class PngLayoutTests
         Assert.Equal(samples.Select(v => (byte)v), image.Pixels);
     }
 
-    [Fact]
-    public void Gamma_chunk_is_ignored_as_PIL_does()
+    [Theory]
+    [InlineData(45455u)]  // sRGB's 1/2.2: stays on libpng, which leaves it alone
+    [InlineData(100000u)] // linear: libpng's simplified API would re-encode to sRGB, so it goes to ffmpeg
+    public void Gamma_chunk_is_ignored_as_PIL_does(uint gamma)
     {
-        // gAMA 1.0 would make libpng's simplified API re-encode to sRGB; PIL keeps the stored samples.
         var samples = Samples(W * H * 3, 256);
-        var image = ImageDecoder.Decode(PngWriter.Encode(W, H, 8, 2, samples, gamma: 100000));
+        var image = ImageDecoder.Decode(PngWriter.Encode(W, H, 8, 2, samples, gamma: gamma));
         Assert.Equal(samples.Select(v => (byte)v), image.Pixels);
     }
 

@@ -66,6 +66,16 @@ public sealed class VideoReaderTests(GeneratedVideos videos) : IClassFixture<Gen
     }
 
     [Fact]
+    public void File_names_that_look_like_options_or_protocols_are_files()
+    {
+        var odd = Path.Combine(videos.Folder, "-odd:name.avi");
+        File.Copy(videos.Avi100, odd, overwrite: true);
+        var reader = VideoReader.Default;
+        var frames = reader.ReadFrames(reader.Probe(odd), [42]).ToList();
+        Assert.Equal([42], frames.Select(f => IndexEncodedIn(f.Image)));
+    }
+
+    [Fact]
     public void Missing_video_names_the_file()
     {
         var path = Path.Combine(videos.Folder, "nope.mp4");

@@ -74,4 +74,28 @@ public sealed class DemoCheckpointTests : IDisposable
 
         Assert.Equal(addsBos, tokenizer.Encode("a", addSpecialTokens: true)[0] == tokenizer.BosTokenId);
     }
+
+    [Fact]
+    public async Task A_video_request_samples_frames_and_uses_the_grid_token_layout()
+    {
+        // a 10-frame 64×48 clip made by ffmpeg's test source (Debian package ffmpeg, a project dependency)
+        var video = Path.Combine(_root, "clip.mp4");
+        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-frames:v", "10", "-pix_fmt", "yuv420p", video]);
+        using (var p = System.Diagnostics.Process.Start(info)!)
+        {
+            await p.WaitForExitAsync();
+            Assert.Equal(0, p.ExitCode);
+        }
+
+        var dir = DemoCheckpoint.Ensure(LlavaFamily.LladaV, _root);
+        using var backend = new LladaVBackendFactory().Create(
+            new ModelArgs(ModelArgs.Empty.Values.Add("path", dir).Add("max_frames_num", "4")),
+            new BackendContext("cpu", 1, TestPaths.RepoRoot));
+        var kwargs = GenerationKwargs.Empty.With("gen_length", 4L).With("steps", 2L);
+        var request = new GenerationRequest(new TaskName("demo"), new DocId(0), "What happens?", kwargs, () => [new VideoInput(video)], 0);
+        var result = await backend.GenerateAsync([request], CancellationToken.None);
+        // §4.4: 27×27 per frame pooled to 14×14, frames stacked, newline column: 4 · 14 · 15
+        Assert.Equal(4 * 14 * 15, result[0].Usage.VisualTokens);
+        Assert.Equal(2, result[0].Usage.ForwardPasses);
+    }
 }

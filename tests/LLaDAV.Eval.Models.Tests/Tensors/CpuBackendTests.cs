@@ -259,4 +259,22 @@ public sealed class CpuBackendTests
         Assert.Equal(1.5f, got[1], 5);
         Assert.Equal(3f, got[2], 5);
     }
+
+    [Fact]
+    public void SiluMul_may_write_over_its_gate_and_concat_slice_compose_views()
+    {
+        using var be = new CpuBackend();
+        using var g = be.Upload([1f, -2f], new TensorShape(1, 2));
+        using var u = be.Upload([3f, 0.5f], new TensorShape(1, 2));
+        be.SiluMul(g, u, g);
+        var got = g.ToArray();
+        Near(3 / (1 + Math.Exp(-1)), got[0], 1e-6);
+        Near(0.5 * -2 / (1 + Math.Exp(2)), got[1], 1e-6);
+        using var a = be.Upload([1f, 2], new TensorShape(1, 2));
+        using var b = be.Upload([3f, 4, 5, 6], new TensorShape(2, 2));
+        using var c = be.ConcatRows([a, b]);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], c.ToArray());
+        using var s = be.SliceRows(c, 1, 2);
+        Assert.Equal([3f, 4, 5, 6], s.ToArray());
+    }
 }

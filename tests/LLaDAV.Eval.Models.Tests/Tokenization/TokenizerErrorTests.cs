@@ -59,6 +59,22 @@ public sealed class TokenizerErrorTests
     }
 
     [Fact]
+    public void Unicode_normalizer_is_refused_where_the_runtime_cannot_normalize()
+    {
+        // Invariant globalization makes string.Normalize a no-op; the reader must say so instead of skipping NFC.
+        using var folder = new TempTokenizerFolder("""{"model": """ + Model + """, "normalizer": {"type": "NFC"}}""");
+        if (UnicodeFormNormalizer.IsAvailable)
+        {
+            Assert.Equal([2], HfTokenizer.Load(folder.Path).Encode("ab", false));
+        }
+        else
+        {
+            var e = Assert.Throws<TokenizerException>(() => HfTokenizer.Load(folder.Path));
+            Assert.Equal("normalizer.type", e.Key);
+        }
+    }
+
+    [Fact]
     public void Merge_with_an_unknown_token()
     {
         using var folder = new TempTokenizerFolder("""{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a z"]}}""");

@@ -21,10 +21,11 @@ internal sealed class FfmpegImageCodec(ExternalTool ffmpeg) : IImageCodec
     public DecodedPixels Decode(ReadOnlySpan<byte> bytes)
     {
         var pam = ffmpeg.Run(
-            ["-v", "error", "-nostdin", "-i", "pipe:0", "-frames:v", "1", "-sws_flags", "bicubic+full_chroma_int+accurate_rnd", "-f", "image2pipe", "-c:v", "pam", "pipe:1"],
+            ["-v", "error", "-nostdin", "-noautorotate", "-i", "pipe:0", "-frames:v", "1", "-sws_flags", "bicubic+full_chroma_int+accurate_rnd", "-f", "image2pipe", "-c:v", "pam", "pipe:1"],
             bytes.ToArray());
-        var pixels = PamReader.Read(pam);
-        return ImageFormatSniffer.Detect(bytes) == ImageFormat.Gif && pixels.Alpha is { } alpha && GifTransparency.TransparentColour(bytes) is { } key
+        var format = ImageFormatSniffer.Detect(bytes);
+        var pixels = PamReader.Read(pam, format == ImageFormat.Png && PngChunks.Scan(bytes) is { BitDepth: 16, ColorType: 0 });
+        return format == ImageFormat.Gif && pixels.Alpha is { } alpha && GifTransparency.TransparentColour(bytes) is { } key
             ? pixels with { Rgb = Repaint(pixels.Rgb, alpha, key) }
             : pixels;
     }

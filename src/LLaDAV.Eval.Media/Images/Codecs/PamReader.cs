@@ -9,7 +9,11 @@ namespace LLaDAV.Eval.Media.Images.Codecs;
 /// </summary>
 internal static class PamReader
 {
-    public static DecodedPixels Read(ReadOnlySpan<byte> pam)
+    /// <param name="grayAlphaIsModeI">
+    /// The grey+alpha PAM came from a 16-bit grey PNG with a tRNS key, which PIL opens as mode "I" (clipped) rather
+    /// than "LA" (high byte).
+    /// </param>
+    public static DecodedPixels Read(ReadOnlySpan<byte> pam, bool grayAlphaIsModeI = false)
     {
         if (!pam.StartsWith("P7\n"u8))
         {
@@ -60,17 +64,17 @@ internal static class PamReader
             samples[i] = wide ? BinaryPrimitives.ReadUInt16BigEndian(data[(i * 2)..]) : data[i];
         }
 
-        return ToPil(width, height, depth, maxval, tuple, samples);
+        return ToPil(width, height, depth, maxval, tuple, samples, grayAlphaIsModeI);
     }
 
-    private static DecodedPixels ToPil(int width, int height, int depth, int maxval, string tuple, int[] s)
+    private static DecodedPixels ToPil(int width, int height, int depth, int maxval, string tuple, int[] s, bool grayAlphaIsModeI)
     {
         var pixels = width * height;
         // 8-bit keeps the sample; 16-bit grey is PIL mode "I" (clipped), other 16-bit modes keep the high byte.
         Func<int, byte> colour = maxval switch
         {
             1 => v => (byte)(v * 255),
-            > 255 when depth == 1 => v => (byte)Math.Min(v, 255),
+            > 255 when depth == 1 || (depth == 2 && grayAlphaIsModeI) => v => (byte)Math.Min(v, 255),
             > 255 => v => (byte)(v >> 8),
             _ => v => (byte)v,
         };
