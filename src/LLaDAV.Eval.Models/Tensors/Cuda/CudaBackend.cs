@@ -117,6 +117,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     /// <summary>Blocks until all queued work is done (for timing; downloads synchronise on their own).</summary>
     public void Synchronize() => _context.Synchronize();
 
+    /// <summary>GPU milliseconds of the ops <paramref name="action"/> queues, measured with CUDA events on the backend's stream.</summary>
+    public float MeasureMilliseconds(Action action)
+    {
+        using var timer = new CudaEventTimer(_context);
+        return timer.Measure(action);
+    }
+
     public void Dispose()
     {
         if (_disposed)
