@@ -332,8 +332,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     {
         if (_scratch is null || _scratch.Bytes < bytes)
         {
-            // cuMemFree synchronises the device, so the old buffer is not freed under a queued kernel.
-            _scratch?.Dispose();
+            // Queued kernels may still read the old buffer: drain the stream before freeing it (growth is rare).
+            if (_scratch is not null)
+            {
+                _context.Synchronize();
+                _scratch.Dispose();
+            }
+
             _scratch = new DeviceMemory(_context, Math.Max(bytes, 1L << 20));
         }
 

@@ -4,7 +4,9 @@ namespace LLaDAV.Eval.Models.Tensors.Cuda;
 
 /// <summary>
 /// A device allocation (cuMemAlloc) owned SafeHandle-style: freed exactly once, by Dispose or by the finalizer, with
-/// the owning context made current first because cuMemFree acts on the calling thread's current context.
+/// the owning context made current first because cuMemFree acts on the calling thread's current context. Freeing
+/// while kernels that use the buffer are still queued is safe: cuMemFree, like cudaFree, waits for outstanding work
+/// on the device (CUDA Runtime API, "API synchronization behavior").
 /// </summary>
 internal sealed unsafe class DeviceMemory : SafeHandle
 {
