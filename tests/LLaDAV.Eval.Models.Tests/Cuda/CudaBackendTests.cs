@@ -26,9 +26,9 @@ public sealed class CudaBackendTests
     }
 
     [CudaFact]
-    public void Both_tiny_reference_checkpoints_generate_the_reference_ids_on_the_gpu()
+    public void Both_tiny_reference_checkpoints_generate_the_reference_ids_on_the_gpu_with_fp32_weights()
     {
-        using var cuda = new CudaBackend();
+        using var cuda = new CudaBackend(0, CudaWeightStorage.Fp32);
         var checks = ReferenceGenerationCheck.Run(cuda, TestPaths.InTestData("model-reference"));
         Assert.All(checks, c => Assert.True(c.Passed, c.ToString()));
     }

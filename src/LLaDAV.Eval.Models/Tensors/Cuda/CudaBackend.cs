@@ -26,9 +26,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     private DeviceMemory? _scratch;
     private bool _disposed;
 
-    /// <summary>Opens device <paramref name="ordinal"/>; throws <see cref="CudaUnavailableException"/> naming what is missing.</summary>
-    public CudaBackend(int ordinal = 0)
+    /// <summary>
+    /// Opens device <paramref name="ordinal"/>; throws <see cref="CudaUnavailableException"/> naming what is missing.
+    /// <paramref name="weights"/> chooses how checkpoint weights are stored (<see cref="CudaWeightStorage"/>).
+    /// </summary>
+    public CudaBackend(int ordinal = 0, CudaWeightStorage weights = CudaWeightStorage.CheckpointDType)
     {
+        WeightStorage = weights;
         var nvrtc = Nvrtc.Instance;
         _context = new CudaContext(ordinal);
         try
@@ -55,7 +59,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
             Name = "cuda:" + ordinal.ToString(CultureInfo.InvariantCulture);
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Name} {_context.Name} (sm_{_context.ComputeCapability}, {_context.TotalMemory / (1L << 30)} GiB), driver {_context.Driver.Version}, GEMM: cuBLAS {version} GemmEx bf16/fp32 with fp32 accumulate, kernels: NVRTC {nvrtc.Version} compute_{Architecture}");
+                $"{Name} {_context.Name} (sm_{_context.ComputeCapability}, {_context.TotalMemory / (1L << 30)} GiB), driver {_context.Driver.Version}, weights: {(weights == CudaWeightStorage.Fp32 ? "fp32" : "checkpoint dtype")}, GEMM: cuBLAS {version} GemmEx bf16/fp32 with fp32 accumulate, kernels: NVRTC {nvrtc.Version} compute_{Architecture}");
         }
         catch
         {
@@ -70,6 +74,11 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     /// <summary>The compute_XY the kernels were compiled for.</summary>
     public int Architecture { get; }
+
+    /// <summary>Device index (the N of cuda:N).</summary>
+    public int Ordinal => _context.Ordinal;
+
+    public CudaWeightStorage WeightStorage { get; }
 
     /// <summary>Creates the backend for <c>cuda</c> or <c>cuda:N</c>.</summary>
     public static CudaBackend Create(string device)
@@ -191,6 +200,10 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     {
         switch (sourceType)
         {
+            case DType.BF16 when WeightStorage == CudaWeightStorage.Fp32:
+                var widened = new float[checked((int)shape.Length)];
+                DTypes.ToFloat32(data, sourceType, widened);
+                return Upload(widened, shape);
             case DType.BF16:
             case DType.F32:
                 if (data.Length != shape.Length * DTypes.SizeOf(sourceType))

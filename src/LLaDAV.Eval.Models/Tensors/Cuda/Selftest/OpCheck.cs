@@ -11,7 +11,7 @@ public sealed record OpCheck(string Op, double MaxAbsError, double MaxRelError, 
 {
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(Passed ? "ok  " : "FAIL")} {Op,-40} max abs {MaxAbsError,10:E2}  max rel {MaxRelError,10:E2}  tol {AbsoluteTolerance:E0} + {RelativeTolerance:E0}·|ref|{(Failure is null ? string.Empty : "  " + Failure)}");
+        $"{(Passed ? "ok  " : "FAIL")} {Op,-62} max abs {MaxAbsError,10:E2}  max rel {MaxRelError,10:E2}  tol {AbsoluteTolerance:E0} + {RelativeTolerance:E0}·|ref|{(Failure is null ? string.Empty : "  " + Failure)}");
 
     /// <summary>Compares element by element.</summary>
     public static OpCheck Compare(string op, ReadOnlySpan<float> reference, ReadOnlySpan<float> candidate, double atol, double rtol)
