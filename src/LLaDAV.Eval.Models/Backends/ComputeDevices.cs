@@ -1,12 +1,14 @@
 using LLaDAV.Eval.Models.Tensors;
 using LLaDAV.Eval.Models.Tensors.Cpu;
+using LLaDAV.Eval.Models.Tensors.Cuda;
 
 namespace LLaDAV.Eval.Models.Backends;
 
 /// <summary>
 /// Creates the tensor backend for a <c>--device</c> string. One entry per device kind, registered here explicitly;
-/// a GPU backend adds its entry without touching model code. <c>cpu</c> (OpenBLAS when present) and
-/// <c>cpu-managed</c> (managed SIMD GEMM only) exist in this build.
+/// a GPU backend adds its entry without touching model code. <c>cpu</c> (OpenBLAS when present),
+/// <c>cpu-managed</c> (managed SIMD GEMM only) and <c>cuda[:N]</c> (<see cref="CudaBackend"/>; its libraries load only
+/// when a CUDA device is asked for) exist in this build.
 /// </summary>
 public static class ComputeDevices
 {
@@ -14,6 +16,7 @@ public static class ComputeDevices
     {
         ["cpu"] = _ => new CpuBackend(),
         ["cpu-managed"] = _ => new CpuBackend(CpuGemmKind.Managed),
+        ["cuda"] = CudaBackend.Create,
     };
 
     public static IReadOnlyCollection<string> Known => s_factories.Keys;
@@ -33,11 +36,6 @@ public static class ComputeDevices
         if (s_factories.TryGetValue(kind, out var factory))
         {
             return factory(device);
-        }
-
-        if (kind.Equals("cuda", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new NotSupportedException($"Device '{device}': the CUDA backend is not available in this build; use --device cpu.");
         }
 
         throw new ArgumentException($"Unknown device '{device}'; known: {string.Join(", ", s_factories.Keys)}.", nameof(device));

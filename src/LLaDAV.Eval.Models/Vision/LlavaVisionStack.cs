@@ -1,4 +1,5 @@
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Models.Checkpoints;
 using LLaDAV.Eval.Models.Tensors;
 
 namespace LLaDAV.Eval.Models.Vision;
@@ -38,6 +39,16 @@ public sealed class LlavaVisionStack : IDisposable
     public int OutputSize => _projector.OutputSize;
 
     /// <summary>
+    /// The vision stack of a LLaVA-style checkpoint (<c>model.vision_tower.*</c>, <c>model.mm_projector.*</c>,
+    /// <c>model.image_newline</c>) on <paramref name="backend"/>. The checkpoint must stay open while loading only.
+    /// </summary>
+    public static LlavaVisionStack Load(Checkpoint checkpoint, IComputeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Load(backend, LlavaVisionConfig.From(checkpoint.Config), new CheckpointWeights(checkpoint, backend));
+    }
+
+    /// <summary>
     /// Builds the stack from checkpoint tensors, preprocessing with Pillow-exact bicubic from
     /// <c>LLaDAV.Eval.Media</c> (what the Python pipeline does).
     /// </summary>
@@ -50,6 +61,12 @@ public sealed class LlavaVisionStack : IDisposable
         MlpProjector? projector = null;
         try
         {
+            if (config.AnyRes is not null && config.PatchMergeType != "spatial_unpad")
+            {
+                // Only the spatial_unpad + anyres_max_N branch of prepare_inputs_labels_for_multimodal is ported.
+                throw new NotSupportedException($"mm_patch_merge_type '{config.PatchMergeType}' with '{config.ImageAspectRatio}' is not supported; LLaDA-V uses 'spatial_unpad'.");
+            }
+
             if (config.MmHiddenSize != config.Tower.HiddenSize)
             {
                 throw new InvalidDataException($"mm_hidden_size {config.MmHiddenSize} differs from the tower's hidden_size {config.Tower.HiddenSize}.");
@@ -165,4 +182,12 @@ public sealed class LlavaVisionStack : IDisposable
 
     private AnyResSettings RequireAnyRes() =>
         Config.AnyRes ?? throw new InvalidOperationException($"image_aspect_ratio '{Config.ImageAspectRatio}' is not anyres_max_N.");
+
+    /// <summary>Checkpoint tensors uploaded to the backend with the checkpoint's shape check.</summary>
+    private sealed class CheckpointWeights(Checkpoint checkpoint, IComputeBackend backend) : IVisionWeights
+    {
+        public bool Contains(string name) => checkpoint.Contains(name);
+
+        public Tensor Load(string name, params int[] shape) => checkpoint.Load(backend, name, shape);
+    }
 }

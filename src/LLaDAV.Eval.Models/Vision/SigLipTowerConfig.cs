@@ -12,7 +12,7 @@ public sealed record SigLipTowerConfig(
     int PatchSize = 14,
     int ImageSize = 384,
     int NumChannels = 3,
-    double LayerNormEps = 1e-6,
+    float LayerNormEps = 1e-6f,
     string HiddenAct = "gelu_pytorch_tanh")
 {
     public int PatchesPerSide => ImageSize / PatchSize;

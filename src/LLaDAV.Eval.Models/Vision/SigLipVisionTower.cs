@@ -95,7 +95,7 @@ internal sealed class SigLipVisionTower : IDisposable
         using var scratch = new LayerScratch(_backend, count * patches, HiddenSize, _layers[0].IntermediateSize);
         foreach (var layer in _layers)
         {
-            layer.Forward(hidden, patches, spec, (float)_config.LayerNormEps, scratch);
+            layer.Forward(hidden, patches, spec, _config.LayerNormEps, scratch);
         }
     }
 

@@ -95,14 +95,6 @@ public sealed class AnyResPlannerTests
     }
 
     [Fact]
-    public void Range_string_pinpoints_expand_like_process_anyres_image()
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse("\"(1x1),(1x2),(2x1),(2x2)\"");
-        var pins = LlavaVisionConfig.ParsePinpoints(doc.RootElement, 384);
-        Assert.Equal(new PixelSize[] { new(384, 384), new(384, 768), new(768, 384), new(768, 768) }, pins.ToArray());
-    }
-
-    [Fact]
     public void Config_reads_the_tiny_checkpoint_multimodal_keys()
     {
         var config = LlavaVisionConfig.FromFile(ReferenceFiles.ConfigPath(ReferenceFiles.Lladav));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Models.Checkpoints;
 
 using LLaDAV.Eval.Models.Tensors;
 using LLaDAV.Eval.Models.Tensors.Cpu;
@@ -17,11 +18,10 @@ public sealed class VisionReferenceTests
 
     private static readonly Lazy<RgbImage> Image = new(() => ImageDecoder.DecodeFile(ReferenceFiles.ImagePath));
 
-    private static (LlavaVisionStack Stack, IDisposable Checkpoint) Open(string name)
+    private static (LlavaVisionStack Stack, Checkpoint Checkpoint) Open(string name)
     {
-        var cpu = new CpuBackend();
-        var weights = new SafetensorsTestWeights(Path.Combine(ReferenceFiles.CheckpointDir(name), "model.safetensors"), cpu);
-        return (LlavaVisionStack.Load(cpu, LlavaVisionConfig.FromFile(ReferenceFiles.ConfigPath(name)), weights), cpu);
+        var checkpoint = Checkpoint.Open(ReferenceFiles.CheckpointDir(name));
+        return (LlavaVisionStack.Load(checkpoint, new CpuBackend()), checkpoint);
     }
 
     private static float[] Download(Tensor t)

@@ -1,0 +1,43 @@
+using LLaDAV.Eval.Models.Tensors.Cuda.Kernels;
+
+namespace LLaDAV.Eval.Models.Tensors.Cuda;
+
+public sealed partial class CudaBackend
+{
+    /// <summary>
+    /// Fused flash-style attention (<see cref="AttentionKernels"/>): bidirectional or causal, GQA, queries attending to a
+    /// longer key range (KV cache, Fast-dLLM prefix), O(L) memory. Head dimensions up to
+    /// <see cref="AttentionKernels.MaxHeadDim"/>.
+    /// </summary>
+    public void Attention(Tensor q, Tensor k, Tensor v, Tensor output, AttentionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        ArgumentNullException.ThrowIfNull(output);
+        int tq = q.RowCount, tk = k.RowCount, d = spec.HeadDim;
+        int qWidth = spec.Heads * d, kvWidth = spec.KvHeads * d;
+        Require(spec.KvHeads > 0 && spec.Heads % spec.KvHeads == 0, $"Attention: {spec.Heads} heads are not a multiple of {spec.KvHeads} kv heads.");
+        Require(q.RowLength == qWidth && output.RowLength == qWidth && output.RowCount == tq, $"Attention: q {q.Shape} / output {output.Shape} should be [{tq}, {qWidth}].");
+        Require(k.RowLength == kvWidth && v.RowLength == kvWidth && v.RowCount == tk, $"Attention: k {k.Shape} / v {v.Shape} should be [{tk}, {kvWidth}].");
+        Require(tk >= tq || !spec.Causal, "Attention: a causal query block cannot be longer than its keys.");
+        Require(d > 0 && d <= AttentionKernels.MaxHeadDim, $"Attention: head dimension {d} is outside the CUDA kernel's 1..{AttentionKernels.MaxHeadDim}.");
+        Expect(q, DType.F32);
+        Expect(k, DType.F32);
+        Expect(v, DType.F32);
+        Expect(output, DType.F32);
+        if (tq == 0)
+        {
+            return;
+        }
+
+        var blocks = (uint)((tq + AttentionKernels.QueryRowsPerBlock - 1) / AttentionKernels.QueryRowsPerBlock);
+        Launch(
+            "attention_flash",
+            blocks,
+            (uint)spec.Heads,
+            (uint)(32 * AttentionKernels.QueryRowsPerBlock),
+            Arg(Pointer(q)), Arg(Pointer(k)), Arg(Pointer(v)), Arg(Pointer(output)),
+            Arg(tq), Arg(tk), Arg(spec.Heads), Arg(spec.KvHeads), Arg(d), Arg(spec.Scale), Arg(spec.Causal ? 1 : 0));
+    }
+}

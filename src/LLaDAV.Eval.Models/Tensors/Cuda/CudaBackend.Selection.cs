@@ -1,0 +1,57 @@
+namespace LLaDAV.Eval.Models.Tensors.Cuda;
+
+public sealed partial class CudaBackend
+{
+    public void ArgMax(Tensor x, Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(output);
+        Require(output.Length == x.RowCount && output.DType == DType.I32, $"ArgMax: output should be I32 [{x.RowCount}].");
+        Expect(x, DType.F32);
+        Launch("argmax_rows", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(Pointer(output)), Arg(x.RowLength));
+    }
+
+    public void TopK(Tensor x, int k, Tensor indices, Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
+        Require(k >= 0 && k <= x.RowLength, $"TopK: k={k} outside [0, {x.RowLength}].");
+        Require(indices.Length == (long)x.RowCount * k && values.Length == indices.Length, $"TopK: outputs should hold [{x.RowCount}, {k}].");
+        Expect(x, DType.F32);
+        Expect(indices, DType.I32);
+        Expect(values, DType.F32);
+        if (k > 0)
+        {
+            Launch("topk_rows", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(x.RowLength), Arg(k), Arg(Pointer(indices)), Arg(Pointer(values)));
+        }
+    }
+
+    /// <summary>
+    /// The diffusion sampler's confidence on the device: <c>confidence[r] = softmax(logits[r])[chosen[r]]</c> in fp64
+    /// (LLADAV-MODEL.md §6), so only one double per row crosses to the host instead of a vocabulary-wide row.
+    /// </summary>
+    public void SoftmaxConfidence(Tensor logits, Tensor chosen, Span<double> confidence)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(chosen);
+        Expect(logits, DType.F32);
+        Expect(chosen, DType.I32);
+        Require(chosen.Length == logits.RowCount && confidence.Length == logits.RowCount, $"SoftmaxConfidence: expected {logits.RowCount} chosen ids and confidences.");
+        if (confidence.IsEmpty)
+        {
+            return;
+        }
+
+        using var result = new DeviceMemory(_context, (long)confidence.Length * sizeof(double));
+        Launch("softmax_confidence_f64", (uint)logits.RowCount, 1, ThreadsPerBlock, Arg(Pointer(logits)), Arg(Pointer(chosen)), Arg(result.Pointer), Arg(logits.RowLength));
+        unsafe
+        {
+            fixed (double* p = confidence)
+            {
+                _context.Driver.Check(_context.Driver.MemcpyDtoHAsync(p, result.Pointer, (nuint)(confidence.Length * sizeof(double)), _context.Stream), "cuMemcpyDtoHAsync");
+                _context.Driver.Check(_context.Driver.StreamSynchronize(_context.Stream), "cuStreamSynchronize");
+            }
+        }
+    }
+}

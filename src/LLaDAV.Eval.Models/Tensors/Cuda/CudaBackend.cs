@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using LLaDAV.Eval.Models.Tensors.Cuda.Interop;
+using LLaDAV.Eval.Models.Tensors.Cuda.Kernels;
+
+namespace LLaDAV.Eval.Models.Tensors.Cuda;
+
+/// <summary>
+/// <see cref="IComputeBackend"/> on one NVIDIA GPU: GEMMs through cuBLAS (<c>cublasGemmEx</c> with fp32 accumulation),
+/// everything else through the project's NVRTC-compiled kernels (<see cref="KernelSources"/>), all queued on one
+/// stream and synchronised only when data comes back to the host. Weights keep the checkpoint's dtype on the device
+/// (bf16 stays bf16; f16 is widened to fp32); activations are fp32. A bf16 GEMM rounds its fp32 activation operand to
+/// bf16 first (cuBLAS needs both operands in one type), as a bf16 PyTorch model does; fp32 weights get an fp32 GEMM.
+/// Libraries load lazily, on the first CUDA backend created; none of this runs for <c>--device cpu</c>.
+/// Not thread-safe: one model drives one backend from one thread at a time.
+/// </summary>
+public sealed unsafe partial class CudaBackend : IComputeBackend
+{
+    private const int ThreadsPerBlock = 256;
+
+    private readonly CudaContext _context;
+    private readonly CuBlas _cublas;
+    private readonly nint _cublasHandle;
+    private readonly Dictionary<string, CudaModule> _modules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, nint> _functions = new(StringComparer.Ordinal);
+    private DeviceMemory? _scratch;
+    private bool _disposed;
+
+    /// <summary>
+    /// Opens device <paramref name="ordinal"/>; throws <see cref="CudaUnavailableException"/> naming what is missing.
+    /// <paramref name="weights"/> chooses how checkpoint weights are stored (<see cref="CudaWeightStorage"/>).
+    /// </summary>
+    public CudaBackend(int ordinal = 0, CudaWeightStorage weights = CudaWeightStorage.CheckpointDType)
+    {
+        WeightStorage = weights;
+        var nvrtc = Nvrtc.Instance;
+        _context = new CudaContext(ordinal);
+        try
+        {
+            _cublas = CuBlas.Instance;
+            Architecture = KernelCache.TargetArchitecture(nvrtc, _context.ComputeCapability);
+            foreach (var source in KernelSources.All)
+            {
+                var module = new CudaModule(_context, KernelCache.GetPtx(source, Architecture), source.Functions);
+                _modules[source.Name] = module;
+                foreach (var f in source.Functions)
+                {
+                    _functions[f] = module.Function(f);
+                }
+            }
+
+            _context.MakeCurrent();
+            nint handle;
+            _cublas.Check(_cublas.Create(&handle), "cublasCreate");
+            _cublasHandle = handle;
+            _cublas.Check(_cublas.SetStream(handle, _context.Stream), "cublasSetStream");
+            int version;
+            _cublas.Check(_cublas.GetVersion(handle, &version), "cublasGetVersion");
+            Name = "cuda:" + ordinal.ToString(CultureInfo.InvariantCulture);
+            Description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Name} {_context.Name} (sm_{_context.ComputeCapability}, {_context.TotalMemory / (1L << 30)} GiB), driver {_context.Driver.Version}, weights: {(weights == CudaWeightStorage.Fp32 ? "fp32" : "checkpoint dtype")}, GEMM: cuBLAS {version} GemmEx bf16/fp32 with fp32 accumulate, kernels: NVRTC {nvrtc.Version} compute_{Architecture}");
+        }
+        catch
+        {
+            Release();
+            throw;
+        }
+    }
+
+    public string Name { get; }
+
+    public string Description { get; }
+
+    /// <summary>The compute_XY the kernels were compiled for.</summary>
+    public int Architecture { get; }
+
+    /// <summary>Device index (the N of cuda:N).</summary>
+    public int Ordinal => _context.Ordinal;
+
+    public CudaWeightStorage WeightStorage { get; }
+
+    /// <summary>Creates the backend for <c>cuda</c> or <c>cuda:N</c>.</summary>
+    public static CudaBackend Create(string device)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(device);
+        var parts = device.Split(':', 2);
+        if (!parts[0].Equals("cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"'{device}' is not a CUDA device; use cuda or cuda:N.", nameof(device));
+        }
+
+        var ordinal = 0;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ordinal) || ordinal < 0))
+        {
+            throw new ArgumentException($"'{device}': the device index after 'cuda:' must be a non-negative integer.", nameof(device));
+        }
+
+        return new CudaBackend(ordinal);
+    }
+
+    /// <summary>Null when a CUDA backend can be created here; otherwise why not (missing library, no device).</summary>
+    public static string? Probe()
+    {
+        try
+        {
+            _ = Nvrtc.Instance.Version;
+            if (CudaDriver.Instance.DeviceCount == 0)
+            {
+                return "the CUDA driver reports 0 devices";
+            }
+
+            _ = CuBlas.Instance;
+            return null;
+        }
+        catch (CudaUnavailableException e)
+        {
+            return e.Message;
+        }
+        catch (CudaException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Blocks until all queued work is done (for timing; downloads synchronise on their own).</summary>
+    public void Synchronize() => _context.Synchronize();
+
+    /// <summary>GPU milliseconds of the ops <paramref name="action"/> queues, measured with CUDA events on the backend's stream.</summary>
+    public float MeasureMilliseconds(Action action)
+    {
+        using var timer = new CudaEventTimer(_context);
+        return timer.Measure(action);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Release();
+        _disposed = true;
+    }
+
+    private void Release()
+    {
+        if (_cublasHandle != 0)
+        {
+            _context.MakeCurrent();
+            _ = _cublas.Destroy(_cublasHandle);
+        }
+
+        _scratch?.Dispose();
+        foreach (var m in _modules.Values)
+        {
+            m.Dispose();
+        }
+
+        _context.Dispose();
+    }
+
+    // ---- memory ----
+
+    public Tensor Allocate(TensorShape shape, DType dtype = DType.F32)
+    {
+        if (dtype == DType.F16)
+        {
+            throw new ArgumentException("The CUDA backend keeps f16 weights as fp32; it does not allocate f16 tensors.", nameof(dtype));
+        }
+
+        var t = NewTensor(shape, dtype);
+        var bytes = shape.Length * DTypes.SizeOf(dtype);
+        if (bytes > 0)
+        {
+            _context.Driver.Check(_context.Driver.MemsetD8Async(Pointer(t), 0, (nuint)bytes, _context.Stream), "cuMemsetD8Async");
+        }
+
+        return t;
+    }
+
+    public Tensor Upload(ReadOnlySpan<float> data, TensorShape shape)
+    {
+        CheckLength(data.Length, shape);
+        var t = NewTensor(shape, DType.F32);
+        CopyIn(t, MemoryMarshal.AsBytes(data));
+        return t;
+    }
+
+    public Tensor Upload(ReadOnlySpan<int> data, TensorShape shape)
+    {
+        CheckLength(data.Length, shape);
+        var t = NewTensor(shape, DType.I32);
+        CopyIn(t, MemoryMarshal.AsBytes(data));
+        return t;
+    }
+
+    public Tensor UploadWeights(ReadOnlySpan<byte> data, DType sourceType, TensorShape shape)
+    {
+        switch (sourceType)
+        {
+            case DType.BF16 when WeightStorage == CudaWeightStorage.Fp32:
+                var widened = new float[checked((int)shape.Length)];
+                DTypes.ToFloat32(data, sourceType, widened);
+                return Upload(widened, shape);
+            case DType.BF16:
+            case DType.F32:
+                if (data.Length != shape.Length * DTypes.SizeOf(sourceType))
+                {
+                    throw new ArgumentException($"Expected {shape.Length * DTypes.SizeOf(sourceType)} bytes of {sourceType} for {shape} but got {data.Length}.", nameof(data));
+                }
+
+                var t = NewTensor(shape, sourceType);
+                CopyIn(t, data);
+                return t;
+            case DType.F16:
+                var floats = new float[checked((int)shape.Length)];
+                DTypes.ToFloat32(data, sourceType, floats);
+                return Upload(floats, shape);
+            default:
+                throw new ArgumentException($"Weights are bf16, f16 or f32, not {sourceType}.", nameof(sourceType));
+        }
+    }
+
+    public void Write(Tensor destination, ReadOnlySpan<float> data)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        Expect(destination, DType.F32);
+        CheckLength(data.Length, destination.Shape);
+        CopyIn(destination, MemoryMarshal.AsBytes(data));
+    }
+
+    public void Write(Tensor destination, ReadOnlySpan<int> data)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        Expect(destination, DType.I32);
+        CheckLength(data.Length, destination.Shape);
+        CopyIn(destination, MemoryMarshal.AsBytes(data));
+    }
+
+    public void Download(Tensor source, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckLength(destination.Length, source.Shape);
+        if (source.DType == DType.BF16)
+        {
+            var raw = new byte[destination.Length * 2];
+            CopyOut(source, raw);
+            DTypes.ToFloat32(raw, DType.BF16, destination);
+            return;
+        }
+
+        Expect(source, DType.F32);
+        CopyOut(source, MemoryMarshal.AsBytes(destination));
+    }
+
+    public void Download(Tensor source, Span<int> destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Expect(source, DType.I32);
+        CheckLength(destination.Length, source.Shape);
+        CopyOut(source, MemoryMarshal.AsBytes(destination));
+    }
+
+    /// <summary>
+    /// Device-to-device copy. A bf16 weight copied into an fp32 tensor (the CPU backend holds that weight in fp32, so
+    /// model code copies it into activations) is widened exactly on the way.
+    /// </summary>
+    public void Copy(Tensor source, Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (source.Length == destination.Length && source.DType == DType.BF16 && destination.DType == DType.F32)
+        {
+            Launch("bf16_to_f32", Blocks(source.Length), 1, ThreadsPerBlock, Arg(Pointer(source)), Arg(Pointer(destination)), Arg(source.Length));
+            return;
+        }
+
+        if (source.Length != destination.Length || source.DType != destination.DType)
+        {
+            throw new ArgumentException($"Copy needs equal length and dtype: {source} → {destination}.", nameof(destination));
+        }
+
+        var bytes = source.Length * DTypes.SizeOf(source.DType);
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        _context.MakeCurrent();
+        _context.Driver.Check(_context.Driver.MemcpyDtoDAsync(Pointer(destination), Pointer(source), (nuint)bytes, _context.Stream), "cuMemcpyDtoDAsync");
+    }
+
+    // ---- helpers ----
+
+    private Tensor NewTensor(TensorShape shape, DType dtype)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var memory = new DeviceMemory(_context, shape.Length * DTypes.SizeOf(dtype));
+        return new Tensor(this, new CudaStorage(memory, shape.Length, dtype), shape, dtype);
+    }
+
+    /// <summary>Host → device on the backend's stream. From pageable memory the call returns once the data is staged
+    /// (CUDA "API synchronization behavior"), so the caller's span may be reused immediately.</summary>
+    private void CopyIn(Tensor t, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return;
+        }
+
+        _context.MakeCurrent();
+        fixed (byte* p = bytes)
+        {
+            _context.Driver.Check(_context.Driver.MemcpyHtoDAsync(Pointer(t), p, (nuint)bytes.Length, _context.Stream), "cuMemcpyHtoDAsync");
+        }
+    }
+
+    /// <summary>Device → host, then waits for the stream: errors of earlier asynchronous kernels surface here.</summary>
+    private void CopyOut(Tensor t, Span<byte> bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return;
+        }
+
+        _context.MakeCurrent();
+        fixed (byte* p = bytes)
+        {
+            _context.Driver.Check(_context.Driver.MemcpyDtoHAsync(p, Pointer(t), (nuint)bytes.Length, _context.Stream), "cuMemcpyDtoHAsync");
+            _context.Driver.Check(_context.Driver.StreamSynchronize(_context.Stream), "cuStreamSynchronize");
+        }
+    }
+
+    /// <summary>Device address of a tensor's element 0 (its storage plus the view offset).</summary>
+    private static ulong Pointer(Tensor t)
+    {
+        var storage = t.Storage as CudaStorage ?? throw new ArgumentException($"{t} does not live on a CUDA backend.", nameof(t));
+        return storage.Memory.Pointer + (ulong)(t.Offset * DTypes.SizeOf(t.DType));
+    }
+
+    /// <summary>A scratch buffer of at least <paramref name="bytes"/>; stream order makes reuse across ops safe.</summary>
+    private ulong Scratch(long bytes)
+    {
+        if (_scratch is null || _scratch.Bytes < bytes)
+        {
+            // Queued kernels may still read the old buffer: drain the stream before freeing it (growth is rare).
+            if (_scratch is not null)
+            {
+                _context.Synchronize();
+                _scratch.Dispose();
+            }
+
+            _scratch = new DeviceMemory(_context, Math.Max(bytes, 1L << 20));
+        }
+
+        return _scratch.Pointer;
+    }
+
+    private static void Expect(Tensor t, DType dtype)
+    {
+        if (t.DType != dtype)
+        {
+            throw new ArgumentException($"Expected a {dtype} tensor, got {t}.", nameof(t));
+        }
+    }
+
+    /// <summary>Weights read by kernels (norm weights, biases, tables) may be fp32 or bf16; returns the kernel's is_bf16 flag.</summary>
+    private static int WeightFlag(Tensor t) => t.DType switch
+    {
+        DType.BF16 => 1,
+        DType.F32 => 0,
+        _ => throw new ArgumentException($"Expected an fp32 or bf16 weight, got {t}.", nameof(t)),
+    };
+
+    private static void CheckLength(int length, TensorShape shape)
+    {
+        if (length != shape.Length)
+        {
+            throw new ArgumentException($"{length} elements do not fill a tensor of shape {shape} ({shape.Length} elements).");
+        }
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+
+    // ---- kernel launches ----
+
+    private static ulong Arg(ulong pointer) => pointer;
+
+    private static ulong Arg(int value) => (uint)value;
+
+    private static ulong Arg(long value) => (ulong)value;
+
+    private static ulong Arg(float value) => BitConverter.SingleToUInt32Bits(value);
+
+    /// <summary>
+    /// cuLaunchKernel with each argument in an 8-byte slot: the driver copies as many bytes as the kernel parameter
+    /// has (4 for int/float, 8 for pointers/long long), and on little-endian hosts a 4-byte value sits in the low half.
+    /// </summary>
+    private void Launch(string kernel, uint gridX, uint gridY, uint block, params ReadOnlySpan<ulong> args)
+    {
+        if (gridX == 0 || gridY == 0)
+        {
+            return;
+        }
+
+        _context.MakeCurrent();
+        var slots = stackalloc ulong[args.Length];
+        var pointers = stackalloc void*[args.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            slots[i] = args[i];
+            pointers[i] = &slots[i];
+        }
+
+        _context.Driver.Check(
+            _context.Driver.LaunchKernel(_functions[kernel], gridX, gridY, 1, block, 1, 1, 0, _context.Stream, pointers, null),
+            $"cuLaunchKernel({kernel})");
+    }
+
+    /// <summary>Grid for a grid-stride loop over <paramref name="n"/> elements (capped; the loop covers the rest).</summary>
+    private static uint Blocks(long n) => (uint)Math.Min((n + ThreadsPerBlock - 1) / ThreadsPerBlock, 1L << 16);
+}

@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Models.Checkpoints;
+using LLaDAV.Eval.Models.Language;
+using LLaDAV.Eval.Models.Sampling;
+using LLaDAV.Eval.Models.Vision;
+
+namespace LLaDAV.Eval.Models.Tensors.Cuda.Selftest;
+
+/// <summary>One generation of a tiny reference checkpoint compared with the ids in its reference.json.</summary>
+public sealed record ReferenceCheck(string Name, bool Passed, string Detail)
+{
+    public override string ToString() => $"{(Passed ? "ok  " : "FAIL")} {Name}: {Detail}";
+}
+
+/// <summary>
+/// Generates with both tiny reference checkpoints (testdata/model-reference: tiny-lladav diffusion, tiny-llama3v greedy
+/// with and without the KV cache) on any backend and compares the ids with reference.json — the same path and prompt
+/// ids as the engine's oracle tests, with the backend as a parameter so the GPU runs the whole model.
+/// </summary>
+public static class ReferenceGenerationCheck
+{
+    public static IReadOnlyList<ReferenceCheck> Run(IComputeBackend backend, string modelReferenceDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var image = ImageDecoder.DecodeFile(Path.Combine(modelReferenceDirectory, "image.png"));
+        var results = new List<ReferenceCheck>();
+        results.AddRange(Lladav(backend, Path.Combine(modelReferenceDirectory, "tiny-lladav"), image));
+        results.AddRange(Llama3V(backend, Path.Combine(modelReferenceDirectory, "tiny-llama3v"), image));
+        return results;
+    }
+
+    private static IEnumerable<ReferenceCheck> Lladav(IComputeBackend backend, string dir, RgbImage image)
+    {
+        var reference = Reference(dir);
+        using var checkpoint = Checkpoint.Open(dir);
+        using var lm = LanguageModel.Load(checkpoint, backend);
+        using var prompt = PromptEmbeds(dir, reference, backend, checkpoint, lm, image);
+        var forbidden = Ints(reference.GetProperty("forbidden_ids_at_masked_positions"));
+        var stop = reference.GetProperty("stop_id").GetInt32();
+        var mask = reference.GetProperty("mask_id").GetInt32();
+        var results = new List<ReferenceCheck>();
+        foreach (var gen in reference.GetProperty("generation").EnumerateArray())
+        {
+            var kw = gen.GetProperty("gen_kwargs");
+            var options = new DiffusionOptions
+            {
+                GenLength = kw.GetProperty("gen_length").GetInt32(),
+                Steps = kw.GetProperty("steps").GetInt32(),
+                BlockLength = kw.GetProperty("block_length").GetInt32(),
+                MaskId = mask,
+                ForbiddenIds = [.. forbidden],
+                StopSequences = [[stop]],
+            };
+            using var denoiser = new LanguageDenoiser(lm, prompt, options.GenLength, mask, useCache: false);
+            var result = DiffusionSampler.Generate(denoiser, options, 0);
+            var expected = Ints(gen.GetProperty("generated_ids"));
+            results.Add(Compare($"tiny-lladav diffusion gen_length={options.GenLength} steps={options.Steps} block={options.BlockLength}", expected, result.Ids));
+        }
+
+        return results;
+    }
+
+    private static IEnumerable<ReferenceCheck> Llama3V(IComputeBackend backend, string dir, RgbImage image)
+    {
+        var reference = Reference(dir);
+        using var checkpoint = Checkpoint.Open(dir);
+        using var lm = LanguageModel.Load(checkpoint, backend);
+        using var prompt = PromptEmbeds(dir, reference, backend, checkpoint, lm, image);
+        var expected = Ints(reference.GetProperty("generated_ids"));
+        ImmutableArray<int> stop = [reference.GetProperty("stop_id").GetInt32()];
+        var cached = AutoregressiveSampler.Generate(lm, prompt, new AutoregressiveOptions(32, 0, stop, UseCache: true), 0);
+        var uncached = AutoregressiveSampler.Generate(lm, prompt, new AutoregressiveOptions(32, 0, stop, UseCache: false), 0);
+        return
+        [
+            Compare("tiny-llama3v greedy with KV cache", expected, cached.Ids),
+            Compare("tiny-llama3v greedy without KV cache", expected, uncached.Ids),
+        ];
+    }
+
+    private static Tensor PromptEmbeds(string dir, JsonElement reference, IComputeBackend backend, Checkpoint checkpoint, LanguageModel lm, RgbImage image)
+    {
+        using var stack = LlavaVisionStack.Load(backend, LlavaVisionConfig.FromFile(Path.Combine(dir, "config.json")), new CheckpointVisionWeights(checkpoint, backend));
+        using var features = stack.EncodeImage(image);
+        return PromptEmbedder.Build(lm, Ints(reference.GetProperty("prompt_ids_with_image_placeholder")), [features]);
+    }
+
+    private static ReferenceCheck Compare(string name, int[] expected, ImmutableArray<int> actual)
+    {
+        var passed = expected.AsSpan().SequenceEqual(actual.AsSpan());
+        var detail = passed
+            ? $"{actual.Length} ids match reference.json"
+            : $"ids differ from reference.json\n      expected [{string.Join(", ", expected)}]\n      actual   [{string.Join(", ", actual)}]";
+        return new ReferenceCheck(name, passed, detail);
+    }
+
+    private static JsonElement Reference(string dir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "reference.json")));
+        return doc.RootElement.Clone();
+    }
+
+    private static int[] Ints(JsonElement e) => [.. e.EnumerateArray().Select(x => x.GetInt32())];
+}

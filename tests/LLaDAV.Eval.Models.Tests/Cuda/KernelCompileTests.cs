@@ -1,0 +1,54 @@
+using LLaDAV.Eval.Models.Tensors.Cuda;
+using LLaDAV.Eval.Models.Tensors.Cuda.Interop;
+using LLaDAV.Eval.Models.Tensors.Cuda.Kernels;
+
+namespace LLaDAV.Eval.Models.Tests.Cuda;
+
+/// <summary>
+/// Compiles every kernel module with NVRTC for several architectures and fails on any error or warning. Needs only
+/// libnvrtc (Debian non-free <c>libnvrtc11.2</c> in CI), no GPU: this is what proves the CUDA sources in CI.
+/// </summary>
+public sealed class KernelCompileTests
+{
+    [NvrtcFact]
+    public void Every_kernel_module_compiles_without_warnings_for_volta_ampere_and_hopper()
+    {
+        var results = KernelCompileCheck.Run(KernelCompileCheck.Architectures);
+        Assert.NotEmpty(results);
+        foreach (var r in results)
+        {
+            Assert.True(r.Error is null, $"{r.Module} for compute_{r.Arch}: {r.Error}");
+            Assert.True(r.Log.Length == 0, $"{r.Module} for compute_{r.Arch} logged warnings:\n{r.Log}");
+            foreach (var function in KernelSources.All.Single(m => m.Name == r.Module).Functions)
+            {
+                Assert.Contains($".entry {function}(", r.Ptx, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [NvrtcFact]
+    public void Nvrtc_reports_its_version_and_the_test_architectures_are_supported()
+    {
+        var nvrtc = Nvrtc.Instance;
+        Assert.True(nvrtc.Version.Major >= 11);
+        var supported = nvrtc.SupportedArchitectures();
+        Assert.All(KernelCompileCheck.Architectures, a => Assert.Contains(a, supported));
+        Assert.Contains(80, KernelCompileCheck.Architectures);
+        Assert.Contains(90, KernelCompileCheck.Architectures);
+
+        Assert.Equal(80, KernelCache.TargetArchitecture(nvrtc, 80));
+        Assert.InRange(KernelCache.TargetArchitecture(nvrtc, 999), 90, 999);
+    }
+
+    [Fact]
+    public void Every_listed_function_is_defined_extern_c_in_its_module()
+    {
+        foreach (var module in KernelSources.All)
+        {
+            foreach (var function in module.Functions)
+            {
+                Assert.Contains($"extern \"C\" __global__ void {function}(", module.Code.Replace("__launch_bounds__(256) ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            }
+        }
+    }
+}
