@@ -19,6 +19,7 @@ internal static class CommandCatalog
         GenerateCommand.Create(),
         ForwardCommand.Create(),
         BenchCommand.Create(),
+        SelftestCommand.Create(),
         TableCommand.Create(),
         CompareCommand.Create(),
         PlotCommand.Create(),
