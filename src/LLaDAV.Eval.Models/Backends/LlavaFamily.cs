@@ -13,15 +13,7 @@ public enum LlavaFamily
 /// <summary>Per-family prompt constants (§5.1, §9).</summary>
 public static class LlavaFamilies
 {
-    /// <summary>The system message of both templates (<c>conv_templates["llava_llada"]</c> / <c>llava_llama_3</c>).</summary>
-    public const string SystemPrompt = "You are a helpful language and vision assistant. You are able to understand the visual content that the user provides, and assist the user with a variety of tasks using natural language.";
-
-    public const string ImageToken = "<image>";
-
     public const string EotToken = "<|eot_id|>";
-
-    /// <summary>The BOS written by the chat template: <c>&lt;|startoftext|&gt;</c> (LLaDA) or <c>&lt;|begin_of_text|&gt;</c> (LLaMA 3).</summary>
-    public static string TemplateBos(LlavaFamily family) => family == LlavaFamily.LladaV ? "<|startoftext|>" : "<|begin_of_text|>";
 
     /// <summary>
     /// §6.2 step 3: logits forced to −∞ at masked positions: <c>&lt;|endoftext|&gt;</c>, <c>&lt;|startoftext|&gt;</c>,

@@ -96,9 +96,9 @@ public sealed class LlavaBackendOracleTests
     [Fact]
     public void Prompt_rendering_inserts_placeholders_and_the_think_suffix_only_when_missing()
     {
-        Assert.Equal("<image> <image>\nQ /think", LlavaPrompt.UserMessage("Q", 2, "think"));
-        Assert.Equal("A <image> B", LlavaPrompt.UserMessage("A <image> B", 1, "no_think"));
-        Assert.Equal("Q", LlavaPrompt.UserMessage("Q", 0, "no_think"));
+        Assert.Equal("<image> <image>\nQ /think", LLaDAV.Eval.Models.Prompting.LlavaPrompt.UserMessage("Q", 2, LLaDAV.Eval.Models.Prompting.ThinkMode.Think));
+        Assert.Equal("A <image> B", LLaDAV.Eval.Models.Prompting.LlavaPrompt.UserMessage("A <image> B", 1, LLaDAV.Eval.Models.Prompting.ThinkMode.NoThink));
+        Assert.Equal("Q", LLaDAV.Eval.Models.Prompting.LlavaPrompt.UserMessage("Q", 0, LLaDAV.Eval.Models.Prompting.ThinkMode.NoThink));
         Assert.Equal("x", LlavaModel.DiffusionText(" x. "[..^1]));
         Assert.Equal("B", LlavaModel.DiffusionText("B."));
     }
