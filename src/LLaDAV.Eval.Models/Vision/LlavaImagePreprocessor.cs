@@ -65,8 +65,8 @@ public sealed class LlavaImagePreprocessor
 
     /// <summary>
     /// <c>mm_utils.process_anyres_image</c>: resize-and-pad onto the best pinpoint (black canvas), cut it into
-    /// tiles, and put the whole image stretched to <c>ImageSize²</c> first (the upstream "FIXME: resizes instead
-    /// of pad" base crop).
+    /// tiles, and put the whole image stretched to <c>ImageSize²</c> first (upstream notes that this base crop "resizes instead
+    /// of pad", and keeps it so).
     /// </summary>
     public AnyResCrops AnyRes(RgbImage image, AnyResSettings settings)
     {

@@ -9,16 +9,8 @@ public sealed partial class CpuBackend
 
     public void Attention(Tensor q, Tensor k, Tensor v, Tensor output, AttentionSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(k);
-        ArgumentNullException.ThrowIfNull(v);
-        ArgumentNullException.ThrowIfNull(output);
-        int tq = q.RowCount, tk = k.RowCount, d = spec.HeadDim;
+        var (tq, tk, d) = OpContracts.Attention(q, k, v, output, spec);
         int qWidth = spec.Heads * d, kvWidth = spec.KvHeads * d;
-        Require(spec.KvHeads > 0 && spec.Heads % spec.KvHeads == 0, $"Attention: {spec.Heads} heads are not a multiple of {spec.KvHeads} kv heads.");
-        Require(q.RowLength == qWidth && output.RowLength == qWidth && output.RowCount == tq, $"Attention: q {q.Shape} / output {output.Shape} should be [{tq}, {qWidth}].");
-        Require(k.RowLength == kvWidth && v.RowLength == kvWidth && v.RowCount == tk, $"Attention: k {k.Shape} / v {v.Shape} should be [{tk}, {kvWidth}].");
-        Require(tk >= tq || !spec.Causal, "Attention: a causal query block cannot be longer than its keys.");
         if (tq == 0)
         {
             return;

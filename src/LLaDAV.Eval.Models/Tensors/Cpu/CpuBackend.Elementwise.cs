@@ -6,11 +6,7 @@ public sealed partial class CpuBackend
 {
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(output);
-        var d = x.RowLength;
-        Require(weight.Length == d && output.Length == x.Length, $"RmsNorm: x {x.Shape}, weight {weight.Shape}, output {output.Shape} disagree.");
+        var d = OpContracts.RmsNorm(x, weight, output);
         ForRows(x.RowCount, d, r =>
         {
             var xr = Row(x, r);

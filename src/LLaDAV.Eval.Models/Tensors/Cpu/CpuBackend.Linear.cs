@@ -21,15 +21,7 @@ public sealed partial class CpuBackend
 
     public void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(a.Shape.Rank == 3 && b.Shape.Rank == 3 && output.Shape.Rank == 3, "BatchedMatMul takes 3-D tensors.");
-        var batch = a.Shape[0];
-        int m = a.Shape[1], k = a.Shape[2];
-        var n = transposeB ? b.Shape[1] : b.Shape[2];
-        Require(b.Shape[0] == batch && (transposeB ? b.Shape[2] : b.Shape[1]) == k, $"BatchedMatMul: {a.Shape} and {b.Shape} do not match.");
-        Require(output.Shape[0] == batch && output.Shape[1] == m && output.Shape[2] == n, $"BatchedMatMul: output {output.Shape} should be [{batch}, {m}, {n}].");
+        var (batch, m, n, k) = OpContracts.BatchedMatMul(a, b, output, transposeB);
         for (var i = 0; i < batch; i++)
         {
             _gemm.Sgemm(

@@ -11,16 +11,7 @@ public sealed partial class CudaBackend
     /// </summary>
     public void Attention(Tensor q, Tensor k, Tensor v, Tensor output, AttentionSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(k);
-        ArgumentNullException.ThrowIfNull(v);
-        ArgumentNullException.ThrowIfNull(output);
-        int tq = q.RowCount, tk = k.RowCount, d = spec.HeadDim;
-        int qWidth = spec.Heads * d, kvWidth = spec.KvHeads * d;
-        Require(spec.KvHeads > 0 && spec.Heads % spec.KvHeads == 0, $"Attention: {spec.Heads} heads are not a multiple of {spec.KvHeads} kv heads.");
-        Require(q.RowLength == qWidth && output.RowLength == qWidth && output.RowCount == tq, $"Attention: q {q.Shape} / output {output.Shape} should be [{tq}, {qWidth}].");
-        Require(k.RowLength == kvWidth && v.RowLength == kvWidth && v.RowCount == tk, $"Attention: k {k.Shape} / v {v.Shape} should be [{tk}, {kvWidth}].");
-        Require(tk >= tq || !spec.Causal, "Attention: a causal query block cannot be longer than its keys.");
+        var (tq, tk, d) = OpContracts.Attention(q, k, v, output, spec);
         Require(d > 0 && d <= AttentionKernels.MaxHeadDim, $"Attention: head dimension {d} is outside the CUDA kernel's 1..{AttentionKernels.MaxHeadDim}.");
         Expect(q, DType.F32);
         Expect(k, DType.F32);

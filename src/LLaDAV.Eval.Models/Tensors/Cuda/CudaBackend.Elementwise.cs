@@ -4,11 +4,7 @@ public sealed partial class CudaBackend
 {
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(output);
-        var d = x.RowLength;
-        Require(weight.Length == d && output.Length == x.Length, $"RmsNorm: x {x.Shape}, weight {weight.Shape}, output {output.Shape} disagree.");
+        var d = OpContracts.RmsNorm(x, weight, output);
         Expect(x, DType.F32);
         Expect(output, DType.F32);
         Launch("rms_norm", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(Pointer(weight)), Arg(WeightFlag(weight)), Arg(Pointer(output)), Arg(d), Arg(eps));
