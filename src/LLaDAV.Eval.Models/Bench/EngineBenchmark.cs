@@ -130,13 +130,20 @@ public static class EngineBenchmark
             backend.MatMul(ah, wd, oq);
             backend.BatchedMatMul(qh, qh, sc, transposeB: true);
             backend.BatchedMatMul(sc, qh, pv, transposeB: false);
+            Sync(backend, oq);
         }
 
         // forward and GEMMs alternate in rounds so both see the same machine load; the fastest of each counts
         double forwardSeconds = double.MaxValue, gemmSeconds = double.MaxValue;
         for (var round = 0; round < 5; round++)
         {
-            forwardSeconds = Math.Min(forwardSeconds, Time(() => model.Forward(x, ForwardWindow.Full, tokens - 1, logits), 1));
+            forwardSeconds = Math.Min(forwardSeconds, Time(
+                () =>
+                {
+                    model.Forward(x, ForwardWindow.Full, tokens - 1, logits);
+                    Sync(backend, logits);
+                },
+                1));
             gemmSeconds = Math.Min(gemmSeconds, Time(Gemms, 1));
         }
         var gemmFlops = (linear / c.Layers) + attention / c.Layers;
@@ -207,6 +214,16 @@ public static class EngineBenchmark
     }
 
     /// <summary>The fastest of <paramref name="repeats"/> runs: on a shared machine the minimum is the least disturbed.</summary>
+    /// <summary>
+    /// Waits for queued device work by reading back one row: a GPU backend launches asynchronously, so timing without
+    /// it would measure launch overhead (a no-op cost on the CPU backend, which computes synchronously).
+    /// </summary>
+    private static void Sync(IComputeBackend backend, Tensor tensor)
+    {
+        var row = tensor.Rows(0, 1);
+        backend.Download(row, new float[row.Length]);
+    }
+
     private static double Time(Action action, int repeats)
     {
         var best = double.MaxValue;
