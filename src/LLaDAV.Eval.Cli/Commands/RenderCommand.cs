@@ -47,7 +47,7 @@ internal static class RenderCommand
             var catalog = Workspace.Catalog(parse.GetValue(s_tasksDir));
             var task = catalog.Expand([parse.GetValue(s_task)!]).Single();
             var dataDir = parse.GetValue(s_dataDir);
-            var data = new DatasetLocator(dataDir, dataDir is null ? DatasetLocator.DefaultHfHome() : null, Workspace.Readers).Locate(task.Spec);
+            var data = DatasetLocator.ForRun(dataDir, Workspace.Readers).Locate(task.Spec);
             var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
             var docId = parse.GetValue(s_doc);
             var doc = runner.ReadDocs(task, data, ct).Where(d => d.Id == docId).Select(d => d.Doc).FirstOrDefault()

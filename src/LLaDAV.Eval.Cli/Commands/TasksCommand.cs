@@ -2,6 +2,7 @@ using System.CommandLine;
 using LLaDAV.Eval.Cli.Hosting;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Running;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
@@ -21,7 +22,8 @@ internal static class TasksCommand
         {
             var catalog = Workspace.Catalog(parse.GetValue(s_tasksDir));
             var dataDir = parse.GetValue(s_dataDir);
-            var locator = new DatasetLocator(dataDir, dataDir is null ? DatasetLocator.DefaultHfHome() : null, Workspace.Readers);
+            var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
+            var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
             await output.WriteLineAsync($"{"task",-36} {"dataset",-40} {"split",-22} {"docs",-12} metrics").ConfigureAwait(false);
             foreach (var task in catalog.Tasks.Values)
             {
@@ -29,7 +31,7 @@ internal static class TasksCommand
                 try
                 {
                     var data = locator.Locate(task.Spec);
-                    var n = data.Files.Sum(f => Workspace.Readers.First(r => r.CanRead(f)).CountRows(f));
+                    var n = runner.CountDocs(task, data);
                     docs = data.Source == DatasetSource.Sample ? $"{n} (sample)" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 catch (DataException)

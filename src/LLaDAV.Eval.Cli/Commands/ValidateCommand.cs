@@ -25,7 +25,7 @@ internal static class ValidateCommand
         {
             var catalog = Workspace.Catalog(parse.GetValue(s_tasksDir));
             var dataDir = parse.GetValue(s_dataDir);
-            var locator = new DatasetLocator(dataDir, dataDir is null ? DatasetLocator.DefaultHfHome() : null, Workspace.Readers);
+            var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
             var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
             var failures = 0;
             foreach (var task in catalog.Tasks.Values)

@@ -46,6 +46,13 @@ public sealed class DatasetLocator(string? dataDir, string? hfHome, IReadOnlyLis
     /// <summary>The orgs lmms-eval moved datasets between (LMMS-EVAL.md first table, commit 4be7ee0e): same content.</summary>
     private static readonly string[] s_lmmsOrgs = ["lmms-lab", "lmms-lab-encoder", "lmms-eval"];
 
+    /// <summary>
+    /// The locator a run uses: an explicit data folder is the only place looked at (so a typo fails instead of
+    /// silently falling back to the sample); without one, the HF cache and then the embedded sample.
+    /// </summary>
+    public static DatasetLocator ForRun(string? dataDir, IReadOnlyList<IDatasetFileReader> readers) =>
+        new(dataDir, dataDir is null ? DefaultHfHome() : null, readers);
+
     public static string? DefaultHfHome() =>
         Environment.GetEnvironmentVariable("HF_HOME") is { Length: > 0 } h ? h
         : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? Path.Combine(x, "huggingface")

@@ -110,12 +110,28 @@ public sealed class JsonLinesReader : IDatasetFileReader
             {
                 if (columns is null || columns.Contains(p.Name))
                 {
-                    row[p.Name] = Convert(p.Value);
+                    try
+                    {
+                        row[p.Name] = Convert(p.Value);
+                    }
+                    catch (JsonException e)
+                    {
+                        throw new DataException($"{path}: row {index}, column '{p.Name}': {e.Message}.", e);
+                    }
                 }
             }
 
             yield return row;
         }
+    }
+
+    /// <summary>Bad base64 is reported as malformed JSON, so the caller names the file and line.</summary>
+    private static byte[] FromBase64(string text)
+    {
+        var buffer = new byte[text.Length * 3 / 4 + 3];
+        return System.Convert.TryFromBase64String(text, buffer, out var written)
+            ? buffer[..written]
+            : throw new JsonException("a {\"base64\": ...} value is not valid base64");
     }
 
     internal static object? Convert(JsonElement e) => e.ValueKind switch
@@ -126,7 +142,7 @@ public sealed class JsonLinesReader : IDatasetFileReader
         JsonValueKind.String => e.GetString(),
         JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
         JsonValueKind.Array => e.EnumerateArray().Select(Convert).ToList(),
-        JsonValueKind.Object when e.TryGetProperty("base64", out var b64) && e.EnumerateObject().Count() == 1 => System.Convert.FromBase64String(b64.GetString() ?? ""),
+        JsonValueKind.Object when e.TryGetProperty("base64", out var b64) && e.EnumerateObject().Count() == 1 => FromBase64(b64.GetString() ?? ""),
         JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => Convert(p.Value), StringComparer.Ordinal),
         _ => throw new InvalidDataException($"Unsupported JSON value kind {e.ValueKind}."),
     };

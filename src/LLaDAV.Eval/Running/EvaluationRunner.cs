@@ -32,7 +32,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     {
         var config = request.Config;
         var tasks = catalog.Expand(config.Tasks);
-        var locator = new DatasetLocator(config.DataDir, config.DataDir is null ? DatasetLocator.DefaultHfHome() : null, readers);
+        var locator = DatasetLocator.ForRun(config.DataDir, readers);
         var located = tasks.Select(t =>
         {
             var data = locator.Locate(t.Spec);

@@ -38,22 +38,10 @@ public sealed class GenerationOracleTests
         using var lm = LanguageModel.Load(checkpoint, backend);
         using var prompt = PromptEmbeds(ReferenceFiles.LladaV, backend, checkpoint, lm, out var visual);
         Assert.Equal(reference.GetProperty("anyres_layout").GetProperty("tokens").GetInt32(), visual);
-        var forbidden = ReferenceFiles.Ints(reference.GetProperty("forbidden_ids_at_masked_positions"));
-        var stop = reference.GetProperty("stop_id").GetInt32();
-        var mask = reference.GetProperty("mask_id").GetInt32();
         foreach (var gen in reference.GetProperty("generation").EnumerateArray())
         {
-            var kw = gen.GetProperty("gen_kwargs");
-            var options = new DiffusionOptions
-            {
-                GenLength = kw.GetProperty("gen_length").GetInt32(),
-                Steps = kw.GetProperty("steps").GetInt32(),
-                BlockLength = kw.GetProperty("block_length").GetInt32(),
-                MaskId = mask,
-                ForbiddenIds = [.. forbidden],
-                StopSequences = [[stop]],
-            };
-            using var denoiser = new LanguageDenoiser(lm, prompt, options.GenLength, mask, useCache: false);
+            var options = global::LLaDAV.Eval.Models.Tensors.Cuda.Selftest.ReferenceGenerationCheck.DiffusionOptionsFor(reference, gen);
+            using var denoiser = new LanguageDenoiser(lm, prompt, options.GenLength, options.MaskId, useCache: false);
             var result = DiffusionSampler.Generate(denoiser, options, 0);
             var trace = gen.GetProperty("trace").EnumerateArray().ToList();
             Assert.Equal(trace.Count, result.Trace.Length);

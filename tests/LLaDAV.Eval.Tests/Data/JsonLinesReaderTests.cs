@@ -24,4 +24,21 @@ public sealed class JsonLinesReaderTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Should_name_the_file_and_line_of_bad_base64()
+    {
+        var path = Path.GetTempFileName() + ".jsonl";
+        try
+        {
+            File.WriteAllText(path, "{\"a\": 1}\n{\"img\": {\"base64\": \"@@ not base64 @@\"}}\n");
+            var e = Assert.Throws<LLaDAV.Eval.Errors.DataException>(() => new JsonLinesReader().Read(path, null, CancellationToken.None).ToList());
+            Assert.Contains($"{path}:2:", e.Message, StringComparison.Ordinal);
+            Assert.Contains("base64", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -17,17 +17,9 @@ public sealed class McqExtractorTests
     [InlineData("(C)", "C")] // "(C)" → strip nothing; " (C) ": parentheses, right_paren; "C" not at start (the "(" is)
     [InlineData("The answer is D.", "D")] // trailing "." stripped; ends with "D" after a space → end(9)
     [InlineData("C. Because the sequence doubles", "C")] // start(10): "C" then "." (not a letter)
-    [InlineData("Apple is red", "")] // "A" followed by a letter: no start; no "A " etc.; fallback needs an occurrence: "A" in "Apple" → fallback A? see next
-    public void Should_extract_as_the_rules_say(string response, string expected)
-    {
-        if (response == "Apple is red")
-        {
-            // No formatted candidate, so the fallback takes any occurrence: "A" occurs in "Apple" → "A".
-            expected = "A";
-        }
-
+    [InlineData("Apple is red", "A")] // no formatted candidate ("A" is followed by a letter), so the fallback takes any occurrence
+    public void Should_extract_as_the_rules_say(string response, string expected) =>
         Assert.Equal(expected, McqExtractor.Extract(response, s_abcd));
-    }
 
     [Fact]
     public void Should_prefer_the_phrase_over_parentheses()

@@ -37,23 +37,11 @@ public static class ReferenceGenerationCheck
         using var checkpoint = Checkpoint.Open(dir);
         using var lm = LanguageModel.Load(checkpoint, backend);
         using var prompt = PromptEmbeds(dir, reference, backend, checkpoint, lm, image);
-        var forbidden = Ints(reference.GetProperty("forbidden_ids_at_masked_positions"));
-        var stop = reference.GetProperty("stop_id").GetInt32();
-        var mask = reference.GetProperty("mask_id").GetInt32();
         var results = new List<ReferenceCheck>();
         foreach (var gen in reference.GetProperty("generation").EnumerateArray())
         {
-            var kw = gen.GetProperty("gen_kwargs");
-            var options = new DiffusionOptions
-            {
-                GenLength = kw.GetProperty("gen_length").GetInt32(),
-                Steps = kw.GetProperty("steps").GetInt32(),
-                BlockLength = kw.GetProperty("block_length").GetInt32(),
-                MaskId = mask,
-                ForbiddenIds = [.. forbidden],
-                StopSequences = [[stop]],
-            };
-            using var denoiser = new LanguageDenoiser(lm, prompt, options.GenLength, mask, useCache: false);
+            var options = DiffusionOptionsFor(reference, gen);
+            using var denoiser = new LanguageDenoiser(lm, prompt, options.GenLength, options.MaskId, useCache: false);
             var result = DiffusionSampler.Generate(denoiser, options, 0);
             var expected = Ints(gen.GetProperty("generated_ids"));
             results.Add(Compare($"tiny-lladav diffusion gen_length={options.GenLength} steps={options.Steps} block={options.BlockLength}", expected, result.Ids));
@@ -99,6 +87,24 @@ public static class ReferenceGenerationCheck
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "reference.json")));
         return doc.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// The sampler settings of one tiny-lladav reference generation: its gen_kwargs (low-confidence remasking,
+    /// temperature 0) with the reference's mask id, forbidden ids and stop id (LLADAV-MODEL.md §6.2).
+    /// </summary>
+    public static DiffusionOptions DiffusionOptionsFor(JsonElement reference, JsonElement generation)
+    {
+        var kw = generation.GetProperty("gen_kwargs");
+        return new DiffusionOptions
+        {
+            GenLength = kw.GetProperty("gen_length").GetInt32(),
+            Steps = kw.GetProperty("steps").GetInt32(),
+            BlockLength = kw.GetProperty("block_length").GetInt32(),
+            MaskId = reference.GetProperty("mask_id").GetInt32(),
+            ForbiddenIds = [.. Ints(reference.GetProperty("forbidden_ids_at_masked_positions"))],
+            StopSequences = [[reference.GetProperty("stop_id").GetInt32()]],
+        };
     }
 
     private static int[] Ints(JsonElement e) => [.. e.EnumerateArray().Select(x => x.GetInt32())];
