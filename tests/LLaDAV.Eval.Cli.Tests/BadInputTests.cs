@@ -69,4 +69,40 @@ public sealed class BadInputTests : IDisposable
         Assert.True(vcode == 0, voutput + verror);
         Assert.Contains("ok    mmstar", voutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_reject_an_unknown_device_before_running()
+    {
+        var (code, _, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "x", "--device", "tpu"));
+        Assert.Equal(2, code);
+        Assert.Contains("--device 'tpu' is not known", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_say_which_library_is_missing_when_cuda_is_asked_for_without_a_gpu()
+    {
+        if (File.Exists("/dev/nvidiactl"))
+        {
+            return; // a GPU machine: the CUDA path is exercised by the Models CUDA tests instead
+        }
+
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "cuda",
+            "--model", "lladav", "--model-args", "path=demo", "--tasks", "mmstar", "--limit", "1", "--device", "cuda");
+        Assert.Equal(3, code);
+        Assert.Contains("libcuda", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_checkpoint_of_the_other_family()
+    {
+        var tinyLladav = LLaDAV.Eval.Testing.TestPaths.InTestData("model-reference", "tiny-lladav");
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "family",
+            "--model", "llama3v", "--model-args", $"path={tinyLladav}", "--tasks", "mmstar", "--limit", "1");
+        Assert.Equal(3, code);
+        Assert.Contains("needs a Llama3V checkpoint", error, StringComparison.Ordinal);
+        Assert.Contains("config.json", error, StringComparison.Ordinal);
+    }
 }

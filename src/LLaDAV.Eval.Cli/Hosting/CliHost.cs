@@ -36,9 +36,13 @@ internal static class CliHost
         }
     }
 
-    /// <summary>Typed errors of the lower layers (media, checkpoints, tokenizers) are user errors too: exit 3.</summary>
+    /// <summary>
+    /// Typed errors of the lower layers, which cannot derive from <see cref="EvalException"/> (they do not depend on
+    /// the pipeline), are user errors too: a bad image, checkpoint, tokenizer or Parquet file, or no usable GPU: exit 3.
+    /// </summary>
     private static bool IsUserError(Exception e) =>
-        e.GetType().Name is "MediaException" or "CheckpointException" or "TokenizerException" or "ParquetFormatException";
+        e is Media.MediaException or Models.Checkpoints.CheckpointException or Models.Tokenization.TokenizerException
+            or Parquet.ParquetFormatException or Models.Tensors.Cuda.CudaUnavailableException;
 
     private static async Task Report(TextWriter error, Exception e, ParseResult parse)
     {

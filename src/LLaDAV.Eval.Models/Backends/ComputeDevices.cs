@@ -12,22 +12,17 @@ namespace LLaDAV.Eval.Models.Backends;
 /// </summary>
 public static class ComputeDevices
 {
-    private static readonly Dictionary<string, Func<string, IComputeBackend>> s_factories = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly IReadOnlyDictionary<string, Func<string, IComputeBackend>> s_factories = new Dictionary<string, Func<string, IComputeBackend>>(StringComparer.OrdinalIgnoreCase)
     {
         ["cpu"] = _ => new CpuBackend(),
         ["cpu-managed"] = _ => new CpuBackend(CpuGemmKind.Managed),
         ["cuda"] = CudaBackend.Create,
     };
 
-    public static IReadOnlyCollection<string> Known => s_factories.Keys;
+    public static IEnumerable<string> Known => s_factories.Keys;
 
-    /// <summary>Adds a device kind (the part before an optional <c>:N</c>).</summary>
-    public static void Register(string kind, Func<string, IComputeBackend> factory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(kind);
-        ArgumentNullException.ThrowIfNull(factory);
-        s_factories[kind] = factory;
-    }
+    /// <summary>Whether <paramref name="device"/> names a known kind (<c>cuda</c>, <c>cuda:1</c>, <c>cpu</c>, …), checked before a run starts.</summary>
+    public static bool IsKnown(string device) => s_factories.ContainsKey(device.Split(':', 2)[0]);
 
     public static IComputeBackend Create(string device)
     {

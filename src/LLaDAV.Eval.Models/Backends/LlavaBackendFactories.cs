@@ -27,7 +27,11 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
             if (model.Family != family)
             {
                 model.Dispose();
-                throw new ArgumentException($"--model {Name} needs a {family} checkpoint, but {directory} holds a {model.Family} one (config.json model_type).");
+                throw new Checkpoints.CheckpointException(
+                    Checkpoints.CheckpointErrorKind.InvalidConfig,
+                    Path.Combine(directory, "config.json"),
+                    null,
+                    $"--model {Name} needs a {family} checkpoint, but {directory} holds a {model.Family} one (config.json model_type). Use --model {(family == LlavaFamily.LladaV ? "llama3v" : "lladav")} for it.");
             }
 
             return new LlavaBackend(Name, model);

@@ -165,6 +165,11 @@ public sealed record RunSettings
             throw new ConfigException($"--batch-size {BatchSize} must be at least 1.");
         }
 
+        if (Device is { } device && !Models.Backends.ComputeDevices.IsKnown(device))
+        {
+            throw new ConfigException($"--device '{device}' is not known. Use one of: {string.Join(", ", Models.Backends.ComputeDevices.Known)} (cuda:N picks GPU N).");
+        }
+
         var judge = JudgeUrl is null ? null : new JudgeSettings(JudgeUrl, JudgeModel ?? "gpt-4o-2024-11-20", JudgeKeyEnv ?? "OPENAI_API_KEY");
         return new RunConfig
         {
