@@ -49,15 +49,9 @@ internal static class RunCommand
     private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
     {
         var root = Workspace.Root(parse.GetValue(s_tasksDir));
-        var configFile = parse.GetValue(s_config) ?? Path.Combine(root, "eval.yaml");
-        if (!File.Exists(configFile))
-        {
-            throw new ConfigException($"--config {configFile} does not exist.");
-        }
-
         var flags = Flags(parse);
         var resume = parse.GetValue(s_resume);
-        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : RunSettings.FromYaml(configFile);
+        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);

@@ -64,12 +64,6 @@ internal static class SweepCommand
     {
         var (key, values) = ParseSweep(parse.GetValue(s_sweep)!);
         var root = Workspace.Root(parse.GetValue(s_tasksDir));
-        var configFile = parse.GetValue(s_config) ?? Path.Combine(root, "eval.yaml");
-        if (!File.Exists(configFile))
-        {
-            throw new ConfigException($"--config {configFile} does not exist.");
-        }
-
         var tags = parse.GetValue(s_tag);
         var flags = new RunSettings
         {
@@ -86,7 +80,7 @@ internal static class SweepCommand
             Tags = tags is { Length: > 0 } ? string.Join(",", tags) : null,
             TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
         };
-        var settings = flags.Over(RunSettings.FromYaml(configFile));
+        var settings = flags.Over(Workspace.EvalYaml(parse.GetValue(s_config), root));
         var baseConfig = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
         var outputDir = Path.GetFullPath(parse.GetValue(s_output)!);

@@ -33,6 +33,15 @@ internal static class Workspace
         throw new ConfigException("Cannot find the tasks folder: run from the lladav-eval checkout (it holds tasks/ and eval.yaml) or pass --tasks-dir.");
     }
 
+    /// <summary>The defaults file: <c>--config</c>, else <c>eval.yaml</c> of the checkout; a missing file is a config error.</summary>
+    public static Running.RunSettings EvalYaml(string? configFile, string root)
+    {
+        var path = configFile ?? Path.Combine(root, "eval.yaml");
+        return File.Exists(path)
+            ? Running.RunSettings.FromYaml(path)
+            : throw new ConfigException($"--config {path} does not exist. Pass an existing eval.yaml or omit --config.");
+    }
+
     public static TaskCatalog Catalog(string? tasksDir) =>
         TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault());
 
