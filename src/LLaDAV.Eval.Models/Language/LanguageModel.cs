@@ -4,16 +4,6 @@ using LLaDAV.Eval.Models.Tensors;
 namespace LLaDAV.Eval.Models.Language;
 
 /// <summary>
-/// Which positions a forward covers and what it attends to. Without a cache the input is the whole sequence from
-/// position 0. With a cache the input is positions <c>[FirstPosition, FirstPosition + n)</c>, whose K/V are written
-/// into the cache, and attention reads cache rows <c>[0, KeyLength)</c> (default: <c>FirstPosition + n</c>).
-/// </summary>
-public sealed record ForwardWindow(int FirstPosition = 0, KvCache? Cache = null, int? KeyLength = null)
-{
-    public static ForwardWindow Full { get; } = new();
-}
-
-/// <summary>
 /// A LLaMA-shaped decoder (LLADAV-MODEL.md §1.1, §9): pre-norm, RMSNorm in fp32, RoPE rotate-half with θ from
 /// config, SwiGLU MLP, untied lm_head. LLaDA runs it bidirectionally with MHA; LLaMA3 causally with GQA. Input is
 /// embeddings (so image features can be spliced at the −200 placeholders); output is fp32 logits for a chosen range
@@ -34,6 +24,9 @@ public sealed class LanguageModel : IDisposable
     }
 
     public LanguageConfig Config { get; }
+
+    /// <summary>When a batched forward may stack its sequences into one GEMM (<see cref="BatchPacking"/>).</summary>
+    public BatchPacking Packing { get; set; } = BatchPacking.Exact;
 
     public IComputeBackend Backend => _backend;
 
@@ -65,89 +58,73 @@ public sealed class LanguageModel : IDisposable
     /// Runs the tower on <paramref name="embeds"/> <c>[n, hidden]</c> and writes logits for input rows
     /// <c>[logitStart, logitStart + logits.RowCount)</c> into <paramref name="logits"/> <c>[rows, vocab]</c>.
     /// </summary>
-    public void Forward(Tensor embeds, ForwardWindow window, int logitStart, Tensor logits)
+    public void Forward(Tensor embeds, ForwardWindow window, int logitStart, Tensor logits) =>
+        Forward([new ForwardSegment(embeds, window, logitStart, logits)]);
+
+    /// <summary>
+    /// One forward over several independent sequences (batching): their rows are stacked, every row-wise op runs once
+    /// over the stack, RoPE and attention run per sequence (own positions, own cache, no attention across
+    /// sequences). The linear layers take the whole stack in one GEMM when the backend's GEMM is row-invariant
+    /// (<see cref="IComputeBackend.RowInvariantMatMul"/>), else one GEMM per sequence, so a sequence's logits are
+    /// bit-identical to a forward of that sequence alone either way, unless <see cref="Packing"/> says
+    /// <see cref="BatchPacking.Always"/>. No two segments may share a cache.
+    /// </summary>
+    public void Forward(IReadOnlyList<ForwardSegment> segments)
     {
-        ArgumentNullException.ThrowIfNull(embeds);
-        ArgumentNullException.ThrowIfNull(window);
-        ArgumentNullException.ThrowIfNull(logits);
-        var n = embeds.RowCount;
+        ArgumentNullException.ThrowIfNull(segments);
+        if (segments.Count == 0)
+        {
+            return;
+        }
+
+        var plan = ForwardPlan.Create(segments, Config, Causal, Packing == BatchPacking.Always || _backend.RowInvariantMatMul);
         var c = Config;
-        if (logits.RowLength != c.VocabSize || logitStart < 0 || logitStart + logits.RowCount > n)
+        var ws = Buffers(plan.Rows);
+        var x = ws.Hidden.Rows(0, plan.Rows);
+        var normed = ws.Normed.Rows(0, plan.Rows);
+        for (var s = 0; s < segments.Count; s++)
         {
-            throw new ArgumentException($"Logits {logits.Shape} for rows from {logitStart} do not fit an input of {n} rows and vocab {c.VocabSize}.", nameof(logits));
+            _backend.Copy(segments[s].Embeds, x.Rows(plan.Offsets[s], plan.Lengths[s]));
         }
 
-        if (window.Cache is null && window.FirstPosition != 0)
-        {
-            throw new ArgumentException("A forward without a cache covers the whole sequence from position 0.", nameof(window));
-        }
-
-        var cache = window.Cache;
-        var first = window.FirstPosition;
-        var keyLength = window.KeyLength ?? (first + n);
-        if (cache is not null && (first + n > cache.Capacity || keyLength > cache.Capacity || keyLength < first + n && Causal))
-        {
-            throw new ArgumentException($"Window [{first}, {first + n}) with key length {keyLength} does not fit the cache of {cache.Capacity}.", nameof(window));
-        }
-
-        var ws = Buffers(n);
-        var x = ws.Hidden.Rows(0, n);
-        var normed = ws.Normed.Rows(0, n);
-        var q = ws.Q.Rows(0, n);
-        var attn = ws.Attn.Rows(0, n);
-        var gate = ws.Gate.Rows(0, n);
-        var up = ws.Up.Rows(0, n);
-        _backend.Copy(embeds, x);
         var spec = new AttentionSpec(c.Heads, c.KvHeads, c.HeadDim, Causal);
         for (var i = 0; i < c.Layers; i++)
         {
             var l = _weights.Layers[i];
-            Tensor k, v, keys, values;
-            if (cache is null)
-            {
-                k = keys = ws.K.Rows(0, n);
-                v = values = ws.V.Rows(0, n);
-            }
-            else
-            {
-                k = cache.Keys(i).Rows(first, n);
-                v = cache.Values(i).Rows(first, n);
-                keys = cache.Keys(i).Rows(0, keyLength);
-                values = cache.Values(i).Rows(0, keyLength);
-            }
 
             // h = x + o_proj(Attn(RMSNorm1(x)))
             _backend.RmsNorm(x, l.AttnNorm, c.RmsNormEps, normed);
-            _backend.MatMul(normed, l.Q, q);
-            _backend.MatMul(normed, l.K, k);
-            _backend.MatMul(normed, l.V, v);
-            _backend.ApplyRope(q, c.Heads, c.HeadDim, first, c.RopeTheta);
-            _backend.ApplyRope(k, c.KvHeads, c.HeadDim, first, c.RopeTheta);
-            _backend.Attention(q, keys, values, attn, spec);
-            _backend.MatMul(attn, l.O, normed);
+            Linear(plan, normed, l.Q, ws.Q);
+            Linear(plan, normed, l.K, ws.K);
+            Linear(plan, normed, l.V, ws.V);
+            for (var s = 0; s < segments.Count; s++)
+            {
+                Attend(segments[s], i, plan.Offsets[s], plan.Lengths[s], ws, spec);
+            }
+
+            Linear(plan, ws.Attn, l.O, ws.Normed);
             _backend.Add(x, normed, x);
 
             // out = h + down(silu(gate(RMSNorm2(h))) · up(RMSNorm2(h)))
             _backend.RmsNorm(x, l.FfnNorm, c.RmsNormEps, normed);
-            _backend.MatMul(normed, l.Gate, gate);
-            _backend.MatMul(normed, l.Up, up);
-            _backend.SiluMul(gate, up, gate);
-            _backend.MatMul(gate, l.Down, normed);
+            Linear(plan, normed, l.Gate, ws.Gate);
+            Linear(plan, normed, l.Up, ws.Up);
+            var gate = ws.Gate.Rows(0, plan.Rows);
+            _backend.SiluMul(gate, ws.Up.Rows(0, plan.Rows), gate);
+            Linear(plan, ws.Gate, l.Down, ws.Normed);
             _backend.Add(x, normed, x);
         }
 
-        if (cache is not null)
+        foreach (var segment in segments)
         {
-            cache.Length = Math.Max(cache.Length, first + n);
+            if (segment.Window.Cache is { } cache)
+            {
+                cache.Length = Math.Max(cache.Length, segment.Window.FirstPosition + segment.Embeds.RowCount);
+            }
         }
 
-        var rows = logits.RowCount;
-        var tail = x.Rows(logitStart, rows);
-        var tailNormed = normed.Rows(0, rows);
-        _backend.RmsNorm(tail, _weights.FinalNorm, c.RmsNormEps, tailNormed);
-        _backend.MatMul(tailNormed, _weights.LmHead, logits);
+        Head(segments, plan, ws);
     }
-
     /// <summary>Convenience: embeds <paramref name="ids"/> and returns host logits for every position (tests, the forward verb).</summary>
     public float[] ForwardIds(ReadOnlySpan<int> ids)
     {
@@ -166,6 +143,72 @@ public sealed class LanguageModel : IDisposable
         _weights.Dispose();
     }
 
+    /// <summary>Runs one linear layer over the stacked rows: one GEMM when packing is allowed, else one per segment.</summary>
+    private void Linear(ForwardPlan plan, Tensor input, Tensor weight, Tensor output)
+    {
+        if (plan.Packed)
+        {
+            _backend.MatMul(input.Rows(0, plan.Rows), weight, output.Rows(0, plan.Rows));
+            return;
+        }
+
+        for (var s = 0; s < plan.Offsets.Length; s++)
+        {
+            _backend.MatMul(input.Rows(plan.Offsets[s], plan.Lengths[s]), weight, output.Rows(plan.Offsets[s], plan.Lengths[s]));
+        }
+    }
+
+    /// <summary>
+    /// RoPE at the segment's own positions, then attention over its own keys: the fresh K/V rows, or the cache after
+    /// the fresh rows were written into it at their positions (append, Fast-dLLM prefix/dual refresh).
+    /// </summary>
+    private void Attend(ForwardSegment segment, int layer, int offset, int n, Workspace ws, AttentionSpec spec)
+    {
+        var c = Config;
+        var first = segment.Window.FirstPosition;
+        var q = ws.Q.Rows(offset, n);
+        Tensor keys = ws.K.Rows(offset, n), values = ws.V.Rows(offset, n);
+        _backend.ApplyRope(q, c.Heads, c.HeadDim, first, c.RopeTheta);
+        _backend.ApplyRope(keys, c.KvHeads, c.HeadDim, first, c.RopeTheta);
+        if (segment.Window.Cache is { } cache)
+        {
+            _backend.Copy(keys, cache.Keys(layer).Rows(first, n));
+            _backend.Copy(values, cache.Values(layer).Rows(first, n));
+            var keyLength = segment.Window.KeyLength ?? (first + n);
+            keys = cache.Keys(layer).Rows(0, keyLength);
+            values = cache.Values(layer).Rows(0, keyLength);
+        }
+
+        _backend.Attention(q, keys, values, ws.Attn.Rows(offset, n), spec);
+    }
+
+    /// <summary>Final RMSNorm and lm_head on the rows whose logits were asked for (lm_head is the widest GEMM).</summary>
+    private void Head(IReadOnlyList<ForwardSegment> segments, ForwardPlan plan, Workspace ws)
+    {
+        for (var s = 0; s < segments.Count; s++)
+        {
+            var tail = ws.Hidden.Rows(plan.Offsets[s] + segments[s].LogitStart, plan.LogitLengths[s]);
+            _backend.RmsNorm(tail, _weights.FinalNorm, Config.RmsNormEps, ws.Normed.Rows(plan.LogitOffsets[s], plan.LogitLengths[s]));
+        }
+
+        if (segments.Count > 1 && plan.Packed)
+        {
+            var stacked = ws.StackedLogits(_backend, Config.VocabSize, plan.LogitRows);
+            _backend.MatMul(ws.Normed.Rows(0, plan.LogitRows), _weights.LmHead, stacked);
+            for (var s = 0; s < segments.Count; s++)
+            {
+                _backend.Copy(stacked.Rows(plan.LogitOffsets[s], plan.LogitLengths[s]), segments[s].Logits);
+            }
+
+            return;
+        }
+
+        for (var s = 0; s < segments.Count; s++)
+        {
+            _backend.MatMul(ws.Normed.Rows(plan.LogitOffsets[s], plan.LogitLengths[s]), _weights.LmHead, segments[s].Logits);
+        }
+    }
+
     private Workspace Buffers(int rows)
     {
         if (_ws is null || _ws.Rows < rows)
@@ -179,6 +222,8 @@ public sealed class LanguageModel : IDisposable
 
     private sealed class Workspace : IDisposable
     {
+        private Tensor? _logits;
+
         public Workspace(IComputeBackend b, LanguageConfig c, int rows)
         {
             Rows = rows;
@@ -211,12 +256,26 @@ public sealed class LanguageModel : IDisposable
 
         public Tensor Up { get; }
 
+        /// <summary>lm_head output of several packed segments before it is split into each caller's logits; grown on demand.</summary>
+        public Tensor StackedLogits(IComputeBackend b, int vocab, int rows)
+        {
+            if (_logits is null || _logits.RowCount < rows)
+            {
+                _logits?.Dispose();
+                _logits = b.Allocate(new TensorShape(rows, vocab));
+            }
+
+            return _logits.Rows(0, rows);
+        }
+
         public void Dispose()
         {
             foreach (var t in new[] { Hidden, Normed, Q, K, V, Attn, Gate, Up })
             {
                 t.Dispose();
             }
+
+            _logits?.Dispose();
         }
     }
 }

@@ -17,6 +17,13 @@ public interface IComputeBackend : IDisposable
     /// <summary>One line describing the kernels in use (e.g. which GEMM), for logs and benchmarks.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// True when <see cref="MatMul"/> gives each row of x the same bits whatever the other rows are (their number and
+    /// the row's position). The language model packs several sequences into one GEMM only then, so that batching
+    /// never changes a sequence's tokens; otherwise it runs one GEMM per sequence (README, "Batching").
+    /// </summary>
+    bool RowInvariantMatMul { get; }
+
     // ---- memory ----
 
     /// <summary>A zero-filled tensor.</summary>

@@ -31,6 +31,8 @@ public sealed partial class CpuBackend : IComputeBackend
 
     public string Name => "cpu";
 
+    public bool RowInvariantMatMul => _gemm.RowInvariant;
+
     public string Description => $"cpu fp32, {Environment.ProcessorCount} threads, GEMM: {_gemm.Name}";
 
     public void Dispose()

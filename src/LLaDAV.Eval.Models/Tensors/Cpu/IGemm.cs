@@ -9,5 +9,11 @@ internal interface IGemm
 {
     string Name { get; }
 
+    /// <summary>
+    /// True when each output row's bits depend on its own row of A only, not on M or the row's position: the condition
+    /// for packing several sequences into one GEMM without changing any sequence's result.
+    /// </summary>
+    bool RowInvariant { get; }
+
     void Sgemm(bool transposeB, int m, int n, int k, float[] a, long aOffset, int lda, float[] b, long bOffset, int ldb, float[] c, long cOffset, int ldc);
 }

@@ -6,7 +6,9 @@ namespace LLaDAV.Eval.Models.Tensors.Cpu;
 /// <summary>
 /// Managed SIMD GEMM used when OpenBLAS is absent: 4-row × 1-column Vector256 micro-kernel for the weight layout
 /// (Bᵀ), row-axpy for plain B, tiles over N fanned out with Parallel.For so each B tile is reused from cache by
-/// all rows of A.
+/// all rows of A. Row-invariant: every output element is reduced in the same order (Vector256 lanes over K tiles,
+/// then the scalar tail) whether its row falls in a 4-row group or in the remainder, and whatever M is, so packing
+/// several sequences into one GEMM gives each the bits it gets alone (<see cref="IGemm.RowInvariant"/>).
 /// </summary>
 internal sealed class ManagedGemm : IGemm
 {
@@ -16,6 +18,8 @@ internal sealed class ManagedGemm : IGemm
     public static ManagedGemm Instance { get; } = new();
 
     public string Name => "managed Vector256 GEMM";
+
+    public bool RowInvariant => true;
 
     public void Sgemm(bool transposeB, int m, int n, int k, float[] a, long aOffset, int lda, float[] b, long bOffset, int ldb, float[] c, long cOffset, int ldc)
     {
@@ -102,7 +106,7 @@ internal sealed class ManagedGemm : IGemm
                 var ar = a.AsSpan((int)(aOffset + ((long)i * lda) + k0), kl);
                 for (var j = j0; j < j1; j++)
                 {
-                    var d = TensorPrimitives.Dot(ar, b.AsSpan((int)(bOffset + ((long)j * ldb) + k0), kl));
+                    var d = Dot1(ar, b.AsSpan((int)(bOffset + ((long)j * ldb) + k0), kl));
                     Accumulate(c, cOffset + ((long)i * ldc) + j, d, first);
                 }
             }
@@ -119,6 +123,26 @@ internal sealed class ManagedGemm : IGemm
         {
             c[index] += value;
         }
+    }
+
+    /// <summary>One row of <see cref="Dot4"/>, reduced in exactly its order (TensorPrimitives.Dot may use wider vectors).</summary>
+    private static float Dot1(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var s = Vector256<float>.Zero;
+        var p = 0;
+        var w = Vector256<float>.Count;
+        for (; p + w <= b.Length; p += w)
+        {
+            s += Vector256.Create(a.Slice(p, w)) * Vector256.Create(b.Slice(p, w));
+        }
+
+        var d = Vector256.Sum(s);
+        for (; p < b.Length; p++)
+        {
+            d += a[p] * b[p];
+        }
+
+        return d;
     }
 
     private static void Dot4(ReadOnlySpan<float> a0, ReadOnlySpan<float> a1, ReadOnlySpan<float> a2, ReadOnlySpan<float> a3, ReadOnlySpan<float> b, out float d0, out float d1, out float d2, out float d3)

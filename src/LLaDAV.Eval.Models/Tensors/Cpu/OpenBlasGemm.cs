@@ -27,6 +27,12 @@ internal sealed unsafe class OpenBlasGemm : IGemm
 
     public string Name => $"OpenBLAS cblas_sgemm ({Library})";
 
+    /// <summary>
+    /// Measured false with Debian bookworm's OpenBLAS 0.3.21: a row's result at M ≥ 16 differs in the last bits from the
+    /// same row at M = 1 (the kernel and its blocking are picked by shape).
+    /// </summary>
+    public bool RowInvariant => false;
+
     public void Sgemm(bool transposeB, int m, int n, int k, float[] a, long aOffset, int lda, float[] b, long bOffset, int ldb, float[] c, long cOffset, int ldc)
     {
         if (m == 0 || n == 0)

@@ -72,6 +72,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public string Description { get; }
 
+    /// <summary>
+    /// False: cublasGemmEx's heuristics pick the kernel (tile shape, split-K) from M, N and K, so a row's bits may change
+    /// with the number of rows beside it. Batched generation therefore runs one GEMM per sequence here unless the
+    /// model is told to pack anyway (<c>batch_packing=always</c>), trading bit-identity with batch size 1 for throughput.
+    /// </summary>
+    public bool RowInvariantMatMul => false;
+
     /// <summary>The compute_XY the kernels were compiled for.</summary>
     public int Architecture { get; }
 
