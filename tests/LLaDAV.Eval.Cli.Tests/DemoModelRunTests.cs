@@ -12,10 +12,10 @@ public sealed class DemoModelRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
-    private static string[] Args(string output, string model, string id) =>
+    private static string[] Args(string output, string model, string id, int limit = 2) =>
     [
         "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", output, "--run-id", id,
-        "--model", model, "--model-args", "path=demo", "--tasks", "mmstar", "--limit", "2",
+        "--model", model, "--model-args", "path=demo", "--tasks", "mmstar", "--limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
     ];
 
     [Theory]
@@ -36,6 +36,22 @@ public sealed class DemoModelRunTests : IDisposable
         Assert.Equal(
             File.ReadAllText(Path.Combine(_out, model, "a", "samples_mmstar.jsonl")),
             File.ReadAllText(Path.Combine(_out, model, "b", "samples_mmstar.jsonl")));
+    }
+
+    [Theory]
+    [InlineData("lladav")]
+    [InlineData("llama3v")]
+    public async Task Should_give_the_same_samples_when_documents_share_forward_passes(string model)
+    {
+        // --batch-size 3 puts three MMStar documents into each forward pass of the real backend.
+        var (code, output, error) = await Cli.RunAsync(Args(_out, model, "b1", 4));
+        Assert.True(code == 0, output + error);
+        (code, output, error) = await Cli.RunAsync([.. Args(_out, model, "b3", 4), "--batch-size", "3"]);
+        Assert.True(code == 0, output + error);
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(_out, model, "b1", "samples_mmstar.jsonl")),
+            File.ReadAllText(Path.Combine(_out, model, "b3", "samples_mmstar.jsonl")));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(_out, model, "b3", "samples_mmstar.jsonl")).Length);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using LLaDAV.Eval.Models.Backends;
@@ -6,7 +7,7 @@ using LLaDAV.Eval.Models.Bench;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval bench [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--repeats N] [--device cpu|cpu-managed]</c>:
+/// <c>lladav-eval bench [--preset llada-8b] [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--batch 1,4] [--repeats N] [--device cpu|cpu-managed|cuda[:N]]</c>:
 /// engine throughput ratios measured in one run (<see cref="EngineBenchmark"/>).
 /// </summary>
 internal static class BenchCommand
@@ -23,9 +24,12 @@ internal static class BenchCommand
         var gen = new Option<int>("--gen") { Description = "Generated tokens (diffusion: one block, steps = gen).", DefaultValueFactory = _ => d.GenLength };
         var refresh = new Option<string>("--refresh") { Description = "Prefix-cache refresh intervals r.", DefaultValueFactory = _ => string.Join(',', d.RefreshIntervals) };
         var repeats = new Option<int>("--repeats") { Description = "Runs per configuration; the fastest counts.", DefaultValueFactory = _ => d.Repeats };
-        var device = new Option<string>("--device") { Description = "cpu (OpenBLAS when present) or cpu-managed.", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu (OpenBLAS when present), cpu-managed, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var batch = new Option<string>("--batch") { Description = "Batch sizes for the batched diffusion rows (documents per forward).", DefaultValueFactory = _ => string.Join(',', d.BatchSizes) };
+        var gemmSize = new Option<int>("--gemm-size") { Description = "Side of the reference square GEMM (0: 8192 on a GPU, 1024 on the CPU)." };
+        var preset = new Option<string?>("--preset") { Description = "llada-8b: LLaDA-8B's shape, 1536-token prompt, gen 128, batches 1,4,8 (explicit size options override it)." };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, batch, gemmSize, preset })
         {
             command.Options.Add(o);
         }
@@ -34,18 +38,30 @@ internal static class BenchCommand
         {
             try
             {
+                var basis = r.GetValue(preset) switch
+                {
+                    null => d,
+                    "llada-8b" => EngineBenchmarkOptions.Llada8B,
+                    var other => throw new ArgumentException($"--preset {other} is not known; the presets are: llada-8b."),
+                };
+
+                // an option given on the command line wins over the preset
+                T Pick<T>(Option<T> option, T fromPreset) => r.GetResult(option) is { Implicit: false } ? r.GetValue(option)! : fromPreset;
+                static ImmutableArray<int> Ints(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
                 var options = new EngineBenchmarkOptions
                 {
-                    Hidden = r.GetValue(hidden),
-                    Layers = r.GetValue(layers),
-                    Heads = r.GetValue(heads),
-                    Intermediate = r.GetValue(ffn),
-                    Vocab = r.GetValue(vocab),
-                    PromptTokens = r.GetValue(prompt),
-                    GenLength = r.GetValue(gen),
-                    RefreshIntervals = [.. r.GetValue(refresh)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
+                    Hidden = Pick(hidden, basis.Hidden),
+                    Layers = Pick(layers, basis.Layers),
+                    Heads = Pick(heads, basis.Heads),
+                    Intermediate = Pick(ffn, basis.Intermediate),
+                    Vocab = Pick(vocab, basis.Vocab),
+                    PromptTokens = Pick(prompt, basis.PromptTokens),
+                    GenLength = Pick(gen, basis.GenLength),
+                    RefreshIntervals = r.GetResult(refresh) is { Implicit: false } ? Ints(r.GetValue(refresh)!) : basis.RefreshIntervals,
+                    BatchSizes = r.GetResult(batch) is { Implicit: false } ? Ints(r.GetValue(batch)!) : basis.BatchSizes,
+                    LargeGemm = r.GetValue(gemmSize),
                     Device = r.GetValue(device)!,
-                    Repeats = r.GetValue(repeats),
+                    Repeats = Pick(repeats, basis.Repeats),
                 };
                 using var backend = ComputeDevices.Create(options.Device);
                 var error = r.InvocationConfiguration.Error;

@@ -1,6 +1,9 @@
 namespace LLaDAV.Eval.Models.Backends;
 
-/// <summary><c>--model lladav</c> / <c>--model llama3v</c>: one request at a time through a loaded <see cref="LlavaModel"/>.</summary>
+/// <summary>
+/// <c>--model lladav</c> / <c>--model llama3v</c>: the runner's batch (<c>--batch-size</c>) is generated together through a
+/// loaded <see cref="LlavaModel"/>, one batched forward per sampling step.
+/// </summary>
 public sealed class LlavaBackend(string name, LlavaModel model) : IModelBackend
 {
     public string Name => name;
@@ -12,15 +15,9 @@ public sealed class LlavaBackend(string name, LlavaModel model) : IModelBackend
     public ValueTask<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var results = new List<GenerationResult>(batch.Count);
-        foreach (var request in batch)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var output = model.Generate(request.Context, request.Visuals(), request.Kwargs, request.Seed);
-            results.Add(new GenerationResult(output.Text, output.Usage, output.Elapsed));
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<GenerationResult>>(results);
+        cancellationToken.ThrowIfCancellationRequested();
+        var outputs = model.GenerateBatch([.. batch.Select(r => new GenerationInput(r.Context, r.Visuals(), r.Kwargs, r.Seed))]);
+        return ValueTask.FromResult<IReadOnlyList<GenerationResult>>([.. outputs.Select(o => new GenerationResult(o.Text, o.Usage, o.Elapsed))]);
     }
 
     public void Dispose() => model.Dispose();

@@ -5,7 +5,9 @@ namespace LLaDAV.Eval.Models.Backends;
 /// <summary>
 /// Shared model-args handling of the two factories. Keys: <c>path</c> (alias <c>pretrained</c>): checkpoint folder,
 /// or <c>demo</c> / absent for the generated demo checkpoint (random weights, see <see cref="DemoCheckpoint"/>);
-/// <c>device</c>: overrides the run's <c>--device</c>; <c>max_frames_num</c>: frames per video (default 32).
+/// <c>device</c>: overrides the run's <c>--device</c>; <c>max_frames_num</c>: frames per video (default 32);
+/// <c>batch_packing</c>: <c>exact</c> (default: a batch gives each request the tokens it gets alone) or <c>always</c>
+/// (one GEMM for the whole batch even where the GEMM is not row-invariant, e.g. cuBLAS: faster, last bits may differ).
 /// </summary>
 public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFactory
 {
@@ -23,7 +25,9 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         try
         {
             var frames = args.Get("max_frames_num") is { } f ? int.Parse(f, System.Globalization.CultureInfo.InvariantCulture) : Media.Video.FrameSampling.DefaultFrameCount;
+            var packing = ParsePacking(args.Get("batch_packing"));
             var model = LlavaModel.Open(directory, backend, frames);
+            model.Language.Packing = packing;
             if (model.Family != family)
             {
                 model.Dispose();
@@ -42,6 +46,13 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
             throw;
         }
     }
+
+    private static Language.BatchPacking ParsePacking(string? value) => value switch
+    {
+        null or "exact" => Language.BatchPacking.Exact,
+        "always" => Language.BatchPacking.Always,
+        _ => throw new ArgumentException($"--model-args batch_packing={value} is not one of: exact (default), always."),
+    };
 }
 
 /// <summary><c>--model lladav</c>.</summary>

@@ -20,6 +20,9 @@ public sealed record GenerationOutput(
     TokenUsage Usage,
     TimeSpan Elapsed);
 
+/// <summary>One request for <see cref="LlavaModel.GenerateBatch"/>: context, visuals, merged generation kwargs, per-document seed.</summary>
+public sealed record GenerationInput(string Context, IReadOnlyList<VisualInput> Visuals, GenerationKwargs Kwargs, ulong Seed);
+
 /// <summary>
 /// A loaded LLaDA-V or LLaMA3-V checkpoint: tokenizer, vision stack (SigLIP + projector), language tower, and the
 /// request path of lmms-eval's <c>llava_onevision(_llada)</c> model: render → <c>tokenizer_image_token</c> → encode
@@ -83,11 +86,53 @@ public sealed class LlavaModel : IDisposable
         return PromptRendering.Render(Family, Tokenizer, context, images, settings);
     }
 
-    public GenerationOutput Generate(string context, IReadOnlyList<VisualInput> visuals, GenerationKwargs kwargs, ulong seed)
+    public GenerationOutput Generate(string context, IReadOnlyList<VisualInput> visuals, GenerationKwargs kwargs, ulong seed) =>
+        GenerateBatch([new GenerationInput(context, visuals, kwargs, seed)])[0];
+
+    /// <summary>
+    /// Generates for several requests at once: each is prepared alone (render, encode its visuals, splice), then all
+    /// are sampled together, one batched forward per step (<see cref="DiffusionSampler.GenerateBatch"/>,
+    /// <see cref="AutoregressiveSampler.GenerateBatch"/>). Outputs come back in input order and equal those of one
+    /// request at a time (see <see cref="LanguageModel.Forward(IReadOnlyList{ForwardSegment})"/>); each output's
+    /// <see cref="GenerationOutput.Elapsed"/> is its own preparation plus an equal share of the batch's sampling time.
+    /// </summary>
+    public IReadOnlyList<GenerationOutput> GenerateBatch(IReadOnlyList<GenerationInput> inputs)
     {
-        ArgumentNullException.ThrowIfNull(visuals);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var prepared = new List<PreparedRequest>(inputs.Count);
+        try
+        {
+            foreach (var input in inputs)
+            {
+                prepared.Add(Prepare(input));
+            }
+
+            var clock = Stopwatch.StartNew();
+            var sampled = Family == LlavaFamily.LladaV ? Diffuse(prepared) : Decode(prepared);
+            var share = prepared.Count == 0 ? TimeSpan.Zero : clock.Elapsed / prepared.Count;
+            return [.. prepared.Select((p, i) => new GenerationOutput(
+                p.Prompt,
+                p.Ids,
+                sampled[i].Ids,
+                sampled[i].Text,
+                new TokenUsage(p.TextTokens, p.VisualTokens, sampled[i].Ids.Length, sampled[i].Forwards),
+                p.Preparation + share))];
+        }
+        finally
+        {
+            foreach (var p in prepared)
+            {
+                p.Dispose();
+            }
+        }
+    }
+
+    private PreparedRequest Prepare(GenerationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         var clock = Stopwatch.StartNew();
-        var settings = GenerationSettings.From(kwargs, Family);
+        var visuals = input.Visuals;
+        var settings = GenerationSettings.From(input.Kwargs, Family);
         var images = visuals.OfType<ImageInput>().Select(i => i.Load()).ToList();
         var videos = visuals.OfType<VideoInput>().ToList();
         if (images.Count + videos.Count != visuals.Count || (videos.Count > 0 && (images.Count > 0 || videos.Count > 1)))
@@ -95,20 +140,17 @@ public sealed class LlavaModel : IDisposable
             throw new NotSupportedException($"A request may hold images or one video; got {images.Count} image(s), {videos.Count} video(s) and {visuals.Count - images.Count - videos.Count} other input(s).");
         }
 
-        var (prompt, ids) = RenderPrompt(context, visuals.Count, settings);
+        var (prompt, ids) = RenderPrompt(input.Context, visuals.Count, settings);
         var features = videos.Count == 1 ? [EncodeVideo(videos[0])] : EncodeImages(images);
         try
         {
-            using var full = PromptEmbedder.Build(Language, ids, features);
+            var full = PromptEmbedder.Build(Language, ids, features);
             // LLaVA prepare_inputs_labels_for_multimodal: input embeddings are cut to tokenizer_model_max_length (§2.3).
             var limit = _checkpoint.Config.Multimodal?.TokenizerModelMaxLength ?? int.MaxValue;
             var embeds = full.RowCount > limit ? full.Rows(0, limit) : full;
             var visualTokens = features.Sum(f => f.RowCount);
             var textTokens = ids.Count(id => id != PromptEmbedder.ImagePlaceholderId);
-            var (generated, text, forwards) = Family == LlavaFamily.LladaV
-                ? Diffuse(embeds, settings, seed)
-                : Decode(embeds, settings, seed);
-            return new GenerationOutput(prompt, [.. ids], generated, text, new TokenUsage(textTokens, visualTokens, generated.Length, forwards), clock.Elapsed);
+            return new PreparedRequest(prompt, [.. ids], full, embeds, settings, input.Seed, textTokens, visualTokens, clock.Elapsed);
         }
         finally
         {
@@ -148,15 +190,41 @@ public sealed class LlavaModel : IDisposable
 
     private int Id(string token) => Tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer in {Directory} has no token {token}.");
 
-    private (ImmutableArray<int> Ids, string Text, int Forwards) Diffuse(Tensor embeds, GenerationSettings s, ulong seed)
+    private List<Sampled> Diffuse(List<PreparedRequest> requests)
     {
         var mask = Language.Config.MaskTokenId ?? Id(LlavaFamilies.MaskToken);
+        var denoisers = new List<LanguageDenoiser>(requests.Count);
+        try
+        {
+            var jobs = new List<DiffusionJob>(requests.Count);
+            foreach (var r in requests)
+            {
+                var s = r.Settings;
+                var denoiser = new LanguageDenoiser(Language, r.Embeds, s.GenLength, mask, s.Cache != CacheMode.None, s.CfgScale > 0);
+                denoisers.Add(denoiser);
+                jobs.Add(new DiffusionJob(denoiser, DiffusionOptionsFor(s, mask), r.Seed));
+            }
+
+            var results = DiffusionSampler.GenerateBatch(jobs, LanguageDenoiser.ForwardBatch);
+            return [.. results.Select(x => new Sampled(x.Ids, DiffusionText(Tokenizer.Decode(x.Ids.AsSpan(), skipSpecialTokens: true)), x.ForwardPasses))];
+        }
+        finally
+        {
+            foreach (var d in denoisers)
+            {
+                d.Dispose();
+            }
+        }
+    }
+
+    private DiffusionOptions DiffusionOptionsFor(GenerationSettings s, int mask)
+    {
         // §6.2 step 7: stopping_criteria (task first, e.g. "\n" for ChartQA) then <|eot_id|>, each tokenized without specials.
         var stops = s.StoppingCriteria.Append(LlavaFamilies.EotToken).Distinct(StringComparer.Ordinal)
             .Select(t => Tokenizer.Encode(t, addSpecialTokens: false).ToImmutableArray())
             .Where(seq => seq.Length > 0)
             .ToImmutableArray();
-        var options = new DiffusionOptions
+        return new DiffusionOptions
         {
             GenLength = s.GenLength,
             Steps = s.Steps,
@@ -172,9 +240,6 @@ public sealed class LlavaModel : IDisposable
             Threshold = s.Threshold,
             Factor = s.Factor,
         };
-        using var denoiser = new LanguageDenoiser(Language, embeds, s.GenLength, mask, s.Cache != CacheMode.None, s.CfgScale > 0);
-        var result = DiffusionSampler.Generate(denoiser, options, seed);
-        return (result.Ids, DiffusionText(Tokenizer.Decode(result.Ids.AsSpan(), skipSpecialTokens: true)), result.ForwardPasses);
     }
 
     /// <summary>§6.2 (evaluator): drop one trailing ".", then strip.</summary>
@@ -184,11 +249,31 @@ public sealed class LlavaModel : IDisposable
         return (decoded.EndsWith('.') ? decoded[..^1] : decoded).Trim();
     }
 
-    private (ImmutableArray<int> Ids, string Text, int Forwards) Decode(Tensor embeds, GenerationSettings s, ulong seed)
+    private List<Sampled> Decode(List<PreparedRequest> requests)
     {
         ImmutableArray<int> stops = [.. new[] { Tokenizer.TokenToId(LlavaFamilies.EotToken), Tokenizer.EosTokenId }.OfType<int>().Distinct()];
-        var result = AutoregressiveSampler.Generate(Language, embeds, new AutoregressiveOptions(s.GenLength, s.Temperature, stops, UseCache: true), seed);
-        var content = result.Stopped ? result.Ids[..^1] : result.Ids;
-        return (result.Ids, Tokenizer.Decode(content.AsSpan(), skipSpecialTokens: true).Trim(), result.ForwardPasses);
+        var jobs = requests.Select(r => new AutoregressiveJob(r.Embeds, new AutoregressiveOptions(r.Settings.GenLength, r.Settings.Temperature, stops, UseCache: true), r.Seed)).ToList();
+        return [.. AutoregressiveSampler.GenerateBatch(Language, jobs).Select(result =>
+        {
+            var content = result.Stopped ? result.Ids[..^1] : result.Ids;
+            return new Sampled(result.Ids, Tokenizer.Decode(content.AsSpan(), skipSpecialTokens: true).Trim(), result.ForwardPasses);
+        })];
+    }
+
+    private sealed record Sampled(ImmutableArray<int> Ids, string Text, int Forwards);
+
+    /// <summary>A request ready to sample: its rendered prompt, spliced embeddings (owned) and settings.</summary>
+    private sealed record PreparedRequest(
+        string Prompt,
+        ImmutableArray<int> Ids,
+        Tensor Full,
+        Tensor Embeds,
+        GenerationSettings Settings,
+        ulong Seed,
+        int TextTokens,
+        int VisualTokens,
+        TimeSpan Preparation) : IDisposable
+    {
+        public void Dispose() => Full.Dispose();
     }
 }

@@ -28,7 +28,27 @@ public sealed record EngineBenchmarkOptions
 
     public ImmutableArray<int> RefreshIntervals { get; init; } = [2, 4, 8, 16, 32, 48];
 
+    /// <summary>Documents sampled together in the batched rows of (b); 1 alone skips them.</summary>
+    public ImmutableArray<int> BatchSizes { get; init; } = [1, 4];
+
+    /// <summary>Side of the square reference GEMM; 0 picks 8192 on a GPU and 1024 on the CPU.</summary>
+    public int LargeGemm { get; init; }
+
     public string Device { get; init; } = "cpu";
+
+    /// <summary>LLaDA-8B's shape (LLADAV-MODEL.md §1.1) with the issue's ~1.5k-token prompt and gen_length 128.</summary>
+    public static EngineBenchmarkOptions Llada8B { get; } = new()
+    {
+        Hidden = 4096,
+        Layers = 32,
+        Heads = 32,
+        Intermediate = 12288,
+        Vocab = 126464,
+        PromptTokens = 1536,
+        GenLength = 128,
+        BatchSizes = [1, 4, 8],
+        Repeats = 1,
+    };
 
     /// <summary>Each configuration runs this many times, interleaved in rounds; the fastest run counts (shared machines are noisy).</summary>
     public int Repeats { get; init; } = 3;
@@ -43,6 +63,8 @@ public sealed record EngineBenchmarkReport(
     EngineBenchmarkOptions Options,
     double ForwardGflops,
     double SgemmGflops,
+    MemoryRoofline Roofline,
+    LargeGemmRate LargeGemm,
     ImmutableArray<BenchRow> Diffusion,
     ImmutableArray<BenchRow> Autoregressive)
 {
@@ -53,8 +75,12 @@ public sealed record EngineBenchmarkReport(
         var o = Options;
         sb.AppendLine(c, $"backend: {Backend}");
         sb.AppendLine(c, $"model: random, hidden {o.Hidden}, {o.Layers} layers, {o.Heads} heads, ffn {o.Intermediate}, vocab {o.Vocab}; prompt {o.PromptTokens} tokens, gen {o.GenLength}");
-        sb.AppendLine(c, $"(a) forward {ForwardGflops:F2} GFLOP/s vs sgemm on the same shapes {SgemmGflops:F2} GFLOP/s → {ForwardGflops / SgemmGflops:P0} of GEMM speed");
-        sb.AppendLine("(b) masked diffusion, one block, steps = gen_length:");
+        sb.AppendLine(c, $"(a) forward {ForwardGflops:F2} GFLOP/s vs GEMMs of the same shapes {SgemmGflops:F2} GFLOP/s → {ForwardGflops / SgemmGflops:P0} of GEMM speed");
+        sb.AppendLine(c, $"    vs the backend's large square GEMM ({LargeGemm.Size}³, weights {LargeGemm.WeightType}) {LargeGemm.Gflops:F2} GFLOP/s → forward at {ForwardGflops / LargeGemm.Gflops:P0}, same-shape GEMMs at {SgemmGflops / LargeGemm.Gflops:P0}");
+        var m = Roofline;
+        sb.AppendLine(c, $"(d) memory roofline: device copy {m.CopyGBps:F1} GB/s (read + write of {m.CopyBytes / 1e6:F0} MB); weights streamed per forward {m.WeightBytes / 1e6:F1} MB → {m.RooflineSeconds * 1e3:F3} ms");
+        sb.AppendLine(c, $"    prefix-cache window step ({m.WindowRows} rows against a {m.KeyLength}-position cache) {m.StepSeconds * 1e3:F3} ms = {m.StepSeconds / m.RooflineSeconds:F2}x the roofline");
+        sb.AppendLine("(b) masked diffusion, one block, steps = gen_length (batch rows: tokens/s of all documents, speedup vs the same configuration at batch 1):");
         sb.AppendLine("    config                 seconds   tokens/s   speedup   agreement   NFE");
         foreach (var r in Diffusion)
         {
@@ -72,6 +98,15 @@ public sealed record EngineBenchmarkReport(
     }
 }
 
+/// <summary>Device-to-device copy bandwidth and the measured time of one cached window step against weight bytes / bandwidth.</summary>
+public sealed record MemoryRoofline(long CopyBytes, double CopyGBps, long WeightBytes, int WindowRows, int KeyLength, double StepSeconds)
+{
+    public double RooflineSeconds => WeightBytes / (CopyGBps * 1e9);
+}
+
+/// <summary>The backend's own rate on a large square GEMM (cuBLAS on a GPU, the CPU GEMM otherwise): the ceiling for (a).</summary>
+public sealed record LargeGemmRate(int Size, DType WeightType, double Gflops);
+
 /// <summary>
 /// <c>lladav-eval bench</c>: (a) achieved GFLOP/s of the transformer forward vs sgemm on the same matrix shapes,
 /// (b) diffusion tokens/s with the prefix cache at several refresh intervals vs no cache (+ agreement with the
@@ -87,9 +122,11 @@ public static class EngineBenchmark
         var llada = new LanguageConfig("llada", o.Hidden, o.Intermediate, o.Layers, o.Heads, o.Heads, o.Vocab, 500000f, 1e-5f, 0, o.Vocab - 1);
         var llama = llada with { ModelType = "llama", KvHeads = Math.Max(1, o.Heads / 4) };
         var (fwd, gemm) = ForwardVersusGemm(backend, llada, o.PromptTokens + o.GenLength, progress);
+        var large = LargeGemm(backend, o, progress);
+        var roofline = Roofline(backend, llada, o, progress);
         var diffusion = Diffusion(backend, llada, o, progress);
         var ar = Autoregressive(backend, llama, o, progress);
-        return new EngineBenchmarkReport(backend.Description, o, fwd, gemm, diffusion, ar);
+        return new EngineBenchmarkReport(backend.Description, o, fwd, gemm, roofline, large, diffusion, ar);
     }
 
     private static (double Forward, double Gemm) ForwardVersusGemm(IComputeBackend backend, LanguageConfig c, int tokens, Action<string>? progress)
@@ -109,10 +146,11 @@ public static class EngineBenchmark
         // the same GEMM shapes outside the model: x·Wqᵀ/Woᵀ, x·Wkᵀ/Wvᵀ, x·Wgateᵀ/Wupᵀ, h·Wdownᵀ, QKᵀ and PV per head
         using var a = backend.Allocate(new TensorShape(tokens, c.HiddenSize));
         using var ah = backend.Allocate(new TensorShape(tokens, c.IntermediateSize));
-        using var wq = backend.Allocate(new TensorShape(c.HiddenSize, c.HiddenSize));
-        using var wk = backend.Allocate(new TensorShape((int)kv, c.HiddenSize));
-        using var wf = backend.Allocate(new TensorShape(c.IntermediateSize, c.HiddenSize));
-        using var wd = backend.Allocate(new TensorShape(c.HiddenSize, c.IntermediateSize));
+        // weights as the model holds them (bf16 on a GPU), so both sides run the same GEMM kernels
+        using var wq = RandomLanguageModel.Uniform(backend, new TensorShape(c.HiddenSize, c.HiddenSize), 0.01f, 5, 0);
+        using var wk = RandomLanguageModel.Uniform(backend, new TensorShape((int)kv, c.HiddenSize), 0.01f, 5, 1);
+        using var wf = RandomLanguageModel.Uniform(backend, new TensorShape(c.IntermediateSize, c.HiddenSize), 0.01f, 5, 2);
+        using var wd = RandomLanguageModel.Uniform(backend, new TensorShape(c.HiddenSize, c.IntermediateSize), 0.01f, 5, 3);
         using var oq = backend.Allocate(new TensorShape(tokens, c.HiddenSize));
         using var ok = backend.Allocate(new TensorShape(tokens, (int)kv));
         using var of = backend.Allocate(new TensorShape(tokens, c.IntermediateSize));
@@ -148,6 +186,66 @@ public static class EngineBenchmark
         }
         var gemmFlops = (linear / c.Layers) + attention / c.Layers;
         return (forwardFlops / forwardSeconds / 1e9, gemmFlops / gemmSeconds / 1e9);
+    }
+
+    private static LargeGemmRate LargeGemm(IComputeBackend backend, EngineBenchmarkOptions o, Action<string>? progress)
+    {
+        var n = o.LargeGemm > 0 ? o.LargeGemm : backend.Name.StartsWith("cpu", StringComparison.Ordinal) ? 1024 : 8192;
+        progress?.Invoke($"(a) large GEMM {n}³");
+        using var w = RandomLanguageModel.Uniform(backend, new TensorShape(n, n), 0.01f, 6, 0);
+        using var x = backend.Allocate(new TensorShape(n, n));
+        using var y = backend.Allocate(new TensorShape(n, n));
+        backend.MatMul(x, w, y);
+        var seconds = Time(
+            () =>
+            {
+                backend.MatMul(x, w, y);
+                Sync(backend, y);
+            },
+            3);
+        return new LargeGemmRate(n, w.DType, 2.0 * n * n * n / seconds / 1e9);
+    }
+
+    /// <summary>
+    /// (d) A Fast-dLLM window step (the block's rows against the prefix cache) reads every weight once and does little
+    /// arithmetic per byte at batch 1, so its floor is weight bytes / memory bandwidth; the bandwidth is a device copy.
+    /// </summary>
+    private static MemoryRoofline Roofline(IComputeBackend backend, LanguageConfig c, EngineBenchmarkOptions o, Action<string>? progress)
+    {
+        progress?.Invoke("(d) memory roofline");
+        using var model = RandomLanguageModel.Create(backend, c, 2);
+        var weightBytes = model.StreamedWeightBytes;
+        var copyElements = (int)Math.Clamp(weightBytes / 8 / sizeof(float), 1 << 24, 1 << 28);
+        double copySeconds;
+        using (var source = backend.Allocate(new TensorShape(copyElements)))
+        using (var destination = backend.Allocate(new TensorShape(copyElements)))
+        {
+            backend.Copy(source, destination);
+            copySeconds = Time(
+                () =>
+                {
+                    backend.Copy(source, destination);
+                    Sync(backend, destination);
+                },
+                5);
+        }
+
+        var length = o.PromptTokens + o.GenLength;
+        var rows = Math.Min(o.GenLength, 32);
+        using var x = backend.Allocate(new TensorShape(length, c.HiddenSize));
+        model.Embed([.. Enumerable.Range(0, length).Select(i => (i * 104729) % (c.VocabSize - 1))], x);
+        using var cache = model.CreateCache(length);
+        using var logits = backend.Allocate(new TensorShape(rows, c.VocabSize));
+        model.Forward(x, new ForwardWindow(0, cache, length), o.PromptTokens, logits);
+        var window = x.Rows(o.PromptTokens, length - o.PromptTokens);
+        var step = Time(
+            () =>
+            {
+                model.Forward(window, new ForwardWindow(o.PromptTokens, cache, length), 0, logits);
+                Sync(backend, logits);
+            },
+            5);
+        return new MemoryRoofline(2L * copyElements * sizeof(float), 2.0 * copyElements * sizeof(float) / copySeconds / 1e9, weightBytes, length - o.PromptTokens, length, step);
     }
 
     private static ImmutableArray<BenchRow> Diffusion(IComputeBackend backend, LanguageConfig c, EngineBenchmarkOptions o, Action<string>? progress)
@@ -186,7 +284,44 @@ public static class EngineBenchmark
             rows.Add(new BenchRow(configs[i].Name, best[i], o.GenLength / best[i], best[0] / best[i], Agreement(results[0].Ids, results[i].Ids), results[i].ForwardPasses));
         }
 
+        // batched rows: B documents per forward (one GEMM for all of them), against the same configuration at batch 1;
+        // document 0 has the batch-1 prompt, so agreement shows what packing did to its tokens
+        var r = o.RefreshIntervals.Contains(4) ? 4 : o.RefreshIntervals.FirstOrDefault(8);
+        var single = configs.FindIndex(x => x.Cache == CacheMode.Prefix && x.R == r);
+        foreach (var b in o.BatchSizes.Where(b => b > 1 && single >= 0))
+        {
+            progress?.Invoke($"(b) batch {b}, prefix cache r={r}");
+            var prompts = Enumerable.Range(0, b).Select(i => i == 0 ? prompt : RandomPrompt(model, o.PromptTokens, i)).ToList();
+            ImmutableArray<DiffusionResult> batch = [];
+            model.Packing = BatchPacking.Always;
+            var seconds = Time(() => batch = RunBatch(model, prompts, new DiffusionOptions { GenLength = o.GenLength, Steps = o.GenLength, BlockLength = o.GenLength, MaskId = mask, ForbiddenIds = [0], Cache = CacheMode.Prefix, RefreshInterval = r }), Math.Max(1, o.Repeats));
+            model.Packing = BatchPacking.Exact;
+            prompts.Skip(1).ToList().ForEach(p => p.Dispose());
+            rows.Add(new BenchRow($"batch {b}, prefix r={r}", seconds, b * o.GenLength / seconds, b * best[single] / seconds, Agreement(results[single].Ids, batch[0].Ids), batch.Sum(x => x.ForwardPasses)));
+        }
+
         return rows.ToImmutable();
+    }
+
+    private static Tensor RandomPrompt(LanguageModel model, int tokens, int salt)
+    {
+        var c = model.Config;
+        var x = model.Backend.Allocate(new TensorShape(tokens, c.HiddenSize));
+        model.Embed([.. Enumerable.Range(0, tokens).Select(i => ((i * 104729) + (salt * 7919)) % (c.VocabSize - 1))], x);
+        return x;
+    }
+
+    private static ImmutableArray<DiffusionResult> RunBatch(LanguageModel model, IReadOnlyList<Tensor> prompts, DiffusionOptions options)
+    {
+        var denoisers = prompts.Select(p => new LanguageDenoiser(model, p, options.GenLength, options.MaskId, options.Cache != CacheMode.None)).ToList();
+        try
+        {
+            return DiffusionSampler.GenerateBatch([.. denoisers.Select(d => new DiffusionJob(d, options, 0))], LanguageDenoiser.ForwardBatch);
+        }
+        finally
+        {
+            denoisers.ForEach(d => d.Dispose());
+        }
     }
 
     private static ImmutableArray<BenchRow> Autoregressive(IComputeBackend backend, LanguageConfig c, EngineBenchmarkOptions o, Action<string>? progress)

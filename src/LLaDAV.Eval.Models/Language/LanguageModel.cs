@@ -25,6 +25,9 @@ public sealed class LanguageModel : IDisposable
 
     public LanguageConfig Config { get; }
 
+    /// <summary>Weight bytes one forward reads (<see cref="LanguageWeights.StreamedBytes"/>), in the backend's storage dtype.</summary>
+    public long StreamedWeightBytes => _weights.StreamedBytes;
+
     /// <summary>When a batched forward may stack its sequences into one GEMM (<see cref="BatchPacking"/>).</summary>
     public BatchPacking Packing { get; set; } = BatchPacking.Exact;
 

@@ -47,6 +47,15 @@ public sealed record LanguageWeights(Tensor Embedding, IReadOnlyList<DecoderLaye
             checkpoint.Load(backend, n.LmHead, v, h));
     }
 
+    /// <summary>
+    /// Bytes of weights a forward streams from memory: every layer, the final norm and lm_head (the embedding table is
+    /// only gathered from). The numerator of the memory roofline of a decoding step.
+    /// </summary>
+    public long StreamedBytes =>
+        Layers.Sum(l => new[] { l.AttnNorm, l.Q, l.K, l.V, l.O, l.FfnNorm, l.Gate, l.Up, l.Down }.Sum(Bytes)) + Bytes(FinalNorm) + Bytes(LmHead);
+
+    private static long Bytes(Tensor t) => t.Length * DTypes.SizeOf(t.DType);
+
     public void Dispose()
     {
         Embedding.Dispose();

@@ -9,14 +9,52 @@ namespace LLaDAV.Eval.Models.Sampling;
 /// </summary>
 public static class DiffusionSampler
 {
-    public static DiffusionResult Generate(IMaskedDenoiser model, DiffusionOptions options, ulong seed)
+    public static DiffusionResult Generate(IMaskedDenoiser model, DiffusionOptions options, ulong seed) =>
+        GenerateBatch([new DiffusionJob(model, options, seed)])[0];
+
+    /// <summary>
+    /// Runs several sequences in lockstep: each round every unfinished sequence plans its next step, all their
+    /// forwards go to <paramref name="forward"/> together (one batched model call), then each applies its own logits.
+    /// Sampling stays per sequence (own options, seed, block schedule and stop), so each result equals that sequence
+    /// generated alone whenever the forward gives each sequence the logits it would get alone.
+    /// </summary>
+    public static ImmutableArray<DiffusionResult> GenerateBatch(IReadOnlyList<DiffusionJob> jobs, DenoiserBatchForward? forward = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var state = new State(model, options, seed);
-        state.Run();
-        return state.Result();
+        ArgumentNullException.ThrowIfNull(jobs);
+        foreach (var job in jobs)
+        {
+            ArgumentNullException.ThrowIfNull(job.Denoiser);
+            ArgumentNullException.ThrowIfNull(job.Options);
+            job.Options.Validate();
+        }
+
+        forward ??= ForwardOneByOne;
+        var states = jobs.Select(j => new State(j.Denoiser, j.Options, j.Seed)).ToList();
+        var running = states.Select(s => s.Steps().GetEnumerator()).Where(e => e.MoveNext()).ToList();
+        var work = new List<DenoiserWork>();
+        while (running.Count > 0)
+        {
+            work.Clear();
+            foreach (var e in running)
+            {
+                work.AddRange(e.Current);
+            }
+
+            forward(work);
+            running = [.. running.Where(e => e.MoveNext())];
+        }
+
+        return [.. states.Select(s => s.Result())];
+    }
+
+    /// <summary>The unbatched forward: each call on its own denoiser, in order.</summary>
+    public static void ForwardOneByOne(IReadOnlyList<DenoiserWork> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        foreach (var w in work)
+        {
+            w.Denoiser.Forward(w.Call, w.Logits.Span);
+        }
     }
 
     private sealed class State
@@ -52,7 +90,8 @@ public static class DiffusionSampler
             _x0 = new int[options.GenLength];
         }
 
-        public void Run()
+        /// <summary>The sampling loop, paused at every step while its forwards (1, or 2 with CFG) are run by the caller.</summary>
+        public IEnumerable<IReadOnlyList<DenoiserWork>> Steps()
         {
             var blocks = _o.GenLength / _o.BlockLength;
             var stepsPerBlock = _o.Steps / blocks;
@@ -82,7 +121,10 @@ public static class DiffusionSampler
                         break;
                     }
 
-                    Step(b, i, blockStart, blockEnd, adaptive ? 0 : schedule[i]);
+                    foreach (var pending in Step(b, i, blockStart, blockEnd, adaptive ? 0 : schedule[i]))
+                    {
+                        yield return pending;
+                    }
                 }
             }
         }
@@ -107,17 +149,21 @@ public static class DiffusionSampler
             return n;
         }
 
-        private void Step(int block, int step, int blockStart, int blockEnd, int count)
+        private IEnumerable<IReadOnlyList<DenoiserWork>> Step(int block, int step, int blockStart, int blockEnd, int count)
         {
             // §6.2 step 5: candidates end at the block end, or at the stop position once one is known.
             var upper = _stop ?? blockEnd;
             var rowsEnd = Math.Max(upper, blockEnd);
             var rows = rowsEnd - blockStart;
             var call = PlanCall(step, blockStart, rowsEnd);
-            Forward(call, _logits, rows);
+            var size = rows * _vocab;
+            DenoiserWork[] pending = _o.CfgScale > 0
+                ? [new(_model, call, _logits.AsMemory(0, size)), new(_model, call with { Unconditional = true }, _uncond.AsMemory(0, size))]
+                : [new(_model, call, _logits.AsMemory(0, size))];
+            _forwards += pending.Length;
+            yield return pending;
             if (_o.CfgScale > 0)
             {
-                Forward(call with { Unconditional = true }, _uncond, rows);
                 // LLaDA generate.py: logits = un + (cfg + 1)·(cond − un)
                 var scale = (float)(_o.CfgScale + 1);
                 for (var i = 0; i < rows * _vocab; i++)
@@ -196,12 +242,6 @@ public static class DiffusionSampler
             // Prefix cache feeds x[block_start:] (the block and every later position); dual cache the block only.
             var windowEnd = _o.Cache == CacheMode.Prefix ? length : logitTo;
             return new DenoiserCall(DenoiserPass.Window, _p + blockStart, windowEnd, logitFrom, logitTo, false);
-        }
-
-        private void Forward(DenoiserCall call, float[] destination, int rows)
-        {
-            _forwards++;
-            _model.Forward(call, destination.AsSpan(0, rows * _vocab));
         }
 
         /// <summary>

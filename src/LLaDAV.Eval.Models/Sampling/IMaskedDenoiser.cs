@@ -32,3 +32,12 @@ public interface IMaskedDenoiser
     /// <summary>Runs one forward and writes fp32 logits, <c>(LogitTo − LogitFrom) × vocab</c>, into <paramref name="logits"/>.</summary>
     void Forward(DenoiserCall call, Span<float> logits);
 }
+
+/// <summary>One forward of a batched diffusion round: the denoiser, what to compute, and where its logits go.</summary>
+public readonly record struct DenoiserWork(IMaskedDenoiser Denoiser, DenoiserCall Call, Memory<float> Logits);
+
+/// <summary>Runs one round's forwards, possibly as one batched model call; each work item's logits must be filled.</summary>
+public delegate void DenoiserBatchForward(IReadOnlyList<DenoiserWork> work);
+
+/// <summary>One sequence to generate: its denoiser (holding the sequence), options and per-document seed.</summary>
+public sealed record DiffusionJob(IMaskedDenoiser Denoiser, DiffusionOptions Options, ulong Seed);

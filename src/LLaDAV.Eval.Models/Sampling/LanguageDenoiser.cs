@@ -14,6 +14,7 @@ public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
     private readonly Tensor _x;
     private readonly Tensor? _unconditional;
     private readonly Tensor _logits;
+    private readonly Tensor? _unconditionalLogits;
     private readonly Tensor _id;
     private readonly KvCache? _cache;
     private readonly int _length;
@@ -40,6 +41,7 @@ public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
         }
 
         _logits = backend.Allocate(new TensorShape(genLength, model.Config.VocabSize));
+        _unconditionalLogits = classifierFree ? backend.Allocate(new TensorShape(genLength, model.Config.VocabSize)) : null;
         _id = backend.Allocate(new TensorShape(1), DType.I32);
         _cache = useCache ? model.CreateCache(_length) : null;
     }
@@ -60,26 +62,52 @@ public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
 
     public void Forward(DenoiserCall call, Span<float> logits)
     {
-        var rows = call.LogitTo - call.LogitFrom;
-        var view = _logits.Rows(0, rows);
-        var x = call.Unconditional ? _unconditional ?? throw new InvalidOperationException("This denoiser was built without the CFG branch.") : _x;
-        switch (call.Pass)
+        var segment = Segment(call);
+        _model.Forward([segment]);
+        _model.Backend.Download(segment.Logits, logits);
+    }
+
+    /// <summary>
+    /// <see cref="DenoiserBatchForward"/> for denoisers over one <see cref="LanguageModel"/>: every call of the round
+    /// becomes a segment of a single batched forward (LanguageModel.Forward(segments)).
+    /// </summary>
+    public static void ForwardBatch(IReadOnlyList<DenoiserWork> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (work.Count == 0)
         {
-            case DenoiserPass.Full:
-                _model.Forward(x, ForwardWindow.Full, call.LogitFrom, view);
-                break;
-            case DenoiserPass.Refresh:
-                _model.Forward(x, new ForwardWindow(0, Cache(), _length), call.LogitFrom, view);
-                break;
-            case DenoiserPass.Window:
-                var n = call.WindowEnd - call.WindowStart;
-                _model.Forward(x.Rows(call.WindowStart, n), new ForwardWindow(call.WindowStart, Cache(), _length), call.LogitFrom - call.WindowStart, view);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(call), call.Pass, "Unknown pass.");
+            return;
         }
 
-        _model.Backend.Download(view, logits);
+        var denoisers = work.Select(w => w.Denoiser as LanguageDenoiser ?? throw new ArgumentException($"ForwardBatch batches {nameof(LanguageDenoiser)}s only, not {w.Denoiser.GetType().Name}.", nameof(work))).ToList();
+        var model = denoisers[0]._model;
+        if (denoisers.Any(d => d._model != model))
+        {
+            throw new ArgumentException("A batched forward runs denoisers of one language model.", nameof(work));
+        }
+
+        var segments = work.Select((w, i) => denoisers[i].Segment(w.Call)).ToList();
+        model.Forward(segments);
+        for (var i = 0; i < work.Count; i++)
+        {
+            model.Backend.Download(segments[i].Logits, work[i].Logits.Span);
+        }
+    }
+
+    /// <summary>The forward segment of one call: which rows of the sequence go in, against which cache, and where logits land.</summary>
+    private ForwardSegment Segment(DenoiserCall call)
+    {
+        var rows = call.LogitTo - call.LogitFrom;
+        var x = call.Unconditional ? _unconditional ?? throw new InvalidOperationException("This denoiser was built without the CFG branch.") : _x;
+        var view = (call.Unconditional ? _unconditionalLogits! : _logits).Rows(0, rows);
+        return call.Pass switch
+        {
+            DenoiserPass.Full => new ForwardSegment(x, ForwardWindow.Full, call.LogitFrom, view),
+            DenoiserPass.Refresh => new ForwardSegment(x, new ForwardWindow(0, Cache(), _length), call.LogitFrom, view),
+            DenoiserPass.Window => new ForwardSegment(
+                x.Rows(call.WindowStart, call.WindowEnd - call.WindowStart), new ForwardWindow(call.WindowStart, Cache(), _length), call.LogitFrom - call.WindowStart, view),
+            _ => throw new ArgumentOutOfRangeException(nameof(call), call.Pass, "Unknown pass."),
+        };
     }
 
     public void Dispose()
@@ -87,6 +115,7 @@ public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
         _x.Dispose();
         _unconditional?.Dispose();
         _logits.Dispose();
+        _unconditionalLogits?.Dispose();
         _id.Dispose();
         _cache?.Dispose();
     }

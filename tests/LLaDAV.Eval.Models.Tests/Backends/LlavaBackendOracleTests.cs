@@ -59,6 +59,40 @@ public sealed class LlavaBackendOracleTests
         Assert.Equal(expectedIds.Length, results[0].Usage.ForwardPasses);
     }
 
+    [Theory]
+    [InlineData("lladav", "exact")]
+    [InlineData("lladav", "always")]
+    [InlineData("llama3v", "exact")]
+    public async Task A_batch_of_requests_gives_the_reference_answer_and_each_request_its_answer_alone(string family, string packing)
+    {
+        var lladav = family == "lladav";
+        var dir = lladav ? ReferenceFiles.LladaV : ReferenceFiles.Llama3V;
+        IModelBackendFactory factory = lladav ? new LladaVBackendFactory() : new Llama3VBackendFactory();
+        var args = new ModelArgs(ModelArgs.Empty.Values.Add("path", dir).Add("batch_packing", packing));
+        using var backend = factory.Create(args, new BackendContext("cpu", 3, TestPaths.RepoRoot));
+        var model = ((LlavaBackend)backend).Model;
+        var reference = ReferenceFiles.Reference(dir);
+        var referenceKwargs = lladav ? Kwargs(("gen_length", 16L), ("steps", 16L), ("block_length", 16L), ("temperature", 0.0)) : Kwargs(("max_new_tokens", 16L));
+        GenerationRequest[] batch =
+        [
+            Request(lladav ? Kwargs(("gen_length", 8L), ("steps", 4L), ("block_length", 4L), ("use_fast_dllm", true), ("prefix_refresh_interval", 2L)) : Kwargs(("max_new_tokens", 5L))) with { Doc = new DocId(1), Seed = 11 },
+            Request(referenceKwargs),
+            new(new TaskName("oracle"), new DocId(2), "Describe the picture in one word.", referenceKwargs, () => [], 12),
+        ];
+        var together = await backend.GenerateAsync(batch, CancellationToken.None);
+        var expectedIds = ReferenceFiles.Ints(lladav ? reference.GetProperty("generation")[0].GetProperty("generated_ids") : reference.GetProperty("generated_ids"));
+        var expectedText = lladav
+            ? LlavaModel.DiffusionText(model.Tokenizer.Decode(expectedIds, skipSpecialTokens: true))
+            : model.Tokenizer.Decode(expectedIds[..^1], skipSpecialTokens: true).Trim();
+        Assert.Equal(expectedText, together[1].Text);
+        Assert.Equal(expectedIds.Length, together[1].Usage.GeneratedTokens);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var alone = (await backend.GenerateAsync([batch[i]], CancellationToken.None))[0];
+            Assert.Equal((alone.Text, alone.Usage), (together[i].Text, together[i].Usage));
+        }
+    }
+
     [Fact]
     public void Gen_kwargs_follow_the_fork_defaults_and_fast_dllm_keys()
     {
