@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace LLaDAV.Eval.Models.Sampling;
 
 /// <summary>What a forward recomputes (Fast-dLLM §8.1): everything without a cache, everything while rebuilding the cache, or a window against the cache.</summary>
@@ -31,10 +33,38 @@ public interface IMaskedDenoiser
 
     /// <summary>Runs one forward and writes fp32 logits, <c>(LogitTo − LogitFrom) × vocab</c>, into <paramref name="logits"/>.</summary>
     void Forward(DenoiserCall call, Span<float> logits);
+
+    /// <summary>
+    /// Runs one forward and scores each logit row greedily (<see cref="Tensors.IComputeBackend.ScoreRows"/>: forbidden ids
+    /// excluded, first argmax, fp64 softmax confidence). A device-backed denoiser scores where the logits are; this
+    /// default scores on the host with the same formula.
+    /// </summary>
+    void ForwardScores(DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
+    {
+        var vocab = VocabSize;
+        var logits = new float[(call.LogitTo - call.LogitFrom) * vocab];
+        Forward(call, logits);
+        for (var r = 0; r < ids.Length; r++)
+        {
+            var row = logits.AsSpan(r * vocab, vocab);
+            foreach (var id in forbidden)
+            {
+                row[id] = float.NegativeInfinity;
+            }
+
+            (ids[r], confidence[r]) = Tensors.Cpu.CpuBackend.GreedyScore(row);
+        }
+    }
 }
 
-/// <summary>One forward of a batched diffusion round: the denoiser, what to compute, and where its logits go.</summary>
-public readonly record struct DenoiserWork(IMaskedDenoiser Denoiser, DenoiserCall Call, Memory<float> Logits);
+/// <summary>
+/// One forward of a batched diffusion round: the denoiser, what to compute, and where its logits go, or, when
+/// <see cref="Scores"/> is set, only each row's greedy id and confidence (<see cref="IMaskedDenoiser.ForwardScores"/>).
+/// </summary>
+public readonly record struct DenoiserWork(IMaskedDenoiser Denoiser, DenoiserCall Call, Memory<float> Logits, RowScores? Scores = null);
+
+/// <summary>Destinations of greedy scoring: one id and one fp64 confidence per logit row, and the ids never chosen.</summary>
+public sealed record RowScores(Memory<int> Ids, Memory<double> Confidence, ImmutableArray<int> Forbidden);
 
 /// <summary>Runs one round's forwards, possibly as one batched model call; each work item's logits must be filled.</summary>
 public delegate void DenoiserBatchForward(IReadOnlyList<DenoiserWork> work);

@@ -67,6 +67,13 @@ public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
         _model.Backend.Download(segment.Logits, logits);
     }
 
+    public void ForwardScores(DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
+    {
+        var segment = Segment(call);
+        _model.Forward([segment]);
+        _model.Backend.ScoreRows(segment.Logits, forbidden, ids, confidence);
+    }
+
     /// <summary>
     /// <see cref="DenoiserBatchForward"/> for denoisers over one <see cref="LanguageModel"/>: every call of the round
     /// becomes a segment of a single batched forward (LanguageModel.Forward(segments)).
@@ -90,7 +97,14 @@ public sealed class LanguageDenoiser : IMaskedDenoiser, IDisposable
         model.Forward(segments);
         for (var i = 0; i < work.Count; i++)
         {
-            model.Backend.Download(segments[i].Logits, work[i].Logits.Span);
+            if (work[i].Scores is { } scores)
+            {
+                model.Backend.ScoreRows(segments[i].Logits, scores.Forbidden.AsSpan(), scores.Ids.Span, scores.Confidence.Span);
+            }
+            else
+            {
+                model.Backend.Download(segments[i].Logits, work[i].Logits.Span);
+            }
         }
     }
 

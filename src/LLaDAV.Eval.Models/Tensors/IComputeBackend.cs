@@ -109,6 +109,14 @@ public interface IComputeBackend : IDisposable
     /// <summary>The k largest values of each row, descending (ties: lower index first), as I32 indices and fp32 values.</summary>
     void TopK(Tensor x, int k, Tensor indices, Tensor values);
 
+    /// <summary>
+    /// The diffusion sampler's greedy scoring of each row (LLADAV-MODEL.md §6.2 steps 3–4, temperature 0,
+    /// low_confidence): the <paramref name="forbidden"/> columns become −∞ (written into <paramref name="logits"/>),
+    /// <c>ids[r]</c> is the first maximum and <c>confidence[r]</c> its softmax probability evaluated in fp64. Only
+    /// these two numbers per row reach the host, not a vocabulary-wide row of logits.
+    /// </summary>
+    void ScoreRows(Tensor logits, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence);
+
     // ---- vision helpers ----
 
     /// <summary>

@@ -37,6 +37,35 @@ public sealed class DiffusionSamplerTests
         Assert.Equal(expected, TransferSchedule.ThresholdCount(sorted, tau));
 
     [Fact]
+    public void Greedy_scoring_excludes_forbidden_ids_breaks_ties_low_and_sums_the_softmax_in_fp64()
+    {
+        // row [1, 3, 3, 2]: argmax 1 (tie with 2 → lower index), p = e^0 / (e^-2 + e^0 + e^0 + e^-1)
+        // with id 1 forbidden: argmax 2, p = e^0 / (e^-2 + e^0 + e^-1)
+        using var cpu = new LLaDAV.Eval.Models.Tensors.Cpu.CpuBackend();
+        using var logits = cpu.Upload([1f, 3f, 3f, 2f, 1f, 3f, 3f, 2f], new LLaDAV.Eval.Models.Tensors.TensorShape(2, 4));
+        var (ids, confidence) = (new int[1], new double[1]);
+        cpu.ScoreRows(logits.Rows(0, 1), [], ids, confidence);
+        Assert.Equal(1, ids[0]);
+        Assert.Equal(1 / (Math.Exp(-2) + 2 + Math.Exp(-1)), confidence[0], 15);
+        cpu.ScoreRows(logits.Rows(1, 1), [1], ids, confidence);
+        Assert.Equal(2, ids[0]);
+        Assert.Equal(1 / (Math.Exp(-2) + 1 + Math.Exp(-1)), confidence[0], 15);
+    }
+
+    [Theory]
+    [InlineData(0.0, Remasking.LowConfidence, 0.0, true)]
+    [InlineData(0.5, Remasking.LowConfidence, 0.0, false)] // Gumbel noise needs the whole row
+    [InlineData(0.0, Remasking.Random, 0.0, false)]
+    [InlineData(0.0, Remasking.LowConfidence, 1.0, false)] // CFG mixes two rows of logits first
+    public void Only_greedy_low_confidence_steps_ask_the_denoiser_for_scores_instead_of_logits(double temperature, Remasking remasking, double cfg, bool scored)
+    {
+        var model = new ScriptedDenoiser(3, Vocab, (pos, _) => ScriptedDenoiser.Peak(Vocab, pos % 4, 1 + pos));
+        var result = DiffusionSampler.Generate(model, Options(4, 4, 4) with { Temperature = temperature, Remasking = remasking, CfgScale = cfg }, 0);
+        Assert.Equal(scored ? 4 : 0, model.ScoredCalls);
+        Assert.Equal(4, result.Ids.Length);
+    }
+
+    [Fact]
     public void Blocks_are_filled_left_to_right_in_confidence_order()
     {
         // gen 6, block 3, steps 4 → 2 blocks × 2 steps, counts(3, 2) = [2, 1].

@@ -9,6 +9,9 @@ internal sealed class ScriptedDenoiser(int promptLength, int vocab, Func<int, bo
 
     public List<(int Position, int Id)> Commits { get; } = [];
 
+    /// <summary>How many calls asked for greedy scores (<see cref="IMaskedDenoiser.ForwardScores"/>) instead of logits.</summary>
+    public int ScoredCalls { get; private set; }
+
     public int PromptLength => promptLength;
 
     public int VocabSize => vocab;
@@ -23,6 +26,12 @@ internal sealed class ScriptedDenoiser(int promptLength, int vocab, Func<int, bo
 
     public void Commit(int position, int id) => Commits.Add((position, id));
 
+    public void ForwardScores(DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
+    {
+        ScoredCalls++;
+        ((IMaskedDenoiser)new Unscored(this)).ForwardScores(call, forbidden, ids, confidence);
+    }
+
     public void Forward(DenoiserCall call, Span<float> logits)
     {
         Calls.Add(call);
@@ -30,5 +39,17 @@ internal sealed class ScriptedDenoiser(int promptLength, int vocab, Func<int, bo
         {
             row(pos - promptLength, call.Unconditional).CopyTo(logits.Slice((pos - call.LogitFrom) * vocab, vocab));
         }
+    }
+
+    /// <summary>The interface's default (host) scoring over this denoiser's logits.</summary>
+    private sealed class Unscored(ScriptedDenoiser inner) : IMaskedDenoiser
+    {
+        public int PromptLength => inner.PromptLength;
+
+        public int VocabSize => inner.VocabSize;
+
+        public void Commit(int position, int id) => inner.Commit(position, id);
+
+        public void Forward(DenoiserCall call, Span<float> logits) => inner.Forward(call, logits);
     }
 }

@@ -14,6 +14,44 @@ public sealed partial class CpuBackend
         }
     }
 
+    public void ScoreRows(Tensor logits, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        Require(ids.Length == logits.RowCount && confidence.Length == logits.RowCount, $"ScoreRows: expected {logits.RowCount} ids and confidences.");
+        for (var r = 0; r < logits.RowCount; r++)
+        {
+            var row = MutableRow(logits, r);
+            foreach (var id in forbidden)
+            {
+                row[id] = float.NegativeInfinity;
+            }
+
+            (ids[r], confidence[r]) = GreedyScore(row);
+        }
+    }
+
+    /// <summary>
+    /// First maximum and its fp64 softmax probability, <c>exp(l[x0] − max) / Σ exp(l − max)</c> summed in index order:
+    /// the sampler's own formula (its host path calls this too), so device and host scoring agree bit for bit on the CPU.
+    /// </summary>
+    internal static (int Id, double Confidence) GreedyScore(ReadOnlySpan<float> row)
+    {
+        var best = ArgMaxOf(row);
+        var max = double.NegativeInfinity;
+        foreach (var l in row)
+        {
+            max = Math.Max(max, l);
+        }
+
+        double sum = 0;
+        foreach (var l in row)
+        {
+            sum += Math.Exp(l - max);
+        }
+
+        return (best, Math.Exp(row[best] - max) / sum);
+    }
+
     /// <summary>First index of the maximum (torch.argmax tie rule); NaN never wins.</summary>
     internal static int ArgMaxOf(ReadOnlySpan<float> row)
     {

@@ -27,22 +27,36 @@ public sealed partial class CudaBackend
         }
     }
 
-    /// <summary>
-    /// The diffusion sampler's confidence on the device: <c>confidence[r] = softmax(logits[r])[chosen[r]]</c> in fp64
-    /// (LLADAV-MODEL.md §6), so only one double per row crosses to the host instead of a vocabulary-wide row.
-    /// </summary>
-    public void SoftmaxConfidence(Tensor logits, Tensor chosen, Span<double> confidence)
+    public void ScoreRows(Tensor logits, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(chosen);
         Expect(logits, DType.F32);
-        Expect(chosen, DType.I32);
-        Require(chosen.Length == logits.RowCount && confidence.Length == logits.RowCount, $"SoftmaxConfidence: expected {logits.RowCount} chosen ids and confidences.");
-        if (confidence.IsEmpty)
+        Require(ids.Length == logits.RowCount && confidence.Length == logits.RowCount, $"ScoreRows: expected {logits.RowCount} ids and confidences.");
+        if (ids.IsEmpty)
         {
             return;
         }
 
+        if (!forbidden.IsEmpty)
+        {
+            using var columns = Upload(forbidden, new TensorShape(forbidden.Length));
+            var count = (long)logits.RowCount * forbidden.Length;
+            Launch("fill_columns_neg_inf", Blocks(count), 1, ThreadsPerBlock, Arg(Pointer(logits)), Arg(logits.RowCount), Arg(logits.RowLength), Arg(Pointer(columns)), Arg(forbidden.Length));
+        }
+
+        using var chosen = Allocate(new TensorShape(logits.RowCount), DType.I32);
+        ArgMax(logits, chosen);
+        SoftmaxConfidence(logits, chosen, confidence);
+        Download(chosen, ids);
+    }
+
+    /// <summary>
+    /// <c>confidence[r] = softmax(logits[r])[chosen[r]]</c> in fp64 on the device (LLADAV-MODEL.md §6), so only one
+    /// double per row crosses to the host instead of a vocabulary-wide row.
+    /// </summary>
+    private void SoftmaxConfidence(Tensor logits, Tensor chosen, Span<double> confidence)
+    {
+        Expect(chosen, DType.I32);
         using var result = new DeviceMemory(_context, (long)confidence.Length * sizeof(double));
         Launch("softmax_confidence_f64", (uint)logits.RowCount, 1, ThreadsPerBlock, Arg(Pointer(logits)), Arg(Pointer(chosen)), Arg(result.Pointer), Arg(logits.RowLength));
         unsafe

@@ -54,6 +54,15 @@ internal static class SelectionKernels
             }
         }
 
+        /* the sampler's forbidden ids: x[r, columns[j]] = -inf for every row r (one thread per (row, column) pair). */
+        extern "C" __global__ void fill_columns_neg_inf(float* x, int rows, int cols, const int* columns, int count)
+        {
+            long long total = (long long)rows * count;
+            for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long long)gridDim.x * blockDim.x) {
+                x[(i / count) * cols + columns[i % count]] = LLADAV_NEG_INF;
+            }
+        }
+
         /* confidence[r] = exp(l[x0] - max) / Σ exp(l - max), in fp64 from fp32 logits. */
         extern "C" __global__ void softmax_confidence_f64(const float* logits, const int* chosen, double* confidence, int cols)
         {
@@ -73,5 +82,5 @@ internal static class SelectionKernels
             }
         }
         """,
-        ["argmax_rows", "topk_rows", "softmax_confidence_f64"]);
+        ["argmax_rows", "topk_rows", "fill_columns_neg_inf", "softmax_confidence_f64"]);
 }

@@ -272,40 +272,34 @@ public static class BackendComparison
         });
     }
 
-    /// <summary>The fp64 confidence kernel against the same formula evaluated on the host in double.</summary>
+    /// <summary>
+    /// The sampler's device scoring (forbidden columns, first argmax, fp64 confidence) against the CPU backend's, which
+    /// is the host sampler's own formula: ids must agree exactly, confidences to 1e-12 relative (the GPU sums in
+    /// another order).
+    /// </summary>
     private static OpCheck Confidence(Runner c, CudaBackend cuda)
     {
         const int rows = 5, cols = 3000;
         var logits = c.Rand(rows * cols, 8f);
-        int[] chosen = [0, 17, 2999, 1500, 42];
-        var device = new double[rows];
-        var host = new double[rows];
+        logits[(2 * cols) + 11] = logits[(2 * cols) + 12] = 50f; // a tie: the lower index wins
+        logits[(3 * cols) + 7] = 60f; // the maximum is forbidden: the runner-up wins
+        int[] forbidden = [7, 2999];
+        var (deviceIds, hostIds) = (new int[rows], new int[rows]);
+        var (device, host) = (new double[rows], new double[rows]);
         try
         {
             using var l = cuda.Upload(logits, new TensorShape(rows, cols));
-            using var ids = cuda.Upload(chosen, new TensorShape(rows));
-            cuda.SoftmaxConfidence(l, ids, device);
+            cuda.ScoreRows(l, forbidden, deviceIds, device);
         }
         catch (Exception e) when (e is CudaException or ArgumentException)
         {
-            return new OpCheck("SoftmaxConfidence fp64", double.NaN, double.NaN, 0, 1e-12, false, e.Message);
+            return new OpCheck("ScoreRows (argmax + fp64 confidence)", double.NaN, double.NaN, 0, 1e-12, false, e.Message);
         }
 
-        for (var r = 0; r < rows; r++)
+        using (var cpu = new Cpu.CpuBackend())
+        using (var l = cpu.Upload(logits, new TensorShape(rows, cols)))
         {
-            var row = logits.AsSpan(r * cols, cols);
-            double max = double.NegativeInfinity, sum = 0;
-            foreach (var x in row)
-            {
-                max = Math.Max(max, x);
-            }
-
-            foreach (var x in row)
-            {
-                sum += Math.Exp(x - max);
-            }
-
-            host[r] = Math.Exp(row[chosen[r]] - max) / sum;
+            cpu.ScoreRows(l, forbidden, hostIds, host);
         }
 
         double maxAbs = 0, maxRel = 0;
@@ -316,7 +310,8 @@ public static class BackendComparison
             maxRel = Math.Max(maxRel, abs / host[r]);
         }
 
-        return new OpCheck("SoftmaxConfidence fp64 [5,3000]", maxAbs, maxRel, 0, 1e-12, maxRel <= 1e-12);
+        var idsAgree = deviceIds.AsSpan().SequenceEqual(hostIds);
+        return new OpCheck($"ScoreRows [5,3000] (ids {(idsAgree ? "equal" : "DIFFER")})", maxAbs, maxRel, 0, 1e-12, idsAgree && maxRel <= 1e-12);
     }
 
     /// <summary>Uploads the same host data to a backend and frees everything it created when disposed.</summary>
