@@ -7,6 +7,7 @@ using LLaDAV.Eval.Models.Sampling;
 using LLaDAV.Eval.Models.Tensors;
 using LLaDAV.Eval.Models.Tensors.Cpu;
 using LLaDAV.Eval.Models.Tensors.Cuda.Selftest;
+using LLaDAV.Eval.Models.Tests.Tensors;
 using LLaDAV.Eval.Models.Vision;
 using LLaDAV.Eval.Testing;
 
@@ -23,17 +24,6 @@ public sealed class BatchedGenerationTests
 {
     private static readonly Lazy<RgbImage> Image = new(() => ImageDecoder.DecodeFile(TestPaths.InTestData("model-reference", "image.png")));
 
-    public static TheoryData<CpuGemmKind> Gemms()
-    {
-        var data = new TheoryData<CpuGemmKind> { CpuGemmKind.Managed };
-        if (CpuBackend.OpenBlasAvailable)
-        {
-            data.Add(CpuGemmKind.OpenBlas);
-        }
-
-        return data;
-    }
-
     private static Tensor ReferencePrompt(string dir, CpuBackend backend, Checkpoint checkpoint, LanguageModel lm)
     {
         var reference = ReferenceFiles.Reference(dir);
@@ -43,7 +33,7 @@ public sealed class BatchedGenerationTests
     }
 
     [Theory]
-    [MemberData(nameof(Gemms))]
+    [MemberData(nameof(CpuBackendTests.Gemms), MemberType = typeof(CpuBackendTests))]
     public void Every_reference_generation_sampled_in_one_batch_gives_the_recorded_trace_and_ids(CpuGemmKind gemm)
     {
         var reference = ReferenceFiles.Reference(ReferenceFiles.LladaV);
@@ -96,7 +86,7 @@ public sealed class BatchedGenerationTests
     }
 
     [Theory]
-    [MemberData(nameof(Gemms))]
+    [MemberData(nameof(CpuBackendTests.Gemms), MemberType = typeof(CpuBackendTests))]
     public void The_reference_llama3v_prompt_decoded_beside_other_prompts_gives_the_recorded_ids(CpuGemmKind gemm)
     {
         var reference = ReferenceFiles.Reference(ReferenceFiles.Llama3V);
@@ -131,7 +121,7 @@ public sealed class BatchedGenerationTests
     }
 
     [Theory]
-    [MemberData(nameof(Gemms))]
+    [MemberData(nameof(CpuBackendTests.Gemms), MemberType = typeof(CpuBackendTests))]
     public void A_batched_forward_gives_each_sequence_the_bits_of_its_own_forward(CpuGemmKind gemm)
     {
         using var backend = new CpuBackend(gemm);
@@ -196,7 +186,7 @@ public sealed class BatchedGenerationTests
     }
 
     [Theory]
-    [MemberData(nameof(Gemms))]
+    [MemberData(nameof(CpuBackendTests.Gemms), MemberType = typeof(CpuBackendTests))]
     public void Sequences_with_different_settings_sampled_together_equal_each_sampled_alone(CpuGemmKind gemm)
     {
         using var backend = new CpuBackend(gemm);
