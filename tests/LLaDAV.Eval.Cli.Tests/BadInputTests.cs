@@ -50,6 +50,19 @@ public sealed class BadInputTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_out, "replay", "x", "results.json")));
     }
 
+    [Theory]
+    [InlineData("batch_packing=fast", "--model-args batch_packing=fast is not one of: exact (default), always.")]
+    [InlineData("max_frames_num=lots", "--model-args max_frames_num=lots is not a positive whole number of frames")]
+    public async Task Should_reject_a_bad_model_arg_by_key_and_value(string arg, string message)
+    {
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--model", "lladav", "--model-args", "path=demo," + arg, "--tasks", "mmstar", "--limit", "1");
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(_out, "results.json", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public async Task Should_reject_a_bad_shard_spec()
     {

@@ -24,6 +24,11 @@ internal static class CliHost
             await Report(error, e, parse).ConfigureAwait(false);
             return e.ExitCode;
         }
+        catch (Models.Backends.ModelArgsException e)
+        {
+            await Report(error, e, parse).ConfigureAwait(false);
+            return 2;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             await Report(error, e, parse).ConfigureAwait(false);

@@ -24,7 +24,9 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         var backend = ComputeDevices.Create(args.Get("device") ?? context.Device);
         try
         {
-            var frames = args.Get("max_frames_num") is { } f ? int.Parse(f, System.Globalization.CultureInfo.InvariantCulture) : Media.Video.FrameSampling.DefaultFrameCount;
+            var frames = args.Get("max_frames_num") is { } f
+                ? int.TryParse(f, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ModelArgsException($"--model-args max_frames_num={f} is not a positive whole number of frames (lmms-eval's default is {Media.Video.FrameSampling.DefaultFrameCount}).")
+                : Media.Video.FrameSampling.DefaultFrameCount;
             var packing = ParsePacking(args.Get("batch_packing"));
             var model = LlavaModel.Open(directory, backend, frames);
             model.Language.Packing = packing;
@@ -51,7 +53,7 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
     {
         null or "exact" => Language.BatchPacking.Exact,
         "always" => Language.BatchPacking.Always,
-        _ => throw new ArgumentException($"--model-args batch_packing={value} is not one of: exact (default), always."),
+        _ => throw new ModelArgsException($"--model-args batch_packing={value} is not one of: exact (default), always."),
     };
 }
 
