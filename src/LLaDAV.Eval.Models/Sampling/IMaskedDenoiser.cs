@@ -37,13 +37,18 @@ public interface IMaskedDenoiser
     /// <summary>
     /// Runs one forward and scores each logit row greedily (<see cref="Tensors.IComputeBackend.ScoreRows"/>: forbidden ids
     /// excluded, first argmax, fp64 softmax confidence). A device-backed denoiser scores where the logits are; this
-    /// default scores on the host with the same formula.
+    /// default scores on the host with the same formula (<see cref="ScoreOnHost"/>).
     /// </summary>
-    void ForwardScores(DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
+    void ForwardScores(DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence) =>
+        ScoreOnHost(this, call, forbidden, ids, confidence);
+
+    /// <summary>Greedy scoring of <paramref name="denoiser"/>'s logits on the host (callable by implementations that also count calls).</summary>
+    static void ScoreOnHost(IMaskedDenoiser denoiser, DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
     {
-        var vocab = VocabSize;
+        ArgumentNullException.ThrowIfNull(denoiser);
+        var vocab = denoiser.VocabSize;
         var logits = new float[(call.LogitTo - call.LogitFrom) * vocab];
-        Forward(call, logits);
+        denoiser.Forward(call, logits);
         for (var r = 0; r < ids.Length; r++)
         {
             var row = logits.AsSpan(r * vocab, vocab);

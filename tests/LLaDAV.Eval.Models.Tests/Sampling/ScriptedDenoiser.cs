@@ -29,7 +29,7 @@ internal sealed class ScriptedDenoiser(int promptLength, int vocab, Func<int, bo
     public void ForwardScores(DenoiserCall call, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
     {
         ScoredCalls++;
-        ((IMaskedDenoiser)new Unscored(this)).ForwardScores(call, forbidden, ids, confidence);
+        IMaskedDenoiser.ScoreOnHost(this, call, forbidden, ids, confidence);
     }
 
     public void Forward(DenoiserCall call, Span<float> logits)
@@ -39,17 +39,5 @@ internal sealed class ScriptedDenoiser(int promptLength, int vocab, Func<int, bo
         {
             row(pos - promptLength, call.Unconditional).CopyTo(logits.Slice((pos - call.LogitFrom) * vocab, vocab));
         }
-    }
-
-    /// <summary>The interface's default (host) scoring over this denoiser's logits.</summary>
-    private sealed class Unscored(ScriptedDenoiser inner) : IMaskedDenoiser
-    {
-        public int PromptLength => inner.PromptLength;
-
-        public int VocabSize => inner.VocabSize;
-
-        public void Commit(int position, int id) => inner.Commit(position, id);
-
-        public void Forward(DenoiserCall call, Span<float> logits) => inner.Forward(call, logits);
     }
 }
