@@ -7,7 +7,7 @@ using LLaDAV.Eval.Models.Bench;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval bench [--preset llada-8b] [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--batch 1,4] [--repeats N] [--device cpu|cpu-managed|cuda[:N]]</c>:
+/// <c>lladav-eval bench [--preset llada-8b] [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--batch 1,4] [--repeats N] [--device cpu|cpu-managed|cuda[:N]] [--json FILE]</c>:
 /// engine throughput ratios measured in one run (<see cref="EngineBenchmark"/>).
 /// </summary>
 internal static class BenchCommand
@@ -28,8 +28,9 @@ internal static class BenchCommand
         var batch = new Option<string>("--batch") { Description = "Batch sizes for the batched diffusion rows (documents per forward).", DefaultValueFactory = _ => string.Join(',', d.BatchSizes) };
         var gemmSize = new Option<int>("--gemm-size") { Description = "Side of the reference square GEMM (0: 8192 on a GPU, 1024 on the CPU)." };
         var preset = new Option<string?>("--preset") { Description = "llada-8b: LLaDA-8B's shape, 1536-token prompt, gen 128, batches 1,4,8 (explicit size options override it)." };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, batch, gemmSize, preset })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, batch, gemmSize, preset, json })
         {
             command.Options.Add(o);
         }
@@ -67,7 +68,18 @@ internal static class BenchCommand
                 var error = r.InvocationConfiguration.Error;
                 var report = EngineBenchmark.Run(options, backend, m => error.WriteLine(m));
                 r.InvocationConfiguration.Output.Write(report.ToText());
+                if (r.GetValue(json) is { } jsonPath)
+                {
+                    File.WriteAllText(jsonPath, EngineBenchmarkJson.ToJson(report));
+                }
+
                 return Task.FromResult(0);
+            }
+            catch (LLaDAV.Eval.Models.Tensors.Cuda.CudaUnavailableException e)
+            {
+                // no GPU or CUDA library: a missing resource (exit 3), as `run --device cuda` and `selftest` report it
+                r.InvocationConfiguration.Error.WriteLine($"no CUDA device: {e.Message}");
+                return Task.FromResult(3);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException)
             {

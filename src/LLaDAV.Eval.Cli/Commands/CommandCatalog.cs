@@ -18,6 +18,7 @@ internal static class CommandCatalog
         RenderCommand.Create(),
         GenerateCommand.Create(),
         ForwardCommand.Create(),
+        SampleCommand.Create(),
         BenchCommand.Create(),
         SelftestCommand.Create(),
         TableCommand.Create(),

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Models.Backends;
@@ -6,24 +8,39 @@ using LLaDAV.Eval.Models.Checkpoints;
 
 namespace LLaDAV.Eval.Models.Language;
 
-/// <summary>The <c>forward</c> verb's logic: load only the language tower, run the ids, print argmax and top-5 per position.</summary>
+/// <summary>What the <c>forward</c> verb asks for. <see cref="LogitsOut"/> writes every logit instead of the summary.</summary>
+public sealed record ForwardToolRequest(string ModelPath, string? Ids, string? IdsFile, bool Json, string Device, string? LogitsOut = null);
+
+/// <summary>
+/// The <c>forward</c> verb's logic: one full forward over token ids (bidirectional for LLaDA, causal for LLaMA), printed
+/// as argmax and top-5 per position, or with <c>--logits-out FILE</c> all logits written as raw little-endian float32,
+/// row-major <c>[positions, vocab]</c> (what numpy's <c>fromfile(dtype='&lt;f4')</c> reads) for comparison with
+/// another implementation (scripts/gpu/torch_reference.py).
+/// </summary>
 public static class ForwardTool
 {
-    public static string Run(string modelPath, string ids, bool json, string device)
+    public static string Run(string modelPath, string ids, bool json, string device) =>
+        Run(new ForwardToolRequest(modelPath, ids, null, json, device));
+
+    public static string Run(ForwardToolRequest request)
     {
-        var tokens = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--ids: '{s}' is not an integer id."))
-            .ToArray();
-        if (tokens.Length == 0)
+        ArgumentNullException.ThrowIfNull(request);
+        var tokens = TokenIds.Read(request.Ids, request.IdsFile);
+        using var checkpoint = Checkpoint.Open(request.ModelPath);
+        TokenIds.CheckRange(tokens, checkpoint.Config.Language.VocabSize);
+        using var backend = ComputeDevices.Create(request.Device);
+        using var model = LanguageModel.Load(checkpoint, backend);
+        if (request.LogitsOut is { } path)
         {
-            throw new ArgumentException("--ids needs at least one id.");
+            var started = DateTime.UtcNow;
+            var logits = model.ForwardIds(tokens);
+            var seconds = (DateTime.UtcNow - started).TotalSeconds;
+            WriteFloats(path, logits);
+            return string.Create(CultureInfo.InvariantCulture, $"wrote {tokens.Length}x{model.Config.VocabSize} float32 logits to {path} ({seconds:F3} s forward and download on {backend.Description})");
         }
 
-        using var backend = ComputeDevices.Create(device);
-        using var checkpoint = Checkpoint.Open(modelPath);
-        using var model = LanguageModel.Load(checkpoint, backend);
         var rows = ForwardProbe.Run(model, tokens);
-        if (json)
+        if (request.Json)
         {
             return new JsonObject
             {
@@ -42,5 +59,28 @@ public static class ForwardTool
         }
 
         return sb.ToString().TrimEnd();
+    }
+
+    private static void WriteFloats(string path, float[] values)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var buffer = new byte[4];
+        foreach (var v in values)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(buffer, v);
+            stream.Write(buffer);
+        }
     }
 }

@@ -33,10 +33,12 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     public CudaBackend(int ordinal = 0, CudaWeightStorage weights = CudaWeightStorage.CheckpointDType)
     {
         WeightStorage = weights;
-        var nvrtc = Nvrtc.Instance;
+        // the driver first: on a machine without a GPU, libcuda/the device is what is missing, and naming NVRTC
+        // (a toolkit library) instead would send the user to install the wrong thing
         _context = new CudaContext(ordinal);
         try
         {
+            var nvrtc = Nvrtc.Instance;
             _cublas = CuBlas.Instance;
             Architecture = KernelCache.TargetArchitecture(nvrtc, _context.ComputeCapability);
             foreach (var source in KernelSources.All)

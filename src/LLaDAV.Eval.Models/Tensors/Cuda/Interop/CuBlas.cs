@@ -26,7 +26,7 @@ internal sealed unsafe class CuBlas
     public const int GemmDefault = -1;
 
     private const string Provider =
-        "cuBLAS comes with the CUDA toolkit or NVIDIA's libcublas packages (pip nvidia-cublas-cu12 also ships it): add its lib64 folder to LD_LIBRARY_PATH or set CUDA_HOME; on Debian: apt-get install libcublas12 (or libcublas11) from non-free.";
+        "cuBLAS comes with the CUDA toolkit or NVIDIA's libcublas packages (PyTorch's pip wheels ship it too: nvidia-cublas-cu12, or nvidia/cu13/lib for CUDA 13, found automatically in the usual Python environments, or name the folder in $LLADAV_CUDA_LIBRARY_PATH): add its lib64 folder to LD_LIBRARY_PATH or set CUDA_HOME; on Debian: apt-get install libcublas12 (or libcublas11) from non-free.";
 
     private static readonly Lazy<CuBlas> s_instance = new(() => new CuBlas(NativeLibraryProbe.Load("cuBLAS (libcublas)", Sonames, Provider)));
 

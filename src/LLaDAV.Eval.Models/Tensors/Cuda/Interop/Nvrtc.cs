@@ -14,7 +14,7 @@ internal sealed unsafe class Nvrtc
     public static readonly string[] Sonames = ["libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so"];
 
     private const string Provider =
-        "NVRTC comes with the CUDA toolkit (set LD_LIBRARY_PATH or CUDA_HOME to its lib64 folder); on Debian: apt-get install libnvrtc11.2 from the non-free component.";
+        "NVRTC comes with the CUDA toolkit (set LD_LIBRARY_PATH or CUDA_HOME to its lib64 folder) or with PyTorch's pip wheels (nvidia-cuda-nvrtc-cu12, or nvidia/cu13/lib for CUDA 13: found automatically in the usual Python environments, or name the folder in $LLADAV_CUDA_LIBRARY_PATH); on Debian: apt-get install libnvrtc11.2 from the non-free component.";
 
     private static readonly Lazy<Nvrtc> s_instance = new(() => new Nvrtc(NativeLibraryProbe.Load("NVRTC (libnvrtc)", Sonames, Provider)));
 

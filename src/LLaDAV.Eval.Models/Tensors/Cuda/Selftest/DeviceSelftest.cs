@@ -7,8 +7,8 @@ namespace LLaDAV.Eval.Models.Tensors.Cuda.Selftest;
 /// <summary>
 /// <c>lladav-eval selftest --device D</c>: (1) compiles every CUDA kernel module with NVRTC (needs only libnvrtc),
 /// (2) opens device D through the same factory as <c>--device</c> everywhere else, (3) runs every backend op on random
-/// inputs against the CPU backend and prints the max abs/rel error per op with its tolerance, and (4) generates with
-/// both tiny reference checkpoints on D and compares the ids with reference.json; (5) on a CUDA device that passed,
+/// inputs against the CPU backend and prints the max abs/rel error per op with its tolerance, and (4) on a GPU, 2048-token flash attention against the CPU, (5) generates with
+/// both tiny reference checkpoints on D and compares the ids with reference.json; (6) on a CUDA device that passed,
 /// prints GPU times (CUDA events) of a bf16 GEMM and flash attention at LLaDA-8B shapes, 2k–8k tokens.
 /// Exit codes: 0 all passed; 1 a check failed; 3 the device is unavailable (e.g. no CUDA device).
 /// </summary>
@@ -47,6 +47,16 @@ public static class DeviceSelftest
         using (candidate)
         {
             output.WriteLine(candidate.Description);
+            if (candidate is CudaBackend)
+            {
+                // Which copies the loader picked (a machine may have a toolkit, the driver's and pip wheels' libraries).
+                output.WriteLine("libraries loaded:");
+                foreach (var file in Interop.NativeLibraryProbe.MappedFiles(["libcuda", "libcublas", "libnvrtc"]))
+                {
+                    output.WriteLine("  " + file);
+                }
+            }
+
             output.WriteLine("== ops against the CPU backend (fp32) ==");
             using (var reference = new CpuBackend())
             {
@@ -54,6 +64,13 @@ public static class DeviceSelftest
                 {
                     output.WriteLine(check);
                     failures += check.Passed ? 0 : 1;
+                }
+
+                if (candidate is CudaBackend)
+                {
+                    var longAttention = LongAttentionCheck.Run(reference, candidate);
+                    output.WriteLine(longAttention);
+                    failures += longAttention.Passed ? 0 : 1;
                 }
             }
 
