@@ -125,7 +125,18 @@ internal static class LaunchCommand
         }
 
         var request = new LaunchRequest(runRoot, plan, forwarded.Work(), forwarded.Tokens, Math.Min(count!.Value, plan.Count), gpus, ForwardedRun.ToolCommand(), parse.GetValue(s_retries), TimeSpan.FromSeconds(parse.GetValue(s_every)));
-        var outcome = await new ShardLauncher(request, output).RunAsync(ct).ConfigureAwait(false);
+        // Ctrl-C (SIGINT) and SIGTERM stop the workers and leave a resumable run, instead of the runtime's default of
+        // ending the launcher at once with its workers left running unsupervised.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+        var outcome = await new ShardLauncher(request, output).RunAsync(stop.Token).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"launch: workers ran {outcome.Makespan:F1} s; idle tail {outcome.IdleTail:F1} worker-s ({outcome.IdleShare:P1} of {request.Workers} × {outcome.Makespan:F1} s); timeline in {Path.Combine(runRoot, "logs", "timeline.json")}")).ConfigureAwait(false);
         if (outcome.Cancelled)

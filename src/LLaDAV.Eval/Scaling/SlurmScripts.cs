@@ -41,11 +41,19 @@ public static class SlurmScripts
         sb.Append("K=\"$SLURM_ARRAY_TASK_ID\"\n");
         sb.Append("DIR=").Append(Quote(Path.Combine(root, "shards"))).Append("/\"$K-of-").Append(n).Append("\"\n");
         sb.Append("echo \"== slurm: shard $K/").Append(n).Append(" job ${SLURM_JOB_ID:-?} on $(hostname) restart ${SLURM_RESTART_COUNT:-0} $(date -u +%Y-%m-%dT%H:%M:%SZ)\"\n");
+        sb.Append("if [ -f \"$DIR/manifest.json\" ] || [ \"${SLURM_RESTART_COUNT:-0}\" -gt 0 ]; then\n");
+        sb.Append("  # Requeued or restarted. Slurm keeps the merge job's afterok on the whole array failed once any task failed or\n");
+        sb.Append("  # was cancelled, even after that task is requeued and completes; naming every task again lets the merge follow\n");
+        sb.Append("  # the tasks' current states (tested: scancel + scontrol requeue of one task, Slurm 22.05).\n");
+        sb.Append("  MERGE=$(sed -n 's/.*\"merge_job\": *\"\\([0-9]*\\)\".*/\\1/p' ").Append(Quote(ScaleLayout.PlanPath(root))).Append(" 2>/dev/null || true)\n");
+        sb.Append("  DEP=afterok; for ((i = 0; i < ").Append(n).Append("; i++)); do DEP+=\":${SLURM_ARRAY_JOB_ID}_$i\"; done\n");
+        sb.Append("  if [ -n \"$MERGE\" ]; then scontrol update JobId=\"$MERGE\" Dependency=\"$DEP\" || echo \"== slurm: could not re-arm merge job $MERGE; if it is gone: sbatch --dependency=$DEP ").Append(Path.Combine(root, "slurm", "merge.sbatch")).Append("\"; fi\n");
+        sb.Append("fi\n");
         sb.Append("if [ -f \"$DIR/manifest.json\" ]; then\n");
-        sb.Append("  # Requeued or restarted: continue from the shard's journal (finished samples are kept, not redone).\n");
+        sb.Append("  # Continue from the shard's journal: finished samples are kept, not redone.\n");
         sb.Append("  exec ").Append(Command(tool)).Append(" run --resume \"$DIR\"\n");
         sb.Append("fi\n");
-        sb.Append("exec ").Append(Command(tool)).Append(' ').Append(Command(runArgs)).Append(runArgs.IsEmpty ? "" : " ")
+        sb.Append("exec ").Append(Command(tool)).Append(" run ").Append(Command(runArgs)).Append(runArgs.IsEmpty ? "" : " ")
             .Append("--shard \"$K/").Append(n).Append("\" --run-dir \"$DIR\"\n");
         return sb.ToString();
     }
