@@ -26,15 +26,15 @@ public sealed class ShardPlannerTests
         // shard 0 owns docs 0, 3, 6 of each task (3 × 52 = 156), shards 1 and 2 own two of each (104).
         var work = new[] { new TaskWork("long", 7, 49), new TaskWork("short", 7, 3) };
         var plan = ShardPlanner.ForCount(work, 3);
-        Assert.Equal([156.0, 104.0, 104.0], plan.Costs);
-        Assert.Equal([0, 1, 2], plan.Order);
+        Assert.Equal([156.0, 104.0, 104.0], plan.Costs.ToArray());
+        Assert.Equal([0, 1, 2], plan.Order.ToArray());
 
         // A task with more docs in later shards: 2 docs of cost 10 (shards 0, 1) and 4 of cost 1 over N = 4.
         plan = ShardPlanner.ForCount([new TaskWork("a", 2, 10), new TaskWork("b", 4, 1)], 4);
-        Assert.Equal([11.0, 11.0, 1.0, 1.0], plan.Costs);
-        Assert.Equal([0, 1, 2, 3], plan.Order);
+        Assert.Equal([11.0, 11.0, 1.0, 1.0], plan.Costs.ToArray());
+        Assert.Equal([0, 1, 2, 3], plan.Order.ToArray());
         plan = ShardPlanner.ForCount([new TaskWork("a", 4, 1), new TaskWork("b", 3, 5)], 4);
-        Assert.Equal([6.0, 6.0, 6.0, 1.0], plan.Costs);
+        Assert.Equal([6.0, 6.0, 6.0, 1.0], plan.Costs.ToArray());
         Assert.Equal(3, plan.Order[^1]);
     }
 
