@@ -67,6 +67,7 @@ internal static class LaunchCommand
         string runRoot;
         ForwardedRun forwarded;
         ShardPlan plan;
+        IReadOnlyList<TaskWork> work;
         if (parse.GetValue(s_resume) is { } resume)
         {
             runRoot = Path.GetFullPath(resume);
@@ -87,8 +88,15 @@ internal static class LaunchCommand
                 throw new ConfigException($"launch --resume {runRoot} needs --gpus 0,1,... or --workers N again (the shards are fixed; the workers may change).");
             }
 
+            // The saved flags may hold paths relative to where the run was started; the workers start there too.
+            if (Directory.Exists(saved.WorkingDirectory) && Directory.GetCurrentDirectory() != saved.WorkingDirectory)
+            {
+                Directory.SetCurrentDirectory(saved.WorkingDirectory);
+            }
+
             forwarded = ForwardedRun.Parse(saved.RunArgs, "launch");
-            plan = ShardPlanner.ForCount(forwarded.Work(), saved.Shards);
+            work = forwarded.Work();
+            plan = ShardPlanner.ForCount(work, saved.Shards);
         }
         else
         {
@@ -119,12 +127,13 @@ internal static class LaunchCommand
                 throw new ConfigException($"{runRoot} already holds a run. Continue it with 'lladav-eval launch --resume {runRoot}', or choose another --run-id.");
             }
 
-            plan = ShardPlanner.Plan(forwarded.Work(), count.Value, parse.GetValue(s_perWorker));
+            work = forwarded.Work();
+            plan = ShardPlanner.Plan(work, count.Value, parse.GetValue(s_perWorker));
             Directory.CreateDirectory(runRoot);
             new ScalePlanFile(ScalePlanFile.LaunchEngine, plan.Count, plan.Order, forwarded.Tokens, Directory.GetCurrentDirectory()).Write(runRoot);
         }
 
-        var request = new LaunchRequest(runRoot, plan, forwarded.Work(), forwarded.Tokens, Math.Min(count!.Value, plan.Count), gpus, ForwardedRun.ToolCommand(), parse.GetValue(s_retries), TimeSpan.FromSeconds(parse.GetValue(s_every)));
+        var request = new LaunchRequest(runRoot, plan, work, forwarded.Tokens, Math.Min(count!.Value, plan.Count), gpus, ForwardedRun.ToolCommand(), parse.GetValue(s_retries), TimeSpan.FromSeconds(parse.GetValue(s_every)));
         // Ctrl-C (SIGINT) and SIGTERM stop the workers and leave a resumable run, instead of the runtime's default of
         // ending the launcher at once with its workers left running unsupervised.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

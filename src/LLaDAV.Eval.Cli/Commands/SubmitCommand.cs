@@ -88,12 +88,28 @@ internal static class SubmitCommand
             throw new ConfigException($"{root} already holds a run; choose another --run-id (a submitted run continues by itself: requeue its array tasks, or see 'lladav-eval status {root}').");
         }
 
+        var created = !Directory.Exists(root);
         Directory.CreateDirectory(Path.Combine(root, "logs"));
         ScaleLayout.WriteAtomically(arrayPath, array);
         ScaleLayout.WriteAtomically(mergePath, merge);
         var plan = new ScalePlanFile(ScalePlanFile.SlurmEngine, shards, [.. Enumerable.Range(0, shards)], forwarded.Tokens, cwd);
         plan.Write(root);
-        var arrayJob = Slurm.Submit(SlurmScripts.SubmitCommands(arrayPath, mergePath, "").Array);
+        string arrayJob;
+        try
+        {
+            arrayJob = Slurm.Submit(SlurmScripts.SubmitCommands(arrayPath, mergePath, "").Array);
+        }
+        catch (DataException)
+        {
+            // Nothing was submitted: leave no run root behind that would claim otherwise (and block a retry).
+            if (created)
+            {
+                Directory.Delete(root, recursive: true);
+            }
+
+            throw;
+        }
+
         plan = plan with { ArrayJob = arrayJob };
         plan.Write(root);
         string mergeJob;
