@@ -33,11 +33,12 @@ internal static class RunCommand
     private static readonly Option<string?> s_judgeModel = new("--judge-model") { Description = "Judge model name (default gpt-4o-2024-11-20)." };
     private static readonly Option<string?> s_judgeKeyEnv = new("--judge-key-env") { Description = "Environment variable holding the judge's API key (default OPENAI_API_KEY)." };
     private static readonly Option<string?> s_tasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
+    private static readonly Option<string?> s_runDir = new("--run-dir") { Description = "Write the run into exactly this folder instead of <output>/<model>/<run-id>/ (what launch and submit slurm give each shard)." };
 
     public static Command Create()
     {
         var command = new Command("run", "Evaluate a model on tasks and write a run directory (manifest, journal, results.json, samples, report).");
-        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_tasksDir, CliHost.Verbose })
+        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_tasksDir, s_runDir, CliHost.Verbose })
         {
             command.Options.Add(o);
         }
@@ -55,7 +56,7 @@ internal static class RunCommand
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
-        var runDirectory = resume ?? Path.Combine(
+        var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
             config.Model,
             (parse.GetValue(s_runId) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)) + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
@@ -81,7 +82,8 @@ internal static class RunCommand
         return 0;
     }
 
-    private static RunSettings Flags(ParseResult parse)
+    /// <summary>The command line's settings layer (also how launch and submit read the run flags they forward).</summary>
+    internal static RunSettings Flags(ParseResult parse)
     {
         var tags = parse.GetValue(s_tag);
         return new RunSettings
