@@ -115,13 +115,14 @@ internal static class RunCommand
         var lines = new List<string> { "", $"Results ({outcome.RunDirectory}):" };
         var extraction = results["lladav_eval"]!["extraction"]!;
         var source = results["lladav_eval"]!["data_source"]!;
-        foreach (var (task, metric, value, stderr) in ResultsWriter.Rows(results))
+        foreach (var (task, metric, value, stderr) in ResultsWriter.Rows(results).Where(r => !SubmissionSummary.IsSubmissionRow(results, r.Task, r.Metric)))
         {
             var ex = extraction[task]!;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  {task,-34} {metric,-34} {ResultsWriter.Format(value),10} ± {ResultsWriter.Format(stderr),-8} n={results["results"]![task]!["samples"]} [{source[task]}] fallback {(double)ex["fallback_share"]!:P0}, unparseable {(double)ex["unparseable_share"]!:P0}"));
         }
 
+        lines.AddRange(SubmissionSummary.Lines(results, outcome.RunDirectory));
         if (results["lladav_eval"]!["group_averages"]?["mvbench"] is { } mv)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  mvbench (lladav-eval's own unweighted mean of {mv["included"]} sub-tasks; lmms-eval reports none): {ResultsWriter.Format(mv["mvbench_average"])}"));
