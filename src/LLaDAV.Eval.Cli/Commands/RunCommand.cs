@@ -55,6 +55,7 @@ internal static class RunCommand
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
+        _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
             config.Model,
