@@ -42,6 +42,7 @@ internal static class RunCommand
             command.Options.Add(o);
         }
 
+        LmmsEvalFlags.AddTo(command);
         command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => RunAsync(parse, output, ct)));
         return command;
     }
@@ -79,13 +80,18 @@ internal static class RunCommand
         }
 
         await output.WriteLineAsync(Summary(outcome)).ConfigureAwait(false);
+        foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome))
+        {
+            await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+        }
+
         return 0;
     }
 
     private static RunSettings Flags(ParseResult parse)
     {
         var tags = parse.GetValue(s_tag);
-        return new RunSettings
+        return LmmsEvalFlags.Apply(parse, new RunSettings
         {
             Tasks = parse.GetValue(s_tasks),
             Model = parse.GetValue(s_model),
@@ -106,7 +112,7 @@ internal static class RunCommand
             JudgeModel = parse.GetValue(s_judgeModel),
             JudgeKeyEnv = parse.GetValue(s_judgeKeyEnv),
             TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
-        };
+        });
     }
 
     /// <summary>The run summary: one line per metric with stderr, data source and extraction diagnostics.</summary>
@@ -146,7 +152,7 @@ internal static class RunCommand
 
         var model = (string?)results["config"]?["model"];
         var args = (string?)results["config"]?["model_args"] ?? "";
-        if (model is "lladav" or "llama3v" && (!args.Contains("path=", StringComparison.Ordinal) || args.Contains("path=demo", StringComparison.Ordinal)))
+        if (model is "lladav" or "llama3v" && ((!args.Contains("path=", StringComparison.Ordinal) && !args.Contains("pretrained=", StringComparison.Ordinal)) || args.Contains("path=demo", StringComparison.Ordinal) || args.Contains("pretrained=demo", StringComparison.Ordinal)))
         {
             lines.Add("  Note: the demo checkpoint has RANDOM weights (it exercises the real backend); its scores are chance-level. Pass --model-args path=DIR for a real checkpoint.");
         }
