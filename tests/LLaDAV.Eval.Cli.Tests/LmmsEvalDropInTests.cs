@@ -101,9 +101,37 @@ public sealed class LmmsEvalDropInTests : IDisposable
             File.ReadAllText(Path.Combine(run, "infovqa_test_for_submission.json")));
     }
 
+    [Fact]
+    public async Task Should_write_mmbenchs_answer_sheet_as_pandas_to_excel_lays_it_out()
+    {
+        var (code, output, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "x", "--tasks", "mmbench_en"));
+        Assert.True(code == 0, output + error);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(_out, "replay", "x", "mmbench_en_test_results.xlsx"));
+        var sheet = System.Xml.Linq.XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        System.Xml.Linq.XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var cells = sheet.Descendants(ns + "c").ToDictionary(c => (string)c.Attribute("r")!, c => c.Value);
+        Assert.Contains("Sheet1", new StreamReader(zip.GetEntry("xl/workbook.xml")!.Open()).ReadToEnd(), StringComparison.Ordinal);
+
+        // en_utils.mmbench_process_results' submission keys in order, DataFrame(...).to_excel(index=False): header row 1.
+        string[] header = ["index", "question", "answer", "prediction", "hint", "source", "split", "category", "L2-category", "A", "B", "C", "D", "E"];
+        Assert.Equal(header, header.Select((_, i) => cells[$"{(char)('A' + i)}1"]).ToArray());
+
+        // Row 2 from tasks/mmbench/sample (test split) and its response " B\n": prediction = strip() = "B"; answer and
+        // D are null (empty cells); E is absent from the split, so doc.get("E", "nan") = "nan".
+        Assert.Equal("1000", cells["A2"]);
+        Assert.Equal("B", cells["D2"]);
+        Assert.Equal("nan", cells["E2"]);
+        Assert.Equal("triangle", cells["L2"]);
+        Assert.False(cells.ContainsKey("C2"));
+        Assert.False(cells.ContainsKey("M2"));
+        Assert.Equal("nan", cells["N2"]);
+        Assert.Equal("A & <b>", cells["D3"]);
+        Assert.Contains("mmbench_en_test_results.xlsx -> upload to https://mmbench.opencompass.org.cn/", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("mmmu_val_qwen", "'mmmu_val_qwen' is an lmms-eval 75571cf name (mmmu) that is not ported; ported tasks of that family: mmmu_test, mmmu_val.")]
-    [InlineData("mmbench_en", "'mmbench_en_test' is an lmms-eval 75571cf name (mmbench) that is not ported (listed by group mmbench_en); ported tasks of that family: mmbench_en_dev, mmbench_en_dev_static.")]
+    [InlineData("mmbench", "'mmbench_cn_dev' is an lmms-eval 75571cf name (mmbench) that is not ported (listed by group mmbench); ported tasks of that family: mmbench_en_dev, mmbench_en_dev_static, mmbench_en_test.")]
     [InlineData("chartqa_lite", "'chartqa_lite' is an lmms-eval 75571cf name (chartqa) that is not ported; ported tasks of that family: chartqa.")]
     public async Task Should_say_not_ported_for_an_lmms_eval_name_we_lack(string name, string expected)
     {

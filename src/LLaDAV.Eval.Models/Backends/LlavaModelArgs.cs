@@ -25,7 +25,7 @@ public static class LlavaModelArgs
         new("device", "overrides --device (cpu, cuda, cuda:N)", []),
         new("device_map", "lmms-eval's device argument: cpu, cuda or cuda:N (as --device)", []),
         new("max_frames_num", "frames per video, uniformly sampled (lmms-eval default 32)", []),
-        new("batch_packing", "exact (default) or always", ["exact", "always"]),
+        new("batch_packing", "exact (default) or always", []),
         new("conv_template", "lmms-eval's chat template; the checkpoint's own template is rendered", [ConvTemplate(family)]),
         new("model_name", family == LlavaFamily.LladaV
             ? "lmms-eval builder switch: must contain 'llada' (the LLaDA class)"
