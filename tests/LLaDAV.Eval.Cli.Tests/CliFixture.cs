@@ -33,10 +33,14 @@ internal static class Cli
         .. (extra.Contains("--tasks") ? extra : ["--tasks", "mmmu_val,mmstar", .. extra]),
     ];
 
-    public static (int Code, string Out) RunProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static (int Code, string Out) RunProcess(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProcessIn(null, environment, args);
+
+    /// <summary>As <see cref="RunProcess"/>, in <paramref name="workingDirectory"/> (relative paths in args resolve there).</summary>
+    public static (int Code, string Out) RunProcessIn(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         start.ArgumentList.Add(dll);
         foreach (var a in args)
         {

@@ -43,6 +43,7 @@ internal static class RunCommand
             command.Options.Add(o);
         }
 
+        LmmsEvalFlags.AddTo(command);
         command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => RunAsync(parse, output, ct)));
         return command;
     }
@@ -56,6 +57,7 @@ internal static class RunCommand
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
+        _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
             config.Model,
@@ -79,6 +81,11 @@ internal static class RunCommand
         }
 
         await output.WriteLineAsync(Summary(outcome)).ConfigureAwait(false);
+        foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome))
+        {
+            await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+        }
+
         return 0;
     }
 
@@ -86,7 +93,7 @@ internal static class RunCommand
     internal static RunSettings Flags(ParseResult parse)
     {
         var tags = parse.GetValue(s_tag);
-        return new RunSettings
+        return LmmsEvalFlags.Apply(parse, new RunSettings
         {
             Tasks = parse.GetValue(s_tasks),
             Model = parse.GetValue(s_model),
@@ -107,7 +114,7 @@ internal static class RunCommand
             JudgeModel = parse.GetValue(s_judgeModel),
             JudgeKeyEnv = parse.GetValue(s_judgeKeyEnv),
             TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
-        };
+        });
     }
 
     /// <summary>The run summary: one line per metric with stderr, data source and extraction diagnostics.</summary>
@@ -117,13 +124,14 @@ internal static class RunCommand
         var lines = new List<string> { "", $"Results ({outcome.RunDirectory}):" };
         var extraction = results["lladav_eval"]!["extraction"]!;
         var source = results["lladav_eval"]!["data_source"]!;
-        foreach (var (task, metric, value, stderr) in ResultsWriter.Rows(results))
+        foreach (var (task, metric, value, stderr) in ResultsWriter.Rows(results).Where(r => !SubmissionSummary.IsSubmissionRow(results, r.Task, r.Metric)))
         {
             var ex = extraction[task]!;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  {task,-34} {metric,-34} {ResultsWriter.Format(value),10} ± {ResultsWriter.Format(stderr),-8} n={results["results"]![task]!["samples"]} [{source[task]}] fallback {(double)ex["fallback_share"]!:P0}, unparseable {(double)ex["unparseable_share"]!:P0}"));
         }
 
+        lines.AddRange(SubmissionSummary.Lines(results, outcome.RunDirectory));
         if (results["lladav_eval"]!["group_averages"]?["mvbench"] is { } mv)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  mvbench (lladav-eval's own unweighted mean of {mv["included"]} sub-tasks; lmms-eval reports none): {ResultsWriter.Format(mv["mvbench_average"])}"));
@@ -146,7 +154,7 @@ internal static class RunCommand
 
         var model = (string?)results["config"]?["model"];
         var args = (string?)results["config"]?["model_args"] ?? "";
-        if (model is "lladav" or "llama3v" && (!args.Contains("path=", StringComparison.Ordinal) || args.Contains("path=demo", StringComparison.Ordinal)))
+        if (model is "lladav" or "llama3v" && ((!args.Contains("path=", StringComparison.Ordinal) && !args.Contains("pretrained=", StringComparison.Ordinal)) || args.Contains("path=demo", StringComparison.Ordinal) || args.Contains("pretrained=demo", StringComparison.Ordinal)))
         {
             lines.Add("  Note: the demo checkpoint has RANDOM weights (it exercises the real backend); its scores are chance-level. Pass --model-args path=DIR for a real checkpoint.");
         }

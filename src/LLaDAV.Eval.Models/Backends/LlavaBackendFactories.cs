@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LLaDAV.Eval.Models.Demo;
 
 namespace LLaDAV.Eval.Models.Backends;
@@ -11,6 +12,9 @@ namespace LLaDAV.Eval.Models.Backends;
 /// </summary>
 public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFactory
 {
+    /// <summary>Every model-args key this backend accepts (declared in <see cref="LlavaModelArgs"/>).</summary>
+    public ImmutableArray<ModelArgKey> AcceptedModelArgs => LlavaModelArgs.For(family);
+
     public abstract string Name { get; }
 
     public abstract string Description { get; }
@@ -19,9 +23,10 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
+        LlavaModelArgs.Check(args, family, Name);
         var path = args.Get("path") ?? args.Get("pretrained");
-        var directory = path is null or "demo" ? DemoCheckpoint.Ensure(family) : path;
-        var backend = ComputeDevices.Create(args.Get("device") ?? context.Device);
+        var directory = path is null or "demo" ? DemoCheckpoint.Ensure(family) : LlavaModelArgs.ResolveCheckpoint(path);
+        var backend = ComputeDevices.Create(args.Get("device") ?? args.Get("device_map") ?? context.Device);
         try
         {
             var frames = args.Get("max_frames_num") is { } f

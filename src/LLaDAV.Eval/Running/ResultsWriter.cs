@@ -60,6 +60,7 @@ public static class ResultsWriter
         var extraction = new JsonObject();
         var breakdowns = new JsonObject();
         var data = new JsonObject();
+        var submissions = new JsonObject();
         foreach (var task in tasks)
         {
             var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
@@ -81,6 +82,13 @@ public static class ResultsWriter
                     {
                         var agg = hook(items, new Tasks.Hooks.AggregationContext(task.Name, metric.Name));
                         row[key] = agg.Value;
+                        if (agg.Submission is { } file)
+                        {
+                            // Test splits have no answers: the file is the result; there is no accuracy to report.
+                            File.WriteAllBytes(Path.Combine(runDirectory, file.FileName), file.Content);
+                            submissions[task.Name] = new JsonObject { ["file"] = file.FileName, ["upload_to"] = file.UploadTo };
+                        }
+
                         row[$"{metric.Name}_stderr,{filter.Name}"] = "N/A";
                         if (!agg.Breakdown.IsEmpty)
                         {
@@ -145,6 +153,7 @@ public static class ResultsWriter
                 ["extraction"] = extraction,
                 ["breakdown"] = breakdowns,
                 ["tags"] = config["tags"]?.DeepClone(),
+                ["submissions"] = submissions,
             },
         };
     }

@@ -12,9 +12,10 @@ namespace LLaDAV.Eval.Tasks;
 /// </summary>
 public sealed class TaskCatalog
 {
-    private TaskCatalog(string root, ImmutableSortedDictionary<string, TaskDefinition> tasks, ImmutableSortedDictionary<string, TaskGroup> groups)
+    private TaskCatalog(string root, ImmutableSortedDictionary<string, TaskDefinition> tasks, ImmutableSortedDictionary<string, TaskGroup> groups, LmmsEvalNames upstream)
     {
         Root = root;
+        Upstream = upstream;
         Tasks = tasks;
         Groups = groups;
     }
@@ -24,6 +25,9 @@ public sealed class TaskCatalog
     public ImmutableSortedDictionary<string, TaskDefinition> Tasks { get; }
 
     public ImmutableSortedDictionary<string, TaskGroup> Groups { get; }
+
+    /// <summary>lmms-eval's own names (tasks/lmms-eval-names.tsv): what "not ported" means.</summary>
+    public LmmsEvalNames Upstream { get; }
 
     public static TaskCatalog Load(string tasksDirectory, HookRegistry hooks)
     {
@@ -68,15 +72,17 @@ public sealed class TaskCatalog
             }
         }
 
+        var upstream = LmmsEvalNames.Load(tasksDirectory);
         foreach (var group in groups.Values)
         {
-            foreach (var member in group.Members.Where(m => !tasks.ContainsKey(m) && !groups.ContainsKey(m)))
+            // A group may list lmms-eval members we do not port (mmbench_en_test): expanding it says so.
+            foreach (var member in group.Members.Where(m => !tasks.ContainsKey(m) && !groups.ContainsKey(m) && !upstream.Contains(m)))
             {
                 throw new ConfigException($"{group.SourceFile}: group '{group.Name}' lists '{member}', which is neither a task nor a group.{Suggest(member, tasks.Keys.Concat(groups.Keys))}");
             }
         }
 
-        return new TaskCatalog(tasksDirectory, tasks.ToImmutableSortedDictionary(StringComparer.Ordinal), groups.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        return new TaskCatalog(tasksDirectory, tasks.ToImmutableSortedDictionary(StringComparer.Ordinal), groups.ToImmutableSortedDictionary(StringComparer.Ordinal), upstream);
     }
 
     /// <summary>Task and group names → the leaf tasks, in the order given, each once.</summary>
@@ -84,7 +90,7 @@ public sealed class TaskCatalog
     {
         var result = new List<TaskDefinition>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Visit(string name, int depth)
+        void Visit(string name, int depth, string path)
         {
             if (depth > 32)
             {
@@ -102,8 +108,12 @@ public sealed class TaskCatalog
             {
                 foreach (var m in group.Members)
                 {
-                    Visit(m, depth + 1);
+                    Visit(m, depth + 1, path.Length == 0 ? name : $"{path} > {name}");
                 }
+            }
+            else if (Upstream.Contains(name))
+            {
+                throw new ConfigException(NotPorted(name, path));
             }
             else
             {
@@ -113,10 +123,20 @@ public sealed class TaskCatalog
 
         foreach (var name in names)
         {
-            Visit(name.Trim(), 0);
+            Visit(name.Trim(), 0, "");
         }
 
         return [.. result];
+    }
+
+    /// <summary>"X is an lmms-eval task not ported; ported tasks of that family: ..." (distinct from a typo's "did you mean").</summary>
+    private string NotPorted(string name, string via)
+    {
+        var families = Upstream.FamiliesOf(name);
+        var ported = Tasks.Values.Select(t => (t.Name, File: t.Spec.SourceFile))
+            .Where(x => families.Contains(Path.GetFileName(Path.GetDirectoryName(x.File)) ?? "", StringComparer.Ordinal))
+            .Select(x => x.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return $"'{name}' is an lmms-eval 75571cf name ({string.Join(", ", families)}) that is not ported{(via.Length == 0 ? "" : $" (listed by group {via})")}; ported tasks of that family: {(ported.Count == 0 ? "none" : string.Join(", ", ported))}.";
     }
 
     private static string Suggest(string name, IEnumerable<string> known)

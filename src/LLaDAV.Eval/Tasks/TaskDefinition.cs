@@ -151,7 +151,13 @@ public sealed partial class TaskDefinition
         if (Identifier().IsMatch(value))
         {
             // A list-valued column (DocVQA 'answers') is a multi-reference target (LMMS-EVAL.md §1.2).
-            return doc => doc[value] is IReadOnlyList<object?> list ? list.Select(x => Convert.ToString(x, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList() : text(doc, PromptKwargs.Empty);
+            // A null column is a test split without answers (DocVQA/InfoVQA test): lmms-eval's target is None then.
+            return doc => doc[value] switch
+            {
+                IReadOnlyList<object?> list => list.Select(x => Convert.ToString(x, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList(),
+                null => "",
+                _ => text(doc, PromptKwargs.Empty),
+            };
         }
 
         return doc => text(doc, PromptKwargs.Empty);

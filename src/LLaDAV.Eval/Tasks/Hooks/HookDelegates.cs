@@ -75,7 +75,16 @@ public delegate SampleScore ProcessResultsHook(Doc doc, string response, Scoring
 public sealed record AggregationResult(double? Value, ImmutableArray<KeyValuePair<string, double>> Breakdown)
 {
     public static AggregationResult Of(double? value) => new(value, []);
+
+    /// <summary>
+    /// A benchmark submission file (test splits without answers): written next to results.json, as lmms-eval's
+    /// <c>generate_submission_file</c> writes it under <c>{output_path}/submissions/</c>; null = none.
+    /// </summary>
+    public SubmissionFile? Submission { get; init; }
 }
+
+/// <summary>A submission file an aggregation produced: its file name, exact bytes, and where the benchmark takes it.</summary>
+public sealed record SubmissionFile(string FileName, byte[] Content, string UploadTo);
 
 /// <summary>An aggregation: per-sample values (as written by process_results) → the task-level result.</summary>
 public delegate AggregationResult AggregationHook(IReadOnlyList<JsonNode?> items, AggregationContext context);

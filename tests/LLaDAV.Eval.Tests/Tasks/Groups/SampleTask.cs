@@ -49,7 +49,11 @@ internal sealed class SampleTask
         foreach (var line in File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tasks", family, "sample", "responses.jsonl")))
         {
             var node = JsonNode.Parse(line)!;
-            Assert.Equal(spec.Name, (string)node["task"]!);
+            if ((string)node["task"]! != spec.Name)
+            {
+                continue; // a family's responses.jsonl holds every task of the folder (docvqa_val and docvqa_test)
+            }
+
             responses[(int)node["doc_id"]!] = (string)node["response"]!;
         }
 

@@ -26,7 +26,59 @@ public sealed class DocvqaFamily : ITaskFamily
         hooks.AddDocToText("docvqa.doc_to_text", DocToText);
         hooks.AddDocToVisual("docvqa.doc_to_visual", (doc, _) => [ImageRef.FromColumn(doc, "image")]);
         hooks.AddProcessResults("docvqa.process_results", ProcessResults, "anls");
+        hooks.AddProcessResults("docvqa.test_process_results", TestProcessResults, "anls", "submission");
+        hooks.AddAggregation("docvqa.test_aggregate_results", (items, _) => TestAggregate(items, "docvqa_test_for_submission.json", DocvqaUpload));
+        hooks.AddAggregation("infovqa.test_aggregate_results", (items, _) => TestAggregate(items, "infovqa_test_for_submission.json", InfovqaUpload));
     }
+
+    /// <summary>The Robust Reading Competition portal that scores DocVQA (Task 1) and InfographicVQA (Task 3) test answers.</summary>
+    public const string DocvqaUpload = "https://rrc.cvc.uab.es/?ch=17 (Task 1 - Single Page Document VQA)";
+
+    public const string InfovqaUpload = "https://rrc.cvc.uab.es/?ch=17 (Task 3 - Infographics VQA)";
+
+    /// <summary>
+    /// <c>docvqa_test_process_results</c> / <c>infovqa_test_process_results</c> (lmms-eval 75571cf
+    /// tasks/docvqa/utils.py, tasks/infovqa/utils.py): <c>{"questionId": int(questionId), "answer": pred}</c> with the
+    /// raw response. With <c>answer_format: answer_colon</c> (the lladav/llama3v prompt asks for a reason and then
+    /// "Answer: X") the answer is the text after the last "Answer:", as the val split scores it, so the server gets
+    /// the answer rather than the reasoning ("None" when absent, as there).
+    /// </summary>
+    public static SampleScore TestProcessResults(Doc doc, string response, ScoringContext context)
+    {
+        var questionId = PyInt(doc["questionId"]);
+        string answer;
+        Extraction extraction;
+        if (context.Kwargs.GetString(AnswerFormatKey) == AnswerColonFormat)
+        {
+            var parsed = FinalAnswer.Parse(PyStr.Strip(response));
+            answer = parsed ?? "None";
+            extraction = new Extraction("docvqa.answer_after_last_answer_colon", parsed is null ? ExtractionStatus.Unparseable : ExtractionStatus.Parsed, answer);
+        }
+        else
+        {
+            answer = response;
+            extraction = new Extraction("docvqa.test_raw_response", PyStr.Strip(response).Length == 0 ? ExtractionStatus.Unparseable : ExtractionStatus.Parsed, response);
+        }
+
+        System.Text.Json.Nodes.JsonObject Entry() => new() { ["questionId"] = questionId, ["answer"] = answer };
+        return SampleScore.Of(extraction, ("anls", Entry()), ("submission", Entry()));
+    }
+
+    /// <summary><c>docvqa_test_aggregate_results</c> / <c>infovqa_test_aggregate_results</c>: <c>json.dump(results)</c>, a list in doc order; no score.</summary>
+    public static AggregationResult TestAggregate(IReadOnlyList<System.Text.Json.Nodes.JsonNode?> items, string fileName, string upload)
+    {
+        var list = new System.Text.Json.Nodes.JsonArray([.. items.Select(i => i?.DeepClone())]);
+        return new AggregationResult(null, []) { Submission = new SubmissionFile(fileName, System.Text.Encoding.UTF8.GetBytes(PyJson.Dumps(list)), upload) };
+    }
+
+    /// <summary>Python <c>int(x)</c> of the dataset's questionId (a string or an integer column).</summary>
+    private static long PyInt(object? value) => value switch
+    {
+        long l => l,
+        int i => i,
+        string s when long.TryParse(PyStr.Strip(s), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v) => v,
+        _ => throw new Errors.DataException($"DocVQA/InfoVQA questionId '{value}' is not an integer (lmms-eval does int(questionId))."),
+    };
 
     /// <summary><c>docvqa_doc_to_text</c> / <c>infovqa_doc_to_text</c>: <c>{pre_prompt}{question}{post_prompt}</c>.</summary>
     public static string DocToText(Doc doc, PromptKwargs kwargs) =>

@@ -46,6 +46,7 @@ public sealed class MmbenchFamily : ITaskFamily
         hooks.AddProcessResults("mmbench.process_results", (doc, response, context) => ProcessResults(doc, response, context, useJudge: true), Metric);
         hooks.AddProcessResults("mmbench.process_results_static", (doc, response, context) => ProcessResults(doc, response, context, useJudge: false), Metric);
         hooks.AddAggregation("mmbench.aggregate_circular", (items, _) => AggregateCircular(items));
+        MmbenchSubmission.Register(hooks);
     }
 
     /// <summary>

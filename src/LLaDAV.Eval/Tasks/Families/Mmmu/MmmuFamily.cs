@@ -21,6 +21,7 @@ public sealed class MmmuFamily : ITaskFamily
         hooks.AddDocToVisual("mmmu.doc_to_visual", DocToVisual);
         hooks.AddProcessResults("mmmu.process_results", ProcessResults, "mmmu_acc", "submission");
         hooks.AddAggregation("mmmu.aggregate_results", (items, _) => Aggregate(items));
+        hooks.AddAggregation("mmmu.test_aggregate_results_for_submission", (items, _) => AggregateForSubmission(items));
     }
 
     /// <summary>
@@ -52,10 +53,12 @@ public sealed class MmmuFamily : ITaskFamily
         var questionType = doc.RequireString("question_type");
         JsonNode parsed;
         Extraction extraction;
+        string submitted;
         if (questionType == "multiple-choice")
         {
             (var pick, extraction) = MmmuParsing.ParseMultiChoiceOrDraw(response, PyLiteral.ParseStringList(doc.RequireString("options")), context.DocSeed);
             parsed = pick;
+            submitted = pick;
         }
         else
         {
@@ -67,6 +70,15 @@ public sealed class MmmuFamily : ITaskFamily
                 _ => null,
             })]);
             extraction = Extraction.Direct("mmmu.parse_open_response", parsed.ToJsonString());
+
+            // `str(parsed_pred[0]) if parsed_pred else ""`. Upstream's list comes from set(), so with several
+            // candidates its first one depends on PYTHONHASHSEED; ours is the first found (deterministic).
+            submitted = preds.Count == 0 ? "" : preds[0] switch
+            {
+                MmmuParsing.NumberNorm n => PyFloat.Repr(n.Value),
+                MmmuParsing.TextNorm t => t.Value,
+                _ => "",
+            };
         }
 
         var accuracy = new JsonObject
@@ -77,7 +89,7 @@ public sealed class MmmuFamily : ITaskFamily
             ["answer"] = AnswerNode(doc["answer"]),
             ["parsed_pred"] = parsed,
         };
-        return SampleScore.Of(extraction, ("mmmu_acc", accuracy), ("submission", new JsonObject { [id] = response }));
+        return SampleScore.Of(extraction, ("mmmu_acc", accuracy), ("submission", new JsonObject { [id] = submitted }));
     }
 
     /// <summary>
@@ -114,6 +126,26 @@ public sealed class MmmuFamily : ITaskFamily
 
         var overall = InstanceLevel(bySubject.Values);
         return new AggregationResult(overall, breakdown.ToImmutable());
+    }
+
+    /// <summary>Where MMMU's test answers are scored (the MMMU benchmark's EvalAI challenge).</summary>
+    public const string TestUpload = "https://eval.ai/web/challenges/challenge-page/2179/overview";
+
+    /// <summary>
+    /// <c>mmmu_test_aggregate_results_for_submission</c> (lmms-eval 75571cf tasks/mmmu/utils.py): the per-sample
+    /// <c>{id: parsed_pred}</c> dicts merged into one, <c>json.dump</c>ed to <c>mmmu_test_for_submission.json</c>;
+    /// returns no score.
+    /// </summary>
+    public static AggregationResult AggregateForSubmission(IReadOnlyList<JsonNode?> items)
+    {
+        var merged = new JsonObject();
+        foreach (var item in items.OfType<JsonObject>())
+        {
+            var (key, value) = item.First();
+            merged[key] = value?.DeepClone();
+        }
+
+        return new AggregationResult(null, []) { Submission = new SubmissionFile("mmmu_test_for_submission.json", System.Text.Encoding.UTF8.GetBytes(PyJson.Dumps(merged)), TestUpload) };
     }
 
     /// <summary><c>calculate_ins_level_acc</c>: Σ(acc·n)/Σn, rounded to 5 places as the aggregation returns it.</summary>
