@@ -3,14 +3,25 @@ using LLaDAV.Eval.Media.Images.Codecs;
 namespace LLaDAV.Eval.Media.Images;
 
 /// <summary>
-/// Decodes PNG, JPEG, WebP, GIF (first frame), BMP and anything else ffmpeg reads into <see cref="RgbImage"/>, with the
-/// pixels PIL 9.4 gives for <c>Image.open(...).convert("RGB")</c> (or HF's white-composited <c>convert_to_rgb</c>).
+/// Decodes PNG, JPEG, WebP, GIF (first frame) and BMP into <see cref="RgbImage"/>, with the pixels PIL 9.4 gives for
+/// <c>Image.open(...).convert("RGB")</c> (or HF's white-composited <c>convert_to_rgb</c>). SkiaSharp's codecs, which
+/// ship in its NuGet natives, do the decoding, so no system package is needed.
 /// </summary>
 public static class ImageDecoder
 {
-    /// <exception cref="MediaException">The bytes are not a decodable image, or no installed decoder handles them.</exception>
-    public static RgbImage Decode(ReadOnlySpan<byte> bytes, AlphaMode mode = AlphaMode.Drop) =>
-        ImageCodecSet.Default.Decode(bytes).ToRgb(mode);
+    /// <exception cref="MediaException">The bytes are not a decodable image (unknown format, corrupt or truncated data).</exception>
+    public static RgbImage Decode(ReadOnlySpan<byte> bytes, AlphaMode mode = AlphaMode.Drop)
+    {
+        try
+        {
+            return SkiaImageCodec.Decode(bytes).ToRgb(mode);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new MediaException(
+                $"SkiaSharp's native library (libSkiaSharp, from the NuGet package SkiaSharp.NativeAssets.Linux.NoDependencies) could not be loaded for this platform: {e.Message}", e);
+        }
+    }
 
     /// <exception cref="MediaException">The file is missing or unreadable, or its content cannot be decoded.</exception>
     public static RgbImage DecodeFile(string path, AlphaMode mode = AlphaMode.Drop)

@@ -1,13 +1,12 @@
+using System.Buffers.Binary;
 using LLaDAV.Eval.Media.Images;
-using LLaDAV.Eval.Media.Images.Codecs;
-using LLaDAV.Eval.Media.Processes;
 using LLaDAV.Eval.Media.Tests.Oracles;
 
 namespace LLaDAV.Eval.Media.Tests.Images;
 
 public sealed class DecoderErrorTests
 {
-    private static readonly ExternalTool s_noFfmpeg = new("ffmpeg", "ffmpeg", "/nonexistent/ffmpeg");
+    public static TheoryData<string> Cases() => new(ImageManifest.Cases.Select(c => c.Name).Where(n => n != "tiny.png"));
 
     [Theory]
     [InlineData("rgb.png", ImageFormat.Png)]
@@ -35,30 +34,94 @@ public sealed class DecoderErrorTests
         }
     }
 
-    [Fact]
-    public void Missing_library_and_missing_ffmpeg_name_both_packages()
+    /// <summary>
+    /// PIL raises on a truncated file (<c>ImageFile.LOAD_TRUNCATED_IMAGES</c> is off by default), so must we: Skia would
+    /// otherwise hand back the decoded rows with the rest filled in. Every format, cut at half and near the header.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Truncated_file_is_one_media_exception_naming_the_file(string name)
     {
-        var codecs = new ImageCodecSet([new AbsentLibrary()], new FfmpegImageCodec(s_noFfmpeg));
-        var e = Assert.Throws<MediaException>(() => codecs.Decode(File.ReadAllBytes(ImageManifest.Case("rgb.png").InputPath)));
-        Assert.Equal("libpng16-16", e.MissingPackage);
-        Assert.Contains("Debian package libpng16-16", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Debian package ffmpeg", e.Message, StringComparison.Ordinal);
+        var bytes = File.ReadAllBytes(ImageManifest.Case(name).InputPath);
+        foreach (var keep in new[] { bytes.Length / 2, Math.Min(bytes.Length - 1, 40) })
+        {
+            var path = TempFile(name, bytes[..keep]);
+            try
+            {
+                var e = Assert.Throws<MediaException>(() => ImageDecoder.DecodeFile(path));
+                Assert.Equal(path, e.MediaPath);
+                Assert.Contains(path, e.Message, StringComparison.Ordinal);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
     }
 
-    [Fact]
-    public void Missing_library_falls_back_to_ffmpeg()
+    /// <summary>
+    /// Bit flips after the signature (a deterministic fuzz, 40 variants a file): each either decodes to an image of the
+    /// header's size or fails with our <see cref="MediaException"/>; never another exception type or a crash.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bit_flipped_file_decodes_or_is_a_media_exception(string name)
     {
-        var c = ImageManifest.Case("palette.png");
-        var codecs = new ImageCodecSet([new AbsentLibrary()], new FfmpegImageCodec(ExternalTool.Ffmpeg));
-        Assert.Equal(ImageManifest.Pixels(c.DecodedRgb), codecs.Decode(File.ReadAllBytes(c.InputPath)).Rgb);
+        var original = File.ReadAllBytes(ImageManifest.Case(name).InputPath);
+        var random = new Random(name.Length * 7919);
+        for (var variant = 0; variant < 40; variant++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = 0; flips < 1 + (variant % 4); flips++)
+            {
+                var at = random.Next(8, bytes.Length);
+                bytes[at] ^= (byte)(1 << random.Next(8));
+            }
+
+            try
+            {
+                var image = ImageDecoder.Decode(bytes);
+                Assert.Equal(image.Width * image.Height * 3, image.Pixels.Length);
+            }
+            catch (MediaException e)
+            {
+                Assert.StartsWith("Cannot decode", e.Message, StringComparison.Ordinal);
+            }
+        }
     }
 
+    /// <summary>A 100000×100000 PNG header (tiny file, 40 GB of pixels) is refused before anything is allocated, as PIL's bomb check does.</summary>
     [Fact]
-    public void Gif_without_ffmpeg_names_the_ffmpeg_package()
+    public void Decompression_bomb_header_is_refused()
     {
-        var codecs = new ImageCodecSet([new LibPngCodec(), new TurboJpegCodec(), new LibWebPCodec()], new FfmpegImageCodec(s_noFfmpeg));
-        var e = Assert.Throws<MediaException>(() => codecs.Decode(File.ReadAllBytes(ImageManifest.Case("anim.gif").InputPath)));
-        Assert.Equal("ffmpeg", e.MissingPackage);
+        var png = PngWriter.Encode(1, 1, 8, 2, [1, 2, 3]);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 100_000);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 100_000);
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), PngWriter.Crc32(png.AsSpan(12, 4), png.AsSpan(16, 13)));
+        var e = Assert.Throws<MediaException>(() => ImageDecoder.Decode(png));
+        Assert.Contains("100000x100000", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// PIL's <c>Image.open</c> does not apply EXIF orientation and lmms-eval never calls <c>ImageOps.exif_transpose</c>:
+    /// a JPEG tagged "rotate 90° CW" (orientation 6) decodes to the stored pixels, i.e. PIL's decode of the untagged file.
+    /// </summary>
+    [Fact]
+    public void Exif_orientation_is_not_applied()
+    {
+        var c = ImageManifest.Case("baseline420.jpg");
+        var jpeg = File.ReadAllBytes(c.InputPath);
+        byte[] exif =
+        [
+            0xFF, 0xE1, 0x00, 0x22, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // TIFF header, big-endian, IFD0 at 8
+            0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // Orientation = 6
+            0x00, 0x00, 0x00, 0x00, // no next IFD
+        ];
+        var tagged = jpeg[..2].Concat(exif).Concat(jpeg[2..]).ToArray();
+        var image = ImageDecoder.Decode(tagged);
+        Assert.Equal((c.Width, c.Height), (image.Width, image.Height));
+        Assert.Equal(ImageManifest.Pixels(c.DecodedRgb), image.Pixels);
     }
 
     [Fact]
@@ -73,8 +136,11 @@ public sealed class DecoderErrorTests
         Assert.Throws<MediaException>(() => ImageDecoder.Decode([0xFF, 0xD8, 0xFF, 0xE0, 0, 2, 1, 2, 3]));
 
     [Fact]
-    public void Unrecognised_bytes_are_a_media_exception() =>
-        Assert.Throws<MediaException>(() => ImageDecoder.Decode("definitely not an image"u8));
+    public void Unrecognised_bytes_are_a_media_exception()
+    {
+        var e = Assert.Throws<MediaException>(() => ImageDecoder.Decode("definitely not an image"u8));
+        Assert.Contains("not recognised", e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Missing_file_names_the_path()
@@ -84,17 +150,10 @@ public sealed class DecoderErrorTests
         Assert.Contains("/nonexistent/picture.png", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A PNG library that is not installed.</summary>
-    private sealed class AbsentLibrary : IImageCodec
+    private static string TempFile(string name, byte[] bytes)
     {
-        public string Component => "libpng16.so.16";
-
-        public string DebianPackage => "libpng16-16";
-
-        public bool IsAvailable => false;
-
-        public bool Handles(ImageFormat format, ReadOnlySpan<byte> bytes) => format == ImageFormat.Png;
-
-        public DecodedPixels Decode(ReadOnlySpan<byte> bytes) => throw new InvalidOperationException("not installed");
+        var path = Path.Combine(Path.GetTempPath(), $"lladav-media-{Guid.NewGuid():N}-{name}");
+        File.WriteAllBytes(path, bytes);
+        return path;
     }
 }

@@ -1,6 +1,4 @@
 using LLaDAV.Eval.Media.Images;
-using LLaDAV.Eval.Media.Images.Codecs;
-using LLaDAV.Eval.Media.Processes;
 using LLaDAV.Eval.Media.Resampling;
 using LLaDAV.Eval.Media.Tests.Oracles;
 using Xunit.Abstractions;
@@ -31,10 +29,10 @@ public sealed class ImageOracleTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Exact for every case, JPEG and lossy WebP included: measured 0 differing bytes, because Debian's PIL 9.4 links the
-    /// same libjpeg-turbo 2.1 and libwebp 1.2 that are called here, with the same settings (libjpeg's default accurate
-    /// integer IDCT and fancy upsampling, libwebp's default fancy upsampling). A different library build would show
-    /// up here first; the ffmpeg-decoder differences are measured separately below.
+    /// Exact for every case, JPEG, CMYK JPEG and lossy WebP included: measured 0 differing bytes with SkiaSharp 4.156's
+    /// built-in libjpeg-turbo and libwebp, which use the settings Debian's PIL 9.4 uses (libjpeg's default accurate
+    /// integer IDCT and fancy upsampling, libwebp's default fancy upsampling, Adobe-inverted CMYK). A different
+    /// library build would show up here first.
     /// </summary>
     [Theory]
     [MemberData(nameof(Cases))]
@@ -62,7 +60,7 @@ public sealed class ImageOracleTests(ITestOutputHelper output)
 
     /// <summary>
     /// Decode then resize, against PIL's resize of PIL's decode. The tolerance is the decoder difference measured on the
-    /// same input (0 for lossless formats, and 0 for JPEG too where libturbojpeg is the libjpeg-turbo PIL links):
+    /// same input (0 for lossless formats, and 0 for JPEG too where Skia's libjpeg-turbo matches PIL's):
     /// a convolution whose weights sum to one cannot amplify a bounded input difference, beyond the ±1 of re-rounding.
     /// </summary>
     [Theory]
@@ -96,25 +94,6 @@ public sealed class ImageOracleTests(ITestOutputHelper output)
         Assert.Equal(Decoded(c).Pixels, ImageDecoder.DecodeFile(c.InputPath, AlphaMode.CompositeOnWhite).Pixels);
     }
 
-    /// <summary>
-    /// The ffmpeg fallback (used when a library is absent) on every case: PNG, lossless WebP, GIF and BMP must still be
-    /// exact. JPEG and lossy WebP go through swscale's chroma upsampling and YUV→RGB instead of the codec library's:
-    /// measured here, worst byte 34 (at sharp colour edges of 4:2:0 images) and mean under 0.85, except CMYK where
-    /// ffmpeg's own CMYK→RGB rounding is off by 1–2 almost everywhere (mean 1.003); the bounds leave a small margin
-    /// over that so a regression (e.g. losing the sws flags: 96 / 1.8) shows.
-    /// </summary>
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Ffmpeg_fallback_decodes_every_case(string name)
-    {
-        var c = ImageManifest.Case(name);
-        var decoded = new FfmpegImageCodec(ExternalTool.Ffmpeg).Decode(File.ReadAllBytes(c.InputPath)).ToRgb(AlphaMode.Drop);
-        var diff = PixelDiff.Of(ImageManifest.Pixels(c.DecodedRgb), decoded.Pixels);
-        output.WriteLine($"{name} via ffmpeg: {diff}");
-        Assert.True(diff.MaxAbs <= (c.IsLossy ? 40 : 0), $"{name}: {diff}");
-        Assert.True(diff.MeanAbs <= (c.IsLossy ? 1.1 : 0), $"{name}: {diff}");
-    }
-
-    /// <summary>Each input is decoded once per run (GIF and BMP cost an ffmpeg process each).</summary>
+    /// <summary>Each input is decoded once per run.</summary>
     private static RgbImage Decoded(ImageCase c) => s_decoded.GetOrAdd(c.Name, _ => ImageDecoder.DecodeFile(c.InputPath));
 }

@@ -111,7 +111,7 @@ internal static class PngWriter
         png.Write(crc);
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    public static uint Crc32(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var part in new[] { type.ToArray(), data.ToArray() })

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using LLaDAV.Eval.Media.Images;
+using SkiaSharp;
 
 namespace LLaDAV.Eval.Media.Tests.Images;
 
 /// <summary>
-/// A lossless WebP with alpha, encoded at test time by ffmpeg's libwebp from known RGBA pixels (lossless keeps the
+/// A lossless WebP with alpha, encoded at test time by Skia's libwebp from known RGBA pixels (lossless keeps the
 /// colour even under alpha 1). PIL opens it as RGBA: <c>convert("RGB")</c> keeps the colour, HF's white compositing
 /// blends it: e.g. (200, 100, 50) at alpha 128 → 200·128/255 + 255·127/255 = 227.4 → 227, 177.2 → 177, 152.1 → 152.
 /// </summary>
@@ -24,30 +24,20 @@ public sealed class WebPAlphaTests
         Assert.Equal(new byte[] { 10, 20, 30, 227, 177, 152, 254, 254, 255, 77, 88, 99 }, ImageDecoder.Decode(webp, AlphaMode.CompositeOnWhite).Pixels);
     }
 
+    /// <summary>Skia's libwebp encoder in lossless mode, from unpremultiplied pixels (so no colour is lost under low alpha).</summary>
     private static byte[] EncodeLosslessWebP(int width, int height, byte[] rgba)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "lladav-media-webp-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(rgba, System.Runtime.InteropServices.GCHandleType.Pinned);
         try
         {
-            var png = Path.Combine(folder, "in.png");
-            var webp = Path.Combine(folder, "out.webp");
-            File.WriteAllBytes(png, PngWriter.Encode(width, height, 8, 6, rgba.Select(b => (int)b).ToArray()));
-            var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { "-v", "error", "-nostdin", "-y", "-i", png, "-c:v", "libwebp", "-lossless", "1", "-pix_fmt", "bgra", webp })
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(info)!;
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"ffmpeg could not encode the WebP: {error}");
-            return File.ReadAllBytes(webp);
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), width * 4);
+            using var data = pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 100));
+            return (data ?? throw new InvalidOperationException("Skia could not encode the WebP.")).ToArray();
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            handle.Free();
         }
     }
 }
