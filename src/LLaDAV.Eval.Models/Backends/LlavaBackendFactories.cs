@@ -5,7 +5,8 @@ namespace LLaDAV.Eval.Models.Backends;
 /// <summary>
 /// Shared model-args handling of the two factories. Keys: <c>path</c> (alias <c>pretrained</c>): checkpoint folder,
 /// or <c>demo</c> / absent for the generated demo checkpoint (random weights, see <see cref="DemoCheckpoint"/>);
-/// <c>device</c>: overrides the run's <c>--device</c>; <c>max_frames_num</c>: frames per video (default 32);
+/// <c>device</c>: overrides the run's <c>--device</c>; <c>dtype</c>: <c>fp32</c> (CPU default) or <c>bf16</c> (GPU default;
+/// on the CPU: bf16 GEMMs on AVX512-BF16 through oneDNN); <c>max_frames_num</c>: frames per video (default 32);
 /// <c>batch_packing</c>: <c>exact</c> (default: a batch gives each request the tokens it gets alone) or <c>always</c>
 /// (one GEMM for the whole batch even where the GEMM is not row-invariant, e.g. cuBLAS: faster, last bits may differ).
 /// </summary>
@@ -21,7 +22,16 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         ArgumentNullException.ThrowIfNull(context);
         var path = args.Get("path") ?? args.Get("pretrained");
         var directory = path is null or "demo" ? DemoCheckpoint.Ensure(family) : path;
-        var backend = ComputeDevices.Create(args.Get("device") ?? context.Device);
+        Tensors.IComputeBackend backend;
+        try
+        {
+            backend = ComputeDevices.Create(args.Get("device") ?? context.Device, args.Get("dtype"));
+        }
+        catch (Exception e) when (e is NotSupportedException || (e is ArgumentException && args.Get("dtype") is not null && e.Message.StartsWith("--dtype", StringComparison.Ordinal)))
+        {
+            throw new ModelArgsException(e.Message.Replace("--dtype ", "--model-args dtype=", StringComparison.Ordinal));
+        }
+
         try
         {
             var frames = args.Get("max_frames_num") is { } f
@@ -62,7 +72,7 @@ public sealed class LladaVBackendFactory() : LlavaBackendFactory(LlavaFamily.Lla
 {
     public override string Name => "lladav";
 
-    public override string Description => "LLaDA-V: SigLIP2 + projector + LLaDA masked diffusion (model-args: path=DIR|demo, device=cpu).";
+    public override string Description => "LLaDA-V: SigLIP2 + projector + LLaDA masked diffusion (model-args: path=DIR|demo, device=cpu, dtype=fp32|bf16).";
 }
 
 /// <summary><c>--model llama3v</c>.</summary>
@@ -70,5 +80,5 @@ public sealed class Llama3VBackendFactory() : LlavaBackendFactory(LlavaFamily.Ll
 {
     public override string Name => "llama3v";
 
-    public override string Description => "LLaMA3-V baseline: SigLIP2 + projector + causal LLaMA3 with KV cache (model-args: path=DIR|demo, device=cpu).";
+    public override string Description => "LLaMA3-V baseline: SigLIP2 + projector + causal LLaMA3 with KV cache (model-args: path=DIR|demo, device=cpu, dtype=fp32|bf16).";
 }

@@ -9,7 +9,7 @@ namespace LLaDAV.Eval.Models.Language;
 /// <summary>The <c>forward</c> verb's logic: load only the language tower, run the ids, print argmax and top-5 per position.</summary>
 public static class ForwardTool
 {
-    public static string Run(string modelPath, string ids, bool json, string device)
+    public static string Run(string modelPath, string ids, bool json, string device, string? dtype = null)
     {
         var tokens = ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--ids: '{s}' is not an integer id."))
@@ -19,7 +19,7 @@ public static class ForwardTool
             throw new ArgumentException("--ids needs at least one id.");
         }
 
-        using var backend = ComputeDevices.Create(device);
+        using var backend = ComputeDevices.Create(device, dtype);
         using var checkpoint = Checkpoint.Open(modelPath);
         using var model = LanguageModel.Load(checkpoint, backend);
         var rows = ForwardProbe.Run(model, tokens);

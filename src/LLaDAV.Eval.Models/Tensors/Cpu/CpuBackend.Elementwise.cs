@@ -112,6 +112,13 @@ public sealed partial class CpuBackend
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(output);
         Require(a.Length == b.Length && b.Length == output.Length, "Add: lengths disagree.");
+        if (a.DType == DType.BF16 || b.DType == DType.BF16)
+        {
+            // a bf16 weight operand (e.g. SigLIP's position embedding on the bf16 path) is widened exactly
+            TensorPrimitives.Add(Widened(a), Widened(b), F(output));
+            return;
+        }
+
         TensorPrimitives.Add(F(a), F(b), F(output));
     }
 
@@ -121,6 +128,12 @@ public sealed partial class CpuBackend
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(output);
         Require(a.Length == b.Length && b.Length == output.Length, "Multiply: lengths disagree.");
+        if (a.DType == DType.BF16 || b.DType == DType.BF16)
+        {
+            TensorPrimitives.Multiply(Widened(a), Widened(b), F(output));
+            return;
+        }
+
         TensorPrimitives.Multiply(F(a), F(b), F(output));
     }
 
@@ -147,7 +160,27 @@ public sealed partial class CpuBackend
                 throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} at position {t} is outside the embedding table of {table.RowCount} rows.");
             }
 
-            Row(table, id).CopyTo(MutableRow(output, t));
+            if (table.DType == DType.BF16)
+            {
+                WidenBf16(H(table).Slice(id * d, d), MutableRow(output, t));
+            }
+            else
+            {
+                Row(table, id).CopyTo(MutableRow(output, t));
+            }
         }
+    }
+
+    /// <summary>An fp32 view of a tensor: itself, or a widened copy of a bf16 weight.</summary>
+    private static ReadOnlySpan<float> Widened(Tensor t)
+    {
+        if (t.DType != DType.BF16)
+        {
+            return F(t);
+        }
+
+        var copy = new float[t.Length];
+        WidenBf16(H(t), copy);
+        return copy;
     }
 }
