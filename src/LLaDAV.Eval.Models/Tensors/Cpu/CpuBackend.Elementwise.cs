@@ -4,6 +4,8 @@ namespace LLaDAV.Eval.Models.Tensors.Cpu;
 
 public sealed partial class CpuBackend
 {
+    private const int SiluChunk = 512;
+
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
     {
         var d = OpContracts.RmsNorm(x, weight, output);
@@ -69,11 +71,20 @@ public sealed partial class CpuBackend
             var o = MutableRow(output, r);
             var g = Row(gate, r);
             var u = Row(up, r);
-            // silu(g) = g · sigmoid(g); scalar so that output may alias gate.
-            for (var i = 0; i < o.Length; i++)
+            // silu(g) = g / (1 + exp(−g)) · u, in the scalar formula's operation order but vectorised by chunks (the
+            // scalar loop was ~10 % of a bf16 decoder layer at LLaDA-8B's 12288-wide MLP); each chunk reads g before
+            // writing o, so output may alias gate.
+            Span<float> t = stackalloc float[SiluChunk];
+            for (var i = 0; i < o.Length; i += SiluChunk)
             {
-                var gi = g[i];
-                o[i] = gi / (1f + MathF.Exp(-gi)) * u[i];
+                var n = Math.Min(SiluChunk, o.Length - i);
+                var tc = t[..n];
+                var gc = g.Slice(i, n);
+                TensorPrimitives.Negate(gc, tc);
+                TensorPrimitives.Exp(tc, tc);
+                TensorPrimitives.Add(tc, 1f, tc);
+                TensorPrimitives.Divide(gc, tc, tc);
+                TensorPrimitives.Multiply(tc, u.Slice(i, n), o.Slice(i, n));
             }
         });
     }
