@@ -20,8 +20,8 @@ public sealed record PeerRow(string Name, ComputeDType DType, double Flops, doub
     public double Ratio => PeerSeconds / OursSeconds;
 }
 
-/// <summary>Per dtype: our forward against our GEMMs of the same shapes, and the weights' resident bytes per parameter.</summary>
-public sealed record DTypeProfile(ComputeDType DType, string Backend, double ForwardGflops, double GemmGflops, double BytesPerParameter);
+/// <summary>Per dtype: our forward against our GEMMs of the same shapes, the weights' resident bytes per parameter, and per-layer op times.</summary>
+public sealed record DTypeProfile(ComputeDType DType, string Backend, double ForwardGflops, double GemmGflops, double BytesPerParameter, double LayerSeconds, ImmutableArray<(string Op, double Seconds)> Ops);
 
 /// <summary>Section (e) of <c>lladav-eval bench --peer</c>.</summary>
 public sealed record PeerReport(string Cpu, string Peer, int Threads, int Rounds, EngineBenchmarkOptions Options, ImmutableArray<PeerRow> Rows, ImmutableArray<DTypeProfile> Profiles, ImmutableArray<string> Skipped)
@@ -42,6 +42,7 @@ public sealed record PeerReport(string Cpu, string Peer, int Threads, int Rounds
         foreach (var p in Profiles)
         {
             sb.AppendLine(c, $"    {Name(p.DType)}: forward {p.ForwardGflops:F1} GFLOP/s = {p.ForwardGflops / p.GemmGflops:P0} of same-shape GEMMs ({p.GemmGflops:F1}); weights resident {p.BytesPerParameter:F2} bytes/parameter; {p.Backend}");
+            sb.AppendLine(c, $"      non-GEMM ops per layer (share of one layer's {p.LayerSeconds * 1e3:F0} ms): {string.Join(", ", p.Ops.Select(x => string.Create(c, $"{x.Op} {x.Seconds * 1e3:F1} ms ({x.Seconds / p.LayerSeconds:P1})")))}");
         }
 
         foreach (var s in Skipped)
@@ -105,7 +106,8 @@ public static partial class EngineBenchmark
                 using var model = RandomLanguageModel.Create(backend, config, 2);
                 var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
                 var (forward, gemm) = ForwardVersusGemm(model, tokens, progress, rounds);
-                profiles.Add(new DTypeProfile(dtype, backend.Description, forward, gemm, bytes / (double)Parameters(config)));
+                var layerSeconds = ForwardFlops(config, tokens) / (forward * 1e9) / o.Layers;
+                profiles.Add(new DTypeProfile(dtype, backend.Description, forward, gemm, bytes / (double)Parameters(config), layerSeconds, OpProfile(backend, config, tokens, rounds)));
                 using var x = backend.Allocate(new TensorShape(tokens, o.Hidden));
                 model.Embed(Enumerable.Range(0, tokens).Select(i => (i * 7919) % (o.Vocab - 1)).ToArray(), x);
                 using var logits = backend.Allocate(new TensorShape(1, o.Vocab));
@@ -130,6 +132,56 @@ public static partial class EngineBenchmark
         return (c.Layers * ((2 * h * h) + (2 * h * kv) + (3 * h * ff) + (2 * h))) + (2 * c.VocabSize * h) + h;
     }
 
+    /// <summary>
+    /// The layer's non-GEMM ops timed alone at its shapes (medians), as many times as one decoder layer runs them:
+    /// where the forward's time beyond its GEMMs goes. Attention includes its QKᵀ and PV GEMMs (fp32 on both paths).
+    /// </summary>
+    private static ImmutableArray<(string Op, double Seconds)> OpProfile(IComputeBackend backend, LanguageConfig c, int tokens, int rounds)
+    {
+        int h = c.HiddenSize, ff = c.IntermediateSize;
+        using var x = backend.Upload(Enumerable.Range(0, tokens * h).Select(i => ((i * 37) % 101 / 50f) - 1).ToArray(), new TensorShape(tokens, h));
+        using var y = backend.Allocate(new TensorShape(tokens, h));
+        using var z = backend.Allocate(new TensorShape(tokens, h));
+        using var norm = backend.Upload(Enumerable.Repeat(1f, h).ToArray(), new TensorShape(h));
+        using var g = backend.Upload(Enumerable.Range(0, tokens * ff).Select(i => ((i * 37) % 101 / 50f) - 1).ToArray(), new TensorShape(tokens, ff));
+        using var u = backend.Allocate(new TensorShape(tokens, ff));
+        using var m = backend.Allocate(new TensorShape(tokens, ff));
+        var spec = new AttentionSpec(c.Heads, c.KvHeads, c.HeadDim, Causal: false);
+        double Median(Action a)
+        {
+            a();
+            var t = new List<double>();
+            for (var r = 0; r < rounds; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                a();
+                t.Add(sw.Elapsed.TotalSeconds);
+            }
+
+            return EngineBenchmark.Median(t);
+        }
+
+        var ops = new List<(string, double)>
+        {
+            ("2x rmsnorm", 2 * Median(() => backend.RmsNorm(x, norm, 1e-5f, y))),
+            ("2x rope", 2 * Median(() => backend.ApplyRope(y, c.Heads, c.HeadDim, 0, c.RopeTheta))),
+            ("attention", Median(() => backend.Attention(x, y, y, z, spec))),
+            ("silu_mul", Median(() => backend.SiluMul(g, g, m))),
+            ("2x residual add", 2 * Median(() => backend.Add(x, y, z))),
+        };
+        if (backend is Tensors.Cpu.CpuBackend { Compute: Tensors.Cpu.CpuComputeType.Bf16 })
+        {
+            // each bf16 MatMul rounds its own input: q, k, v, o, gate, up on [T,h] and down on [T,ffn]
+            var xs = new ushort[(long)tokens * h];
+            var gs = new ushort[(long)tokens * ff];
+            var xf = new float[(long)tokens * h];
+            var gf = new float[(long)tokens * ff];
+            ops.Add(("bf16 input rounding (6x [T,h] + [T,ffn])", (6 * Median(() => Tensors.Cpu.CpuBackend.RoundToBf16(xf, xs))) + Median(() => Tensors.Cpu.CpuBackend.RoundToBf16(gf, gs))));
+        }
+
+        return [.. ops];
+    }
+
     private static PeerRow Alternate(string name, ComputeDType dtype, double flops, Action ours, Func<double> peer, int rounds)
     {
         ours();
@@ -146,7 +198,7 @@ public static partial class EngineBenchmark
         return new PeerRow(name, dtype, flops, Median(mine), Median(theirs));
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         var n = values.Count;
