@@ -27,8 +27,10 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         {
             backend = ComputeDevices.Create(args.Get("device") ?? context.Device, args.Get("dtype"));
         }
-        catch (Exception e) when (e is NotSupportedException || (e is ArgumentException && args.Get("dtype") is not null && e.Message.StartsWith("--dtype", StringComparison.Ordinal)))
+        catch (Exception e) when (e is not Tensors.Cuda.CudaUnavailableException && e.Message.StartsWith("--dtype", StringComparison.Ordinal) && e is NotSupportedException or ArgumentException)
         {
+            // the dtype's own errors (unknown name, bf16 unavailable on this CPU) name the model-args key; a missing
+            // CUDA library keeps its own exception and exit code
             throw new ModelArgsException(e.Message.Replace("--dtype ", "--model-args dtype=", StringComparison.Ordinal));
         }
 
