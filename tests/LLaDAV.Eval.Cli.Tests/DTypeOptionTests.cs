@@ -47,3 +47,19 @@ public sealed class DTypeOptionTests : IDisposable
             result.RootElement.GetProperty("argmax").EnumerateArray().Select(e => e.GetInt32()));
     }
 }
+
+/// <summary><c>bench --peer</c>'s usage errors come before any model is built.</summary>
+public sealed class BenchPeerOptionTests
+{
+    [Fact]
+    public async Task Peer_only_without_a_peer_and_a_missing_peer_are_usage_errors_naming_the_build_script()
+    {
+        var (code, _, error) = await Cli.RunAsync("bench", "--peer-only");
+        Assert.Equal(2, code);
+        Assert.Contains("--peer-only needs --peer", error, StringComparison.Ordinal);
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-peer-" + Guid.NewGuid().ToString("N"));
+        var (code2, _, error2) = await Cli.RunAsync("bench", "--peer", missing, "--peer-only");
+        Assert.Equal(2, code2);
+        Assert.Contains("bench/torch-peer/build.sh", error2, StringComparison.Ordinal);
+    }
+}

@@ -99,7 +99,6 @@ public static partial class EngineBenchmark
                     rows.Add(Alternate("block", dtype, 2.0 * tokens * (((double)o.Hidden * o.Hidden) + (3.0 * o.Hidden * o.Intermediate)), ourBlock.Run, () => peer.Seconds(block), rounds));
                 }
 
-
                 progress?.Invoke($"(e) {name} forward");
                 var config = new LanguageConfig("llada", o.Hidden, o.Intermediate, o.Layers, o.Heads, o.Heads, o.Vocab, 500000f, 1e-5f, 0, o.Vocab - 1);
                 var before = GC.GetTotalMemory(forceFullCollection: true);
