@@ -181,6 +181,8 @@ public static partial class EngineBenchmark
         return [.. ops];
     }
 
+    private const int SettleMilliseconds = 500;
+
     private static PeerRow Alternate(string name, ComputeDType dtype, double flops, Action ours, Func<double> peer, int rounds)
     {
         ours();
@@ -188,9 +190,14 @@ public static partial class EngineBenchmark
         var theirs = new List<double>();
         for (var r = 0; r < rounds; r++)
         {
+            // OpenMP worker threads (LibTorch's, and oneDNN's in our process) busy-wait for a while after a parallel
+            // region (GOMP_SPINCOUNT); on 2 cores that spinning would be charged to whichever side runs next, so each
+            // side starts after a pause
+            Thread.Sleep(SettleMilliseconds);
             var sw = Stopwatch.StartNew();
             ours();
             mine.Add(sw.Elapsed.TotalSeconds);
+            Thread.Sleep(SettleMilliseconds);
             theirs.Add(peer());
         }
 
