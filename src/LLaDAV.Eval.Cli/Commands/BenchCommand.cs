@@ -7,7 +7,7 @@ using LLaDAV.Eval.Models.Bench;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval bench [--preset llada-8b] [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--batch 1,4] [--repeats N] [--device cpu|cpu-managed|cuda[:N]] [--json FILE]</c>:
+/// <c>lladav-eval bench [--preset llada-8b] [--hidden N] [--layers N] [--prompt N] [--gen N] [--refresh 2,4,...] [--batch 1,4] [--repeats N] [--device cpu|cpu-managed|cuda[:N]] [--dtype fp32|bf16] [--json FILE] [--peer bench/torch-peer/run.sh [--peer-only]]</c>:
 /// engine throughput ratios measured in one run (<see cref="EngineBenchmark"/>).
 /// </summary>
 internal static class BenchCommand
@@ -27,10 +27,13 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu (OpenBLAS when present), cpu-managed, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var batch = new Option<string>("--batch") { Description = "Batch sizes for the batched diffusion rows (documents per forward).", DefaultValueFactory = _ => string.Join(',', d.BatchSizes) };
         var gemmSize = new Option<int>("--gemm-size") { Description = "Side of the reference square GEMM (0: 8192 on a GPU, 1024 on the CPU)." };
+        var dtype = new Option<string?>("--dtype") { Description = "fp32 (CPU default) or bf16 (GPU default; on the CPU: bf16 GEMMs on AVX512-BF16 through oneDNN) for sections (a)-(d)." };
+        var peer = new Option<string?>("--peer") { Description = "(e): run the LibTorch peer (bench/torch-peer/run.sh, built by bench/torch-peer/build.sh) on the same shapes, fp32 and bf16, alternating with ours; prints ours/peer." };
+        var peerOnly = new Option<bool>("--peer-only") { Description = "With --peer: only (e), skipping (a)-(d)." };
         var preset = new Option<string?>("--preset") { Description = "llada-8b: LLaDA-8B's shape, 1536-token prompt, gen 128, batches 1,4,8 (explicit size options override it)." };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, batch, gemmSize, preset, json })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json })
         {
             command.Options.Add(o);
         }
@@ -64,13 +67,32 @@ internal static class BenchCommand
                     Device = r.GetValue(device)!,
                     Repeats = Pick(repeats, basis.Repeats),
                 };
-                using var backend = ComputeDevices.Create(options.Device);
                 var error = r.InvocationConfiguration.Error;
-                var report = EngineBenchmark.Run(options, backend, m => error.WriteLine(m));
-                r.InvocationConfiguration.Output.Write(report.ToText());
-                if (r.GetValue(json) is { } jsonPath)
+                var peerCommand = r.GetValue(peer);
+                if (r.GetValue(peerOnly) && peerCommand is null)
                 {
-                    File.WriteAllText(jsonPath, EngineBenchmarkJson.ToJson(report));
+                    throw new ArgumentException("--peer-only needs --peer bench/torch-peer/run.sh.");
+                }
+
+                if (!r.GetValue(peerOnly))
+                {
+                    using var backend = ComputeDevices.Create(options.Device, r.GetValue(dtype));
+                    var report = EngineBenchmark.Run(options, backend, m => error.WriteLine(m));
+                    r.InvocationConfiguration.Output.Write(report.ToText());
+                    if (r.GetValue(json) is { } jsonPath)
+                    {
+                        File.WriteAllText(jsonPath, EngineBenchmarkJson.ToJson(report));
+                    }
+                }
+
+                if (peerCommand is not null)
+                {
+                    if (!options.Device.StartsWith("cpu", StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException("--peer compares CPU engines (the peer is LibTorch CPU); use it with --device cpu.");
+                    }
+
+                    r.InvocationConfiguration.Output.Write(EngineBenchmark.ComparePeer(options, peerCommand, m => error.WriteLine(m)).ToText());
                 }
 
                 return Task.FromResult(0);

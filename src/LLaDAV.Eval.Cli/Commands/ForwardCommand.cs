@@ -17,10 +17,11 @@ internal static class ForwardCommand
         var ids = new Option<string?>("--ids") { Description = "Comma-separated token ids." };
         var idsFile = new Option<string?>("--ids-file") { Description = "A file of token ids separated by commas or white space." };
         var device = new Option<string>("--device") { Description = "cpu (default) or cuda[:N].", DefaultValueFactory = _ => "cpu" };
+        var dtype = new Option<string?>("--dtype") { Description = "fp32 (CPU default) or bf16 (GPU default; on the CPU: bf16 GEMMs with fp32 accumulation, needs AVX512-BF16 and libdnnl2)." };
         var json = new Option<bool>("--json") { Description = "Print {ids, argmax, top5} as JSON." };
         var logitsOut = new Option<string?>("--logits-out") { Description = "Write all logits as raw little-endian float32 [positions, vocab] to this file (instead of the summary)." };
         var command = new Command("forward", "Run the language tower on token ids and print argmax and top-5 logits per position.");
-        foreach (var o in new Option[] { modelPath, ids, idsFile, device, json, logitsOut })
+        foreach (var o in new Option[] { modelPath, ids, idsFile, device, dtype, json, logitsOut })
         {
             command.Options.Add(o);
         }
@@ -29,7 +30,7 @@ internal static class ForwardCommand
         {
             try
             {
-                var request = new ForwardToolRequest(r.GetValue(modelPath)!, r.GetValue(ids), r.GetValue(idsFile), r.GetValue(json), r.GetValue(device)!, r.GetValue(logitsOut));
+                var request = new ForwardToolRequest(r.GetValue(modelPath)!, r.GetValue(ids), r.GetValue(idsFile), r.GetValue(json), r.GetValue(device)!, r.GetValue(logitsOut), r.GetValue(dtype));
                 r.InvocationConfiguration.Output.WriteLine(ForwardTool.Run(request));
                 return Task.FromResult(0);
             }

@@ -8,7 +8,7 @@ namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
 /// <c>lladav-eval generate --model lladav|llama3v [--model-path DIR|demo] [--image FILE] --prompt TEXT
-/// [--gen-kwargs k=v,...] [--device cpu] [--seed N] [--json]</c>: one generation through the backend's request path.
+/// [--gen-kwargs k=v,...] [--device cpu] [--dtype fp32|bf16] [--seed N] [--json]</c>: one generation through the backend's request path.
 /// The work is <see cref="GenerateTool"/>; this file maps options and errors to exit codes (2 usage, 3 checkpoint/data).
 /// </summary>
 internal static class GenerateCommand
@@ -21,10 +21,11 @@ internal static class GenerateCommand
         var prompt = new Option<string>("--prompt") { Description = "The task text (rendered exactly as a task context is).", Required = true };
         var genKwargs = new Option<string?>("--gen-kwargs") { Description = "k=v,... e.g. gen_length=32,steps=16,block_length=32,cache=prefix,refresh_interval=8." };
         var device = new Option<string>("--device") { Description = "cpu (default) or cuda[:N] when built with CUDA.", DefaultValueFactory = _ => "cpu" };
+        var dtype = new Option<string?>("--dtype") { Description = "fp32 (CPU default) or bf16 (GPU default; on the CPU: bf16 GEMMs with fp32 accumulation, needs AVX512-BF16 and libdnnl2)." };
         var seed = new Option<ulong>("--seed") { Description = "Sampling seed (temperature > 0 or random remasking).", DefaultValueFactory = _ => 0UL };
         var json = new Option<bool>("--json") { Description = "Print {prompt_ids, generated_ids, text, usage, seconds} as JSON." };
         var command = new Command("generate", "Generate an answer for one prompt (and image) with lladav or llama3v.");
-        foreach (var o in new Option[] { model, modelPath, image, prompt, genKwargs, device, seed, json })
+        foreach (var o in new Option[] { model, modelPath, image, prompt, genKwargs, device, dtype, seed, json })
         {
             command.Options.Add(o);
         }
@@ -34,7 +35,7 @@ internal static class GenerateCommand
             var error = r.InvocationConfiguration.Error;
             try
             {
-                var request = new GenerateToolRequest(r.GetValue(model)!, r.GetValue(modelPath), r.GetValue(image), r.GetValue(prompt)!, r.GetValue(genKwargs), r.GetValue(json), r.GetValue(device)!, r.GetValue(seed));
+                var request = new GenerateToolRequest(r.GetValue(model)!, r.GetValue(modelPath), r.GetValue(image), r.GetValue(prompt)!, r.GetValue(genKwargs), r.GetValue(json), r.GetValue(device)!, r.GetValue(seed)) { DType = r.GetValue(dtype) };
                 r.InvocationConfiguration.Output.WriteLine(GenerateTool.Run(request));
                 return Task.FromResult(0);
             }

@@ -7,7 +7,11 @@ using LLaDAV.Eval.Models.Demo;
 namespace LLaDAV.Eval.Models.Backends;
 
 /// <summary>What the <c>generate</c> verb asks for.</summary>
-public sealed record GenerateToolRequest(string Model, string? ModelPath, string? ImagePath, string Prompt, string? GenKwargs, bool Json, string Device, ulong Seed);
+public sealed record GenerateToolRequest(string Model, string? ModelPath, string? ImagePath, string Prompt, string? GenKwargs, bool Json, string Device, ulong Seed)
+{
+    /// <summary><c>--dtype</c>: fp32, bf16 or null for the device default (<see cref="ComputeDevices.ParseDType"/>).</summary>
+    public string? DType { get; init; }
+}
 
 /// <summary>
 /// The <c>generate</c> verb's logic: the prompt goes through exactly the backend's request path (placeholder insertion,
@@ -25,7 +29,7 @@ public static class GenerateTool
             _ => throw new ArgumentException($"--model must be lladav or llama3v, not '{request.Model}'."),
         };
         var directory = request.ModelPath is null or "demo" ? DemoCheckpoint.Ensure(family) : request.ModelPath;
-        using var backend = ComputeDevices.Create(request.Device);
+        using var backend = ComputeDevices.Create(request.Device, request.DType);
         using var model = LlavaModel.Open(directory, backend);
         if (model.Family != family)
         {

@@ -6,7 +6,8 @@ namespace LLaDAV.Eval.Models.Backends;
 /// <summary>
 /// Shared model-args handling of the two factories. Keys: <c>path</c> (alias <c>pretrained</c>): checkpoint folder,
 /// or <c>demo</c> / absent for the generated demo checkpoint (random weights, see <see cref="DemoCheckpoint"/>);
-/// <c>device</c>: overrides the run's <c>--device</c>; <c>max_frames_num</c>: frames per video (default 32);
+/// <c>device</c>: overrides the run's <c>--device</c>; <c>dtype</c>: <c>fp32</c> (CPU default) or <c>bf16</c> (GPU default;
+/// on the CPU: bf16 GEMMs on AVX512-BF16 through oneDNN); <c>max_frames_num</c>: frames per video (default 32);
 /// <c>batch_packing</c>: <c>exact</c> (default: a batch gives each request the tokens it gets alone) or <c>always</c>
 /// (one GEMM for the whole batch even where the GEMM is not row-invariant, e.g. cuBLAS: faster, last bits may differ).
 /// </summary>
@@ -26,7 +27,18 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         LlavaModelArgs.Check(args, family, Name);
         var path = args.Get("path") ?? args.Get("pretrained");
         var directory = path is null or "demo" ? DemoCheckpoint.Ensure(family) : LlavaModelArgs.ResolveCheckpoint(path);
-        var backend = ComputeDevices.Create(args.Get("device") ?? args.Get("device_map") ?? context.Device);
+        Tensors.IComputeBackend backend;
+        try
+        {
+            backend = ComputeDevices.Create(args.Get("device") ?? args.Get("device_map") ?? context.Device, args.Get("dtype"));
+        }
+        catch (Exception e) when (e is not Tensors.Cuda.CudaUnavailableException && e.Message.StartsWith("--dtype", StringComparison.Ordinal) && e is NotSupportedException or ArgumentException)
+        {
+            // the dtype's own errors (unknown name, bf16 unavailable on this CPU) name the model-args key; a missing
+            // CUDA library keeps its own exception and exit code
+            throw new ModelArgsException(e.Message.Replace("--dtype ", "--model-args dtype=", StringComparison.Ordinal));
+        }
+
         try
         {
             var frames = args.Get("max_frames_num") is { } f
@@ -67,7 +79,7 @@ public sealed class LladaVBackendFactory() : LlavaBackendFactory(LlavaFamily.Lla
 {
     public override string Name => "lladav";
 
-    public override string Description => "LLaDA-V: SigLIP2 + projector + LLaDA masked diffusion (model-args: path=DIR|demo, device=cpu).";
+    public override string Description => "LLaDA-V: SigLIP2 + projector + LLaDA masked diffusion (model-args: path=DIR|demo, device=cpu, dtype=fp32|bf16).";
 }
 
 /// <summary><c>--model llama3v</c>.</summary>
@@ -75,5 +87,5 @@ public sealed class Llama3VBackendFactory() : LlavaBackendFactory(LlavaFamily.Ll
 {
     public override string Name => "llama3v";
 
-    public override string Description => "LLaMA3-V baseline: SigLIP2 + projector + causal LLaMA3 with KV cache (model-args: path=DIR|demo, device=cpu).";
+    public override string Description => "LLaMA3-V baseline: SigLIP2 + projector + causal LLaMA3 with KV cache (model-args: path=DIR|demo, device=cpu, dtype=fp32|bf16).";
 }

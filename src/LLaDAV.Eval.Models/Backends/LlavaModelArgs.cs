@@ -26,6 +26,7 @@ public static class LlavaModelArgs
         new("device_map", "lmms-eval's device argument: cpu, cuda or cuda:N (as --device)", []),
         new("max_frames_num", "frames per video, uniformly sampled (lmms-eval default 32)", []),
         new("batch_packing", "exact (default) or always", []),
+        new("dtype", "compute dtype: fp32 (CPU default) or bf16 (GPU default; on the CPU bf16 GEMMs through oneDNN on AVX512-BF16)", ["fp32", "bf16"]),
         new("conv_template", "lmms-eval's chat template; the checkpoint's own template is rendered", [ConvTemplate(family)]),
         new("model_name", family == LlavaFamily.LladaV
             ? "lmms-eval builder switch: must contain 'llada' (the LLaDA class)"

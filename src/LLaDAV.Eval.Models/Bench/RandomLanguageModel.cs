@@ -8,7 +8,7 @@ namespace LLaDAV.Eval.Models.Bench;
 /// <summary>
 /// A language tower with seeded random weights of any shape, for benchmarks (no checkpoint on disk). Weights are made
 /// in bf16, the dtype of the published checkpoints, and handed to the backend as a checkpoint's would be
-/// (<see cref="IComputeBackend.UploadWeights"/>): the CPU backend widens them to fp32, a GPU backend keeps bf16, so a
+/// (<see cref="IComputeBackend.UploadWeights"/>): the fp32 CPU backend widens them, bf16 CPU and GPU backends keep bf16, so a
 /// GPU benchmark measures the bf16 GEMMs a real model runs. Values come from a counter-based hash of (seed, tensor,
 /// element), so tensors of billions of elements are filled in parallel and the same on every run.
 /// </summary>

@@ -8,8 +8,8 @@ using LLaDAV.Eval.Models.Checkpoints;
 
 namespace LLaDAV.Eval.Models.Language;
 
-/// <summary>What the <c>forward</c> verb asks for. <see cref="LogitsOut"/> writes every logit instead of the summary.</summary>
-public sealed record ForwardToolRequest(string ModelPath, string? Ids, string? IdsFile, bool Json, string Device, string? LogitsOut = null);
+/// <summary>What the <c>forward</c> verb asks for. <see cref="LogitsOut"/> writes every logit instead of the summary; <see cref="Dtype"/> is fp32 or bf16 (null: the device's default).</summary>
+public sealed record ForwardToolRequest(string ModelPath, string? Ids, string? IdsFile, bool Json, string Device, string? LogitsOut = null, string? Dtype = null);
 
 /// <summary>
 /// The <c>forward</c> verb's logic: one full forward over token ids (bidirectional for LLaDA, causal for LLaMA), printed
@@ -19,8 +19,8 @@ public sealed record ForwardToolRequest(string ModelPath, string? Ids, string? I
 /// </summary>
 public static class ForwardTool
 {
-    public static string Run(string modelPath, string ids, bool json, string device) =>
-        Run(new ForwardToolRequest(modelPath, ids, null, json, device));
+    public static string Run(string modelPath, string ids, bool json, string device, string? dtype = null) =>
+        Run(new ForwardToolRequest(modelPath, ids, null, json, device, null, dtype));
 
     public static string Run(ForwardToolRequest request)
     {
@@ -28,7 +28,7 @@ public static class ForwardTool
         var tokens = TokenIds.Read(request.Ids, request.IdsFile);
         using var checkpoint = Checkpoint.Open(request.ModelPath);
         TokenIds.CheckRange(tokens, checkpoint.Config.Language.VocabSize);
-        using var backend = ComputeDevices.Create(request.Device);
+        using var backend = ComputeDevices.Create(request.Device, request.Dtype);
         using var model = LanguageModel.Load(checkpoint, backend);
         if (request.LogitsOut is { } path)
         {

@@ -4,6 +4,8 @@ namespace LLaDAV.Eval.Models.Tensors.Cpu;
 
 public sealed partial class CpuBackend
 {
+    private const int SiluChunk = 512;
+
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
     {
         var d = OpContracts.RmsNorm(x, weight, output);
@@ -69,11 +71,20 @@ public sealed partial class CpuBackend
             var o = MutableRow(output, r);
             var g = Row(gate, r);
             var u = Row(up, r);
-            // silu(g) = g · sigmoid(g); scalar so that output may alias gate.
-            for (var i = 0; i < o.Length; i++)
+            // silu(g) = g / (1 + exp(−g)) · u, in the scalar formula's operation order but vectorised by chunks (the
+            // scalar loop was ~10 % of a bf16 decoder layer at LLaDA-8B's 12288-wide MLP); each chunk reads g before
+            // writing o, so output may alias gate.
+            Span<float> t = stackalloc float[SiluChunk];
+            for (var i = 0; i < o.Length; i += SiluChunk)
             {
-                var gi = g[i];
-                o[i] = gi / (1f + MathF.Exp(-gi)) * u[i];
+                var n = Math.Min(SiluChunk, o.Length - i);
+                var tc = t[..n];
+                var gc = g.Slice(i, n);
+                TensorPrimitives.Negate(gc, tc);
+                TensorPrimitives.Exp(tc, tc);
+                TensorPrimitives.Add(tc, 1f, tc);
+                TensorPrimitives.Divide(gc, tc, tc);
+                TensorPrimitives.Multiply(tc, u.Slice(i, n), o.Slice(i, n));
             }
         });
     }
@@ -112,6 +123,13 @@ public sealed partial class CpuBackend
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(output);
         Require(a.Length == b.Length && b.Length == output.Length, "Add: lengths disagree.");
+        if (a.DType == DType.BF16 || b.DType == DType.BF16)
+        {
+            // a bf16 weight operand (e.g. SigLIP's position embedding on the bf16 path) is widened exactly
+            TensorPrimitives.Add(Widened(a), Widened(b), F(output));
+            return;
+        }
+
         TensorPrimitives.Add(F(a), F(b), F(output));
     }
 
@@ -121,6 +139,12 @@ public sealed partial class CpuBackend
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(output);
         Require(a.Length == b.Length && b.Length == output.Length, "Multiply: lengths disagree.");
+        if (a.DType == DType.BF16 || b.DType == DType.BF16)
+        {
+            TensorPrimitives.Multiply(Widened(a), Widened(b), F(output));
+            return;
+        }
+
         TensorPrimitives.Multiply(F(a), F(b), F(output));
     }
 
@@ -147,7 +171,27 @@ public sealed partial class CpuBackend
                 throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} at position {t} is outside the embedding table of {table.RowCount} rows.");
             }
 
-            Row(table, id).CopyTo(MutableRow(output, t));
+            if (table.DType == DType.BF16)
+            {
+                WidenBf16(H(table).Slice(id * d, d), MutableRow(output, t));
+            }
+            else
+            {
+                Row(table, id).CopyTo(MutableRow(output, t));
+            }
         }
+    }
+
+    /// <summary>An fp32 view of a tensor: itself, or a widened copy of a bf16 weight.</summary>
+    private static ReadOnlySpan<float> Widened(Tensor t)
+    {
+        if (t.DType != DType.BF16)
+        {
+            return F(t);
+        }
+
+        var copy = new float[t.Length];
+        WidenBf16(H(t), copy);
+        return copy;
     }
 }

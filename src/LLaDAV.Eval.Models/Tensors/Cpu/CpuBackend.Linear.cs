@@ -12,7 +12,15 @@ public sealed partial class CpuBackend
         var n = weight.RowCount;
         Require(weight.RowLength == k, $"MatMul: x {x.Shape} does not match weight {weight.Shape} (expects [N, {k}]).");
         Require(output.RowCount == m && output.RowLength == n, $"MatMul: output {output.Shape} should be [{m}, {n}].");
-        _gemm.Sgemm(true, m, n, k, Array(x), x.Offset, k, Array(weight), weight.Offset, k, Array(output), output.Offset, n);
+        if (weight.DType == DType.BF16)
+        {
+            MatMulBf16(x, weight, output, m, n, k);
+        }
+        else
+        {
+            _gemm.Sgemm(true, m, n, k, Array(x), x.Offset, k, Array(weight), weight.Offset, k, Array(output), output.Offset, n);
+        }
+
         if (bias is not null)
         {
             AddBias(output, bias);

@@ -9,14 +9,23 @@ public enum CpuGemmKind
 }
 
 /// <summary>
-/// fp32 CPU implementation of <see cref="IComputeBackend"/>: System.Numerics.Tensors kernels, OpenBLAS or managed
-/// GEMM, Parallel.For across rows and heads. Weights are widened to fp32 once, at upload.
+/// CPU implementation of <see cref="IComputeBackend"/>: System.Numerics.Tensors kernels, OpenBLAS or managed GEMM,
+/// Parallel.For across rows and heads. <see cref="CpuComputeType.Fp32"/> (the default) widens weights to fp32 once, at
+/// upload; <see cref="CpuComputeType.Bf16"/> keeps bf16 weight matrices bf16 and runs their GEMMs in bf16 with fp32
+/// accumulation (<see cref="DnnlBf16Gemm"/>), every other op staying fp32, as <see cref="Cuda.CudaBackend"/> does.
 /// </summary>
 public sealed partial class CpuBackend : IComputeBackend
 {
     private readonly IGemm _gemm;
+    private readonly DnnlBf16Gemm? _bf16;
 
-    public CpuBackend(CpuGemmKind gemm = CpuGemmKind.Auto)
+    public CpuBackend(CpuGemmKind gemm = CpuGemmKind.Auto, CpuComputeType compute = CpuComputeType.Fp32)
+        : this(gemm, compute, CpuFeatures.Current)
+    {
+    }
+
+    /// <summary>With the CPU features given, so the fallback when a CPU lacks AVX512-BF16 can be tested on one that has it.</summary>
+    internal CpuBackend(CpuGemmKind gemm, CpuComputeType compute, CpuFeatures features)
     {
         _gemm = gemm switch
         {
@@ -24,16 +33,41 @@ public sealed partial class CpuBackend : IComputeBackend
             CpuGemmKind.OpenBlas => OpenBlasGemm.Instance ?? throw new InvalidOperationException("OpenBLAS (libopenblas.so.0) is not installed; on Debian: apt-get install -y libopenblas0-pthread."),
             _ => (IGemm?)OpenBlasGemm.Instance ?? ManagedGemm.Instance,
         };
+        Compute = compute;
+        if (compute == CpuComputeType.Bf16)
+        {
+            var dnnl = DnnlBf16Gemm.Instance;
+            _bf16 = Bf16Unavailable(features, dnnl is not null) is { } why ? throw new NotSupportedException(why) : dnnl;
+        }
     }
 
     /// <summary>True when OpenBLAS can be loaded on this machine.</summary>
     public static bool OpenBlasAvailable => OpenBlasGemm.Instance is not null;
 
+    /// <summary>Null when <c>--dtype bf16</c> can run on this machine, else the reason (CPU feature or library missing).</summary>
+    public static string? Bf16UnavailableReason => Bf16Unavailable(CpuFeatures.Current, DnnlBf16Gemm.Instance is not null);
+
+    public CpuComputeType Compute { get; }
+
     public string Name => "cpu";
 
-    public bool RowInvariantMatMul => _gemm.RowInvariant;
+    /// <summary>The fp32 GEMM's property; oneDNN's bf16 GEMM picks kernels and blocking by shape, so the bf16 path is not row-invariant.</summary>
+    public bool RowInvariantMatMul => Compute == CpuComputeType.Fp32 && _gemm.RowInvariant;
 
-    public string Description => $"cpu fp32, {Environment.ProcessorCount} threads, GEMM: {_gemm.Name}";
+    public string Description => Compute == CpuComputeType.Bf16
+        ? $"cpu bf16 (bf16 weight matrices, activations rounded to bf16 at the GEMM input, fp32 accumulation), {Environment.ProcessorCount} threads, GEMM: {_bf16!.Name}; fp32 GEMM (attention): {_gemm.Name}"
+        : $"cpu fp32, {Environment.ProcessorCount} threads, GEMM: {_gemm.Name}";
+
+    /// <summary>
+    /// Why bf16 compute cannot run: the CPU must have AVX512-BF16 (oneDNN's bf16 GEMM elsewhere either refuses or
+    /// emulates it on fp32 units, slower than our fp32 path, so we say so instead of running it) and libdnnl must load.
+    /// </summary>
+    internal static string? Bf16Unavailable(CpuFeatures features, bool dnnlLoaded) =>
+        !features.Avx512Bf16
+            ? "--dtype bf16 on the CPU needs AVX512-BF16 (CPUID leaf 7 sub-leaf 1 EAX bit 5; e.g. AMD Zen 4, Intel Cooper Lake / Sapphire Rapids), which this CPU does not report; run with --dtype fp32 (the CPU default)."
+            : !dnnlLoaded
+                ? "--dtype bf16 on the CPU needs oneDNN (libdnnl.so.2), which is not installed; on Debian: apt-get install -y libdnnl2, or run with --dtype fp32 (the CPU default)."
+                : null;
 
     public void Dispose()
     {
@@ -65,6 +99,18 @@ public sealed partial class CpuBackend : IComputeBackend
 
     public Tensor UploadWeights(ReadOnlySpan<byte> data, DType sourceType, TensorShape shape)
     {
+        // bf16 path: matrices (GEMM weights, embedding tables) keep their bf16 bits, 2 bytes per parameter; vectors
+        // (norm weights, biases: a negligible share of the bytes) are widened so the fp32 row ops read them as before
+        if (Compute == CpuComputeType.Bf16 && sourceType == DType.BF16 && shape.Rank >= 2)
+        {
+            if (data.Length != shape.Length * 2)
+            {
+                throw new ArgumentException($"Expected {shape.Length * 2} bytes of BF16 for {shape} but got {data.Length}.", nameof(data));
+            }
+
+            return new Tensor(this, new CpuStorage(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(data).ToArray()), shape, DType.BF16);
+        }
+
         var floats = new float[checked((int)shape.Length)];
         DTypes.ToFloat32(data, sourceType, floats);
         return new Tensor(this, new CpuStorage(floats), shape, DType.F32);
@@ -85,6 +131,12 @@ public sealed partial class CpuBackend : IComputeBackend
     public void Download(Tensor source, Span<float> destination)
     {
         CheckLength(destination.Length, source.Shape);
+        if (source.DType == DType.BF16)
+        {
+            WidenBf16(H(source), destination);
+            return;
+        }
+
         F(source).CopyTo(destination);
     }
 
@@ -98,6 +150,12 @@ public sealed partial class CpuBackend : IComputeBackend
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
+        if (source.DType == DType.BF16 && destination.DType == DType.F32 && source.Length == destination.Length)
+        {
+            WidenBf16(H(source), F(destination));
+            return;
+        }
+
         if (source.Length != destination.Length || source.DType != destination.DType)
         {
             throw new ArgumentException($"Copy needs equal length and dtype: {source} → {destination}.", nameof(destination));
@@ -106,6 +164,10 @@ public sealed partial class CpuBackend : IComputeBackend
         if (source.DType == DType.I32)
         {
             I(source).CopyTo(I(destination));
+        }
+        else if (source.DType == DType.BF16)
+        {
+            H(source).CopyTo(Storage(destination).Bf16.AsSpan(checked((int)destination.Offset), checked((int)destination.Length)));
         }
         else
         {
@@ -133,6 +195,16 @@ public sealed partial class CpuBackend : IComputeBackend
         }
 
         return Storage(t).Ints.AsSpan(checked((int)t.Offset), checked((int)t.Length));
+    }
+
+    internal static ReadOnlySpan<ushort> H(Tensor t)
+    {
+        if (t.DType != DType.BF16)
+        {
+            throw new ArgumentException($"Expected a bf16 tensor, got {t}.", nameof(t));
+        }
+
+        return Storage(t).Bf16.AsSpan(checked((int)t.Offset), checked((int)t.Length));
     }
 
     private static CpuStorage Storage(Tensor t)

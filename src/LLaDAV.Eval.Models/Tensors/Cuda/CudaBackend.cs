@@ -90,7 +90,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     public CudaWeightStorage WeightStorage { get; }
 
     /// <summary>Creates the backend for <c>cuda</c> or <c>cuda:N</c>.</summary>
-    public static CudaBackend Create(string device)
+    public static CudaBackend Create(string device, CudaWeightStorage weights = CudaWeightStorage.CheckpointDType)
     {
         ArgumentException.ThrowIfNullOrEmpty(device);
         var parts = device.Split(':', 2);
@@ -105,7 +105,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
             throw new ArgumentException($"'{device}': the device index after 'cuda:' must be a non-negative integer.", nameof(device));
         }
 
-        return new CudaBackend(ordinal);
+        return new CudaBackend(ordinal, weights);
     }
 
     /// <summary>Null when a CUDA backend can be created here; otherwise why not (missing library, no device).</summary>
