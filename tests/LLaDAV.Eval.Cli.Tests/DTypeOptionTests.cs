@@ -22,7 +22,7 @@ public sealed class DTypeOptionTests : IDisposable
             "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "dtype",
             "--model", "lladav", "--model-args", $"path={TinyLladav},dtype=fp16", "--tasks", "mmstar", "--limit", "1");
         Assert.Equal(2, runCode);
-        Assert.Contains("--model-args dtype=fp16 is not known", runError, StringComparison.Ordinal);
+        Assert.Contains("--model-args dtype=fp16 is not supported by --model lladav: accepted fp32 or bf16", runError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", runError, StringComparison.Ordinal);
     }
 
