@@ -12,7 +12,7 @@ const reportFile = readdirSync(resultsDir).find((f) => f.includes('TokenizerThro
 const report = JSON.parse(readFileSync(join(resultsDir, reportFile), 'utf8'));
 const shapes = { EncodeWhole: 'whole text', EncodeLines: 'line by line' };
 
-// One setup line per BPE engine (the Engine parameter): Microsoft.ML.Tokenizers (the engine) and our former merger.
+// One setup line per BPE engine (the Engine parameter): Microsoft.ML.Tokenizers and our merger (the engine).
 const setupLines = readFileSync(join(out, 'bdn.log'), 'utf8').split('\n').filter((l) => l.startsWith('// tokenizer-bench'));
 const csCpu = new Map();
 for (const l of setupLines) {

@@ -75,7 +75,7 @@ public sealed class HfTokenizer
 
     /// <summary>Loads <c>tokenizer.json</c> (required) and <c>tokenizer_config.json</c> (optional) from a folder.</summary>
     /// <exception cref="TokenizerException">The folder or file is missing, malformed, or uses an unsupported feature.</exception>
-    public static HfTokenizer Load(string directory) => Load(directory, BpeEngine.MlTokenizers);
+    public static HfTokenizer Load(string directory) => Load(directory, BpeEngine.Ours);
 
     /// <summary>Loads with a chosen BPE engine (the benchmark runs both in one process).</summary>
     internal static HfTokenizer Load(string directory, BpeEngine engine)

@@ -11,7 +11,7 @@ namespace LLaDAV.Eval.Models.Tokenization;
 /// pre-token in the byte-level alphabet. Only <c>ignore_merges</c> is ours: ML.Tokenizers has no such option, and
 /// HF's <c>BPE::tokenize</c> (tokenizers/src/models/bpe/model.rs) looks the whole word up before merging when it is set.
 /// Ids are cached per word in front of it, as HF's model does: a call into <see cref="BpeTokenizer.EncodeToIds(ReadOnlySpan{char}, bool, bool)"/>
-/// allocates its result list and checks its settings each time, which made the engine 0.5-0.66x our former merger on
+/// allocates its result list and checks its settings each time, which made it 0.5-0.66x our merger on
 /// the benchmark corpus without this cache (README, "Tokenizer: Microsoft.ML.Tokenizers").
 /// </summary>
 internal sealed class MlBpeModel : IBpeModel

@@ -25,7 +25,7 @@ internal sealed class TokenizerJsonReader
 
     private TokenizerJsonReader(string path) => _path = path;
 
-    public static TokenizerPipeline Read(string path, BpeEngine engine = BpeEngine.MlTokenizers)
+    public static TokenizerPipeline Read(string path, BpeEngine engine = BpeEngine.Ours)
     {
         if (!File.Exists(path))
         {

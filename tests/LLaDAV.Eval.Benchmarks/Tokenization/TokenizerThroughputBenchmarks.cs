@@ -23,8 +23,8 @@ public class TokenizerThroughputBenchmarks
     private HfTokenizer _tokenizer = null!;
 
     /// <summary>
-    /// The BPE engine under the same tokenizer.json adapter: Microsoft.ML.Tokenizers' BpeTokenizer (the engine) or our
-    /// former merger (kept as the same-run peer that decided the switch).
+    /// The BPE engine under the same tokenizer.json adapter: Microsoft.ML.Tokenizers' BpeTokenizer or our merger (the
+    /// engine); README "Tokenizer: Microsoft.ML.Tokenizers" has the decision these two rows made.
     /// </summary>
     [Params("ml-tokenizers", "ours")]
     public string Engine { get; set; } = "ml-tokenizers";
