@@ -17,6 +17,9 @@ if [ ! -d "$here/node_modules/tokenizers" ] || [ ! -d "$here/node_modules/@huggi
 fi
 
 node "$here/gen-text.mjs" "$out/text.txt" "$mb"
+# Crafted held-out strings (emoji ZWJ/flags, CJK, 4+ digit numbers, contractions, whitespace runs, special tokens
+# next to text): appended so that the Rust reference ids cover them too.
+cat "$here/held-out.txt" >> "$out/text.txt"
 node "$here/bench.mjs" "$dir" "$out/text.txt" "$out/reference-ids.bin" | tee "$out/node.jsonl"
 
 LLADAV_TOKENIZER_BENCH_DIR=$dir LLADAV_TOKENIZER_BENCH_TEXT=$out/text.txt LLADAV_TOKENIZER_BENCH_IDS=$out/reference-ids.bin \

@@ -20,7 +20,7 @@ internal sealed record BpeOptions(
 /// With <c>ignore_merges</c> a word that is itself in the vocabulary maps to its id directly (Llama-3 sets it).
 /// Results are cached per word, as HF does; the cache is bounded and thread-safe.
 /// </summary>
-internal sealed class BpeModel
+internal sealed class BpeModel : IBpeModel
 {
     private const int CacheCapacity = 200_000;
 
@@ -63,6 +63,19 @@ internal sealed class BpeModel
     }
 
     public IReadOnlyDictionary<string, int> Vocab => _vocab;
+
+    /// <summary>Builds the model from merges in rank order (one per pair).</summary>
+    public static BpeModel Create(Dictionary<string, int> vocab, IReadOnlyList<ResolvedMerge> merges, BpeOptions options)
+    {
+        var table = BpeMerger.CreateTable(merges.Count);
+        for (var rank = 0; rank < merges.Count; rank++)
+        {
+            var merge = merges[rank];
+            table.TryAdd(BpeMerger.Key(merge.LeftId, merge.RightId), new MergeResult(rank, merge.NewId));
+        }
+
+        return new BpeModel(vocab, table, options);
+    }
 
     /// <summary>Appends the ids of <paramref name="word"/> to <paramref name="output"/>.</summary>
     public void Encode(ReadOnlySpan<char> word, List<int> output)

@@ -12,7 +12,7 @@ namespace LLaDAV.Eval.Models.Tokenization;
 internal static class BpeModelJsonReader
 {
     /// <summary>Reads the model; <paramref name="reader"/> sits on the <c>"model"</c> property name and ends on its value's last token.</summary>
-    public static BpeModel Read(ref Utf8JsonReader reader, string path, string key)
+    public static IBpeModel Read(ref Utf8JsonReader reader, string path, string key, BpeEngine engine = BpeEngine.Ours)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -26,9 +26,7 @@ internal static class BpeModelJsonReader
         string? suffix = null;
         bool fuseUnk = false, byteFallback = false, ignoreMerges = false;
         Dictionary<string, int>? vocab = null;
-        Dictionary<long, MergeResult>? merges = null;
-        List<(string Left, string Right)>? deferredMerges = null;
-        var mergesResolved = false;
+        List<(string Left, string Right)>? mergeStrings = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -52,11 +50,6 @@ internal static class BpeModelJsonReader
                     break;
                 case "continuing_subword_prefix":
                     prefix = StringOrNull(ref reader, path, propertyKey);
-                    if (prefix is not null && mergesResolved)
-                    {
-                        throw new TokenizerException(path, propertyKey, "must come before \"merges\" (the order HF tokenizers writes)");
-                    }
-
                     break;
                 case "end_of_word_suffix":
                     suffix = StringOrNull(ref reader, path, propertyKey);
@@ -74,16 +67,7 @@ internal static class BpeModelJsonReader
                     vocab = ReadVocab(ref reader, path, propertyKey);
                     break;
                 case "merges":
-                    if (vocab is not null)
-                    {
-                        merges = ReadMerges(ref reader, path, propertyKey, vocab, prefix);
-                        mergesResolved = true;
-                    }
-                    else
-                    {
-                        deferredMerges = ReadMergeStrings(ref reader, path, propertyKey);
-                    }
-
+                    mergeStrings = ReadMergeStrings(ref reader, path, propertyKey);
                     break;
                 default:
                     reader.Skip();
@@ -101,24 +85,33 @@ internal static class BpeModelJsonReader
             throw new TokenizerException(path, key + ".vocab", "missing");
         }
 
-        if (merges is null)
+        if (mergeStrings is null)
         {
-            if (deferredMerges is null)
-            {
-                throw new TokenizerException(path, key + ".merges", "missing");
-            }
+            throw new TokenizerException(path, key + ".merges", "missing");
+        }
 
-            merges = BpeMerger.CreateTable(deferredMerges.Count);
-            var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-            var buffer = new char[64];
-            for (var rank = 0; rank < deferredMerges.Count; rank++)
+        var merges = new List<ResolvedMerge>(mergeStrings.Count);
+        var seen = new HashSet<(int, int)>();
+        var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        var buffer = new char[64];
+        for (var rank = 0; rank < mergeStrings.Count; rank++)
+        {
+            var (left, right) = mergeStrings[rank];
+            var merge = Resolve(lookup, left, right, rank, prefix, ref buffer, path, key + ".merges");
+
+            // The first occurrence of a pair wins, as in HF's HashMap built in rank order.
+            if (seen.Add((merge.LeftId, merge.RightId)))
             {
-                var (left, right) = deferredMerges[rank];
-                AddMerge(merges, lookup, left, right, rank, prefix, ref buffer, path, key + ".merges");
+                merges.Add(merge);
             }
         }
 
-        return new BpeModel(vocab, merges, new BpeOptions(unk, prefix, suffix, fuseUnk, byteFallback, ignoreMerges));
+        var options = new BpeOptions(unk, prefix, suffix, fuseUnk, byteFallback, ignoreMerges);
+        return engine switch
+        {
+            BpeEngine.MlTokenizers => MlBpeModel.Create(vocab, merges, options, path, key),
+            _ => BpeModel.Create(vocab, merges, options),
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -143,78 +136,6 @@ internal static class BpeModelJsonReader
         }
 
         return vocab;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Dictionary<long, MergeResult> ReadMerges(ref Utf8JsonReader reader, string path, string key, Dictionary<string, int> vocab, string? prefix)
-    {
-        ExpectArray(ref reader, path, key);
-        var merges = BpeMerger.CreateTable(vocab.Count * 2);
-        var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        var text = new char[256];
-        var merged = new char[256];
-        var rank = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            int leftLength;
-            int rightStart;
-            int rightLength;
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                // Legacy layout "a b": exactly one space (tokenizers/src/models/bpe/serialization.rs).
-                var length = CopyString(ref reader, ref text);
-                var span = text.AsSpan(0, length);
-                var space = span.IndexOf(' ');
-                if (space < 0 || span[(space + 1)..].Contains(' '))
-                {
-                    throw new TokenizerException(path, $"{key}[{rank}]", $"merge \"{span}\" is not two tokens separated by one space");
-                }
-
-                leftLength = space;
-                rightStart = space + 1;
-                rightLength = length - space - 1;
-            }
-            else if (reader.TokenType == JsonTokenType.StartArray)
-            {
-                // Current layout ["a", "b"]: copy both into the buffer, side by side.
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
-                {
-                    throw new TokenizerException(path, $"{key}[{rank}]", "expected [\"a\", \"b\"]");
-                }
-
-                leftLength = CopyString(ref reader, ref text);
-                var left = text.AsSpan(0, leftLength).ToArray();
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
-                {
-                    throw new TokenizerException(path, $"{key}[{rank}]", "expected [\"a\", \"b\"]");
-                }
-
-                var right = new char[reader.ValueSpan.Length + 8];
-                rightLength = CopyString(ref reader, ref right);
-                if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
-                {
-                    throw new TokenizerException(path, $"{key}[{rank}]", "expected [\"a\", \"b\"]");
-                }
-
-                if (text.Length < leftLength + rightLength + 1)
-                {
-                    text = new char[(leftLength + rightLength + 1) * 2];
-                }
-
-                left.CopyTo(text, 0);
-                rightStart = leftLength + 1;
-                right.AsSpan(0, rightLength).CopyTo(text.AsSpan(rightStart));
-            }
-            else
-            {
-                throw new TokenizerException(path, $"{key}[{rank}]", "expected \"a b\" or [\"a\", \"b\"]");
-            }
-
-            AddMerge(merges, lookup, text.AsSpan(0, leftLength), text.AsSpan(rightStart, rightLength), rank, prefix, ref merged, path, key);
-            rank++;
-        }
-
-        return merges;
     }
 
     private static List<(string Left, string Right)> ReadMergeStrings(ref Utf8JsonReader reader, string path, string key)
@@ -249,11 +170,10 @@ internal static class BpeModelJsonReader
         return list;
     }
 
-    private static void AddMerge(
-        Dictionary<long, MergeResult> merges,
+    private static ResolvedMerge Resolve(
         Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup,
-        ReadOnlySpan<char> left,
-        ReadOnlySpan<char> right,
+        string left,
+        string right,
         int rank,
         string? prefix,
         ref char[] buffer,
@@ -266,7 +186,7 @@ internal static class BpeModelJsonReader
         }
 
         // The merged token drops the continuing-subword prefix of its right part (BPE builder in model.rs).
-        var rightPart = prefix is not null && right.StartsWith(prefix, StringComparison.Ordinal) ? right[prefix.Length..] : right;
+        var rightPart = prefix is not null && right.StartsWith(prefix, StringComparison.Ordinal) ? right.AsSpan(prefix.Length) : right.AsSpan();
         var length = left.Length + rightPart.Length;
         if (buffer.Length < length)
         {
@@ -280,20 +200,7 @@ internal static class BpeModelJsonReader
             throw new TokenizerException(path, $"{key}[{rank}]", $"merge \"{left} {right}\" makes \"{buffer.AsSpan(0, length)}\", which is missing from the vocabulary");
         }
 
-        // The first occurrence of a pair wins, as in HF's HashMap built in rank order.
-        merges.TryAdd(BpeMerger.Key(leftId, rightId), new MergeResult(rank, newId));
-    }
-
-    private static int CopyString(ref Utf8JsonReader reader, ref char[] buffer)
-    {
-        // An escaped or multi-byte UTF-8 value never has more chars than bytes.
-        var needed = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-        if (buffer.Length < needed)
-        {
-            buffer = new char[needed * 2];
-        }
-
-        return reader.CopyString(buffer);
+        return new ResolvedMerge(left, right, leftId, rightId, newId);
     }
 
     private static void ExpectArray(ref Utf8JsonReader reader, string path, string key)
@@ -317,4 +224,21 @@ internal static class BpeModelJsonReader
         JsonTokenType.False or JsonTokenType.Null => false,
         _ => throw new TokenizerException(path, key, "expected true or false"),
     };
+}
+
+/// <summary>One merge of <c>tokenizer.json</c>, checked against the vocabulary.</summary>
+internal readonly record struct ResolvedMerge(string Left, string Right, int LeftId, int RightId, int NewId);
+
+/// <summary>
+/// Which BPE implementation runs the model. Ours is the engine: Microsoft.ML.Tokenizers gives the same ids on every
+/// oracle case but measured slower in the same run (README, "Tokenizer: Microsoft.ML.Tokenizers"), so it stays the
+/// benchmark's peer and a tested alternative.
+/// </summary>
+internal enum BpeEngine
+{
+    /// <summary>Our own merger (<see cref="BpeModel"/>), the engine.</summary>
+    Ours,
+
+    /// <summary>Microsoft.ML.Tokenizers' <c>BpeTokenizer</c> (<see cref="MlBpeModel"/>).</summary>
+    MlTokenizers,
 }

@@ -75,7 +75,10 @@ public sealed class HfTokenizer
 
     /// <summary>Loads <c>tokenizer.json</c> (required) and <c>tokenizer_config.json</c> (optional) from a folder.</summary>
     /// <exception cref="TokenizerException">The folder or file is missing, malformed, or uses an unsupported feature.</exception>
-    public static HfTokenizer Load(string directory)
+    public static HfTokenizer Load(string directory) => Load(directory, BpeEngine.Ours);
+
+    /// <summary>Loads with a chosen BPE engine (the benchmark runs both in one process).</summary>
+    internal static HfTokenizer Load(string directory, BpeEngine engine)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
@@ -83,7 +86,7 @@ public sealed class HfTokenizer
             throw new TokenizerException(directory, "(folder)", "tokenizer folder not found");
         }
 
-        var pipeline = TokenizerJsonReader.Read(Path.Combine(directory, "tokenizer.json"));
+        var pipeline = TokenizerJsonReader.Read(Path.Combine(directory, "tokenizer.json"), engine);
         var config = TokenizerConfig.Load(Path.Combine(directory, "tokenizer_config.json"));
         return new HfTokenizer(pipeline, config);
     }

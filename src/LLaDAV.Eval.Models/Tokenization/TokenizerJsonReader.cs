@@ -7,7 +7,7 @@ namespace LLaDAV.Eval.Models.Tokenization;
 internal sealed record TokenizerPipeline(
     INormalizer? Normalizer,
     IPreTokenizer? PreTokenizer,
-    BpeModel Model,
+    IBpeModel Model,
     IDecoder Decoder,
     IPostProcessor? PostProcessor,
     IReadOnlyList<AddedToken> AddedTokens);
@@ -25,7 +25,7 @@ internal sealed class TokenizerJsonReader
 
     private TokenizerJsonReader(string path) => _path = path;
 
-    public static TokenizerPipeline Read(string path)
+    public static TokenizerPipeline Read(string path, BpeEngine engine = BpeEngine.Ours)
     {
         if (!File.Exists(path))
         {
@@ -37,7 +37,7 @@ internal sealed class TokenizerJsonReader
         try
         {
             // One pass over the bytes: the big "model" object is read by a streaming reader, the small sections as DOMs.
-            BpeModel? model = null;
+            IBpeModel? model = null;
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
@@ -49,7 +49,7 @@ internal sealed class TokenizerJsonReader
                 var name = reader.GetString()!;
                 if (name == "model")
                 {
-                    model = BpeModelJsonReader.Read(ref reader, path, "model");
+                    model = BpeModelJsonReader.Read(ref reader, path, "model", engine);
                 }
                 else
                 {
@@ -72,7 +72,7 @@ internal sealed class TokenizerJsonReader
         }
     }
 
-    private TokenizerPipeline ReadSections(BpeModel model, Dictionary<string, JsonDocument> sections)
+    private TokenizerPipeline ReadSections(IBpeModel model, Dictionary<string, JsonDocument> sections)
     {
         JsonElement? Section(string name) => sections.TryGetValue(name, out var d) ? d.RootElement : null;
         var addedTokens = ReadAddedTokens(Section("added_tokens"));
@@ -217,7 +217,7 @@ internal sealed class TokenizerJsonReader
         return type == "ByteLevel" ? new ByteLevelDecoder() : throw Error(key + ".type", $"decoder \"{type}\" is not supported (ByteLevel is)");
     }
 
-    private IPostProcessor? ReadPostProcessor(JsonElement? element, string key, BpeModel model, List<AddedToken> addedTokens)
+    private IPostProcessor? ReadPostProcessor(JsonElement? element, string key, IBpeModel model, List<AddedToken> addedTokens)
     {
         if (element is not { } e || e.ValueKind == JsonValueKind.Null)
         {

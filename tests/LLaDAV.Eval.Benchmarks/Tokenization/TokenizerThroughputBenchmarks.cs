@@ -21,6 +21,13 @@ namespace LLaDAV.Eval.Benchmarks.Tokenization;
 public class TokenizerThroughputBenchmarks
 {
     private HfTokenizer _tokenizer = null!;
+
+    /// <summary>
+    /// The BPE engine under the same tokenizer.json adapter: Microsoft.ML.Tokenizers' BpeTokenizer or our merger (the
+    /// engine); README "Tokenizer: Microsoft.ML.Tokenizers" has the decision these two rows made.
+    /// </summary>
+    [Params("ml-tokenizers", "ours")]
+    public string Engine { get; set; } = "ml-tokenizers";
     private string _text = null!;
     private string[] _lines = null!;
 
@@ -36,7 +43,7 @@ public class TokenizerThroughputBenchmarks
         var root = FindRepoRoot();
         var directory = Environment.GetEnvironmentVariable("LLADAV_TOKENIZER_BENCH_DIR")
             ?? Path.Combine(root, "..", "shared", "testdata", "tokenizers", "llama3");
-        _tokenizer = HfTokenizer.Load(directory);
+        _tokenizer = HfTokenizer.Load(directory, Engine == "ours" ? BpeEngine.Ours : BpeEngine.MlTokenizers);
         var textFile = Environment.GetEnvironmentVariable("LLADAV_TOKENIZER_BENCH_TEXT");
         _text = textFile is not null ? File.ReadAllText(textFile) : DefaultText(directory);
         _lines = _text.Split('\n');
@@ -70,7 +77,7 @@ public class TokenizerThroughputBenchmarks
         }
 
         cpu.Sort();
-        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"// tokenizer-bench text_bytes={TextBytes} tokens={TokenCount} lines={_lines.Length} cpu_seconds_whole={cpu[1]:F4}"));
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"// tokenizer-bench engine={Engine} text_bytes={TextBytes} tokens={TokenCount} lines={_lines.Length} cpu_seconds_whole={cpu[1]:F4}"));
     }
 
     [Benchmark(Description = "whole text")]
