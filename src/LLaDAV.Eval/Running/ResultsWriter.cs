@@ -60,6 +60,7 @@ public static class ResultsWriter
         var extraction = new JsonObject();
         var breakdowns = new JsonObject();
         var data = new JsonObject();
+        var incomplete = new JsonObject();
         foreach (var task in tasks)
         {
             var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
@@ -67,7 +68,7 @@ public static class ResultsWriter
             var taskBreakdown = new JsonObject();
             foreach (var filter in task.Filters)
             {
-                var scored = records.Where(r => (string)r["filter"]! == filter.Name && (string)r["extraction"]!["status"]! != "skipped").ToList();
+                var scored = records.Where(r => (string)r["filter"]! == filter.Name && !RecordStatus.IsUnscored(r)).ToList();
                 foreach (var metric in task.Spec.Metrics)
                 {
                     var items = scored.Where(r => r.ContainsKey(metric.Name)).Select(r => r[metric.Name]).ToList();
@@ -97,6 +98,21 @@ public static class ResultsWriter
             }
 
             row["samples"] = entries[task.Name].Count;
+            var unscored = entries[task.Name].Where(RecordStatus.EntryNeedsJudge).Select(e => (int)e["doc_id"]!).ToList();
+            if (unscored.Count > 0)
+            {
+                // Marked, never silently averaged over fewer samples: the metrics above are over the scored samples
+                // only, and the task stays incomplete until --resume has the judge score the rest.
+                row["incomplete"] = true;
+                incomplete[task.Name] = new JsonObject
+                {
+                    ["reason"] = "judge_failed",
+                    ["unscored_samples"] = unscored.Count,
+                    ["doc_ids"] = new JsonArray([.. unscored.Select(id => (JsonNode?)JsonValue.Create(id))]),
+                    ["fix"] = "make the judge reachable, then: lladav-eval run --resume RUN_DIR (it re-scores exactly these samples)",
+                };
+            }
+
             results[task.Name] = row;
             configs[task.Name] = TaskConfigNode(task);
             versions[task.Name] = task.Spec.Version;
@@ -115,7 +131,7 @@ public static class ResultsWriter
             data[task.Name] = manifest["tasks"]?[task.Name]?["dataset"]?["source"]?.DeepClone();
         }
 
-        return new JsonObject
+        var summary = new JsonObject
         {
             ["results"] = results,
             ["group_subtasks"] = new JsonObject(),
@@ -147,7 +163,18 @@ public static class ResultsWriter
                 ["tags"] = config["tags"]?.DeepClone(),
             },
         };
+        if (incomplete.Count > 0)
+        {
+            // Only when something is missing, so a complete run (or a resumed one) keeps the bytes of an uninterrupted one.
+            summary["lladav_eval"]!["incomplete"] = incomplete;
+        }
+
+        return summary;
     }
+
+    /// <summary>The tasks of a results file that are incomplete (judge failures), by name; empty when complete.</summary>
+    public static IReadOnlyDictionary<string, JsonNode?> Incomplete(JsonObject results) =>
+        results["lladav_eval"]?["incomplete"] is JsonObject o ? o.ToDictionary(kv => kv.Key, kv => kv.Value) : new Dictionary<string, JsonNode?>();
 
     /// <summary>
     /// <c>group_subtasks</c> for every requested group (lmms-eval writes a group row only when the group YAML has an

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Metrics;
 using LLaDAV.Eval.Reports.Paper;
 using LLaDAV.Eval.Reports.Runs;
 using LLaDAV.Eval.Reports.Stats;
@@ -118,7 +119,7 @@ public static class RunComparer
         var scores = new Dictionary<int, (double, string?)>();
         foreach (var record in run.Samples(task))
         {
-            if ((string?)record["filter"] != filter || (string?)record["extraction"]?["status"] == "skipped" || !record.ContainsKey(metric))
+            if ((string?)record["filter"] != filter || RecordStatus.IsUnscored(record) || !record.ContainsKey(metric))
             {
                 continue;
             }
