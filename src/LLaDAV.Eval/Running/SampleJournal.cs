@@ -41,8 +41,22 @@ public sealed class SampleJournal : IDisposable
     {
         var docId = (int)entry["doc_id"]!;
         var bytes = Encoding.UTF8.GetBytes(JsonOutput.Line(entry) + "\n");
-        _stream.Write(bytes);
+        FaultInjection.Point();
+        if (FaultInjection.Active)
+        {
+            // The campaign's torn-record point: half a line on disk when the process dies.
+            _stream.Write(bytes, 0, bytes.Length / 2);
+            _stream.Flush(flushToDisk: true);
+            FaultInjection.Point();
+            _stream.Write(bytes, bytes.Length / 2, bytes.Length - (bytes.Length / 2));
+        }
+        else
+        {
+            _stream.Write(bytes);
+        }
+
         _stream.Flush(flushToDisk: true);
+        FaultInjection.Point();
         Entries[docId] = entry;
     }
 
