@@ -80,7 +80,18 @@ public static class ResultsWriter
                     var key = $"{metric.Name},{filter.Name}";
                     if (task.Aggregations[metric.Name] is { } hook)
                     {
-                        var agg = hook(items, new Tasks.Hooks.AggregationContext(task.Name, metric.Name));
+                        Tasks.Hooks.AggregationResult agg;
+                        try
+                        {
+                            agg = hook(items, new Tasks.Hooks.AggregationContext(task.Name, metric.Name));
+                        }
+                        catch (Exception e) when (e is not EvalException and not OperationCanceledException)
+                        {
+                            // The values come from the journal; ones of the wrong shape (an edited or damaged line,
+                            // found by the corrupt-input campaign) must name the file, not end in a stack trace.
+                            throw new DataException($"{JournalPath(runDirectory, task.Name)}: the journaled '{metric.Name}' values cannot be aggregated ({e.GetType().Name}: {e.Message}); the journal is damaged. Remove the damaged lines and resume, or start a new run.", e);
+                        }
+
                         row[key] = agg.Value;
                         row[$"{metric.Name}_stderr,{filter.Name}"] = "N/A";
                         if (!agg.Breakdown.IsEmpty)
@@ -90,7 +101,7 @@ public static class ResultsWriter
                     }
                     else
                     {
-                        var mean = Aggregations.Mean(items);
+                        var mean = MeanOf(items, JournalPath(runDirectory, task.Name), metric.Name);
                         row[key] = mean.Value;
                         row[$"{metric.Name}_stderr,{filter.Name}"] = mean.Stderr is { } se ? JsonValue.Create(se) : "N/A";
                     }
@@ -119,7 +130,7 @@ public static class ResultsWriter
             nShot[task.Name] = 0;
             higher[task.Name] = new JsonObject(task.Spec.Metrics.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)JsonValue.Create(m.HigherIsBetter))));
             var counts = File.Exists(CountsPath(runDirectory, task.Name))
-                ? JsonNode.Parse(File.ReadAllText(CountsPath(runDirectory, task.Name)))!.AsObject()
+                ? JsonFiles.ParseObject(CountsPath(runDirectory, task.Name), "the run directory is damaged")
                 : throw new DataException($"{CountsPath(runDirectory, task.Name)} is missing; the run directory is incomplete.");
             nSamples[task.Name] = counts.DeepClone();
             extraction[task.Name] = ExtractionStats(records);
@@ -170,6 +181,19 @@ public static class ResultsWriter
         }
 
         return summary;
+    }
+
+    private static (double? Value, double? Stderr) MeanOf(List<JsonNode?> items, string journal, string metric)
+    {
+        try
+        {
+            var mean = Aggregations.Mean(items);
+            return (mean.Value, mean.Stderr);
+        }
+        catch (Exception e) when (e is not EvalException)
+        {
+            throw new DataException($"{journal}: the journaled '{metric}' values are not numbers ({e.Message}); the journal is damaged. Remove the damaged lines and resume, or start a new run.", e);
+        }
     }
 
     /// <summary>The tasks of a results file that are incomplete (judge failures), by name; empty when complete.</summary>

@@ -63,11 +63,11 @@ public static class ShardMerger
                 }
             }
 
-            var counts = JsonNode.Parse(File.ReadAllText(ResultsWriter.CountsPath(shards[0].Dir, task.Name)))!.AsObject();
+            var counts = JsonFiles.ParseObject(ResultsWriter.CountsPath(shards[0].Dir, task.Name), "the shard's run directory is damaged");
             var expected = (int)counts["effective"]!;
             if (combined.Count != expected)
             {
-                throw new DataException($"Task '{task.Name}': the shards hold {combined.Count} of {expected} samples. Resume the unfinished shards before merging.");
+                throw new DataException($"Task '{task.Name}': the shards' journals ({string.Join(", ", shards.Select(sh => ResultsWriter.JournalPath(sh.Dir, task.Name)))}) hold {combined.Count} of {expected} samples. Resume the unfinished shards before merging.");
             }
 
             File.Copy(ResultsWriter.CountsPath(shards[0].Dir, task.Name), ResultsWriter.CountsPath(outputDirectory, task.Name));
