@@ -48,6 +48,16 @@ public sealed class FaultCampaignTests : IDisposable
     private static int Setting(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
 
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     private string RunDir(Setup setup, string id) => Path.Combine(_out, setup.Args[1], id);
 
     [Fact]
@@ -103,9 +113,14 @@ public sealed class FaultCampaignTests : IDisposable
             var clean = RunDir(setup, "clean-" + setup.Name);
             foreach (var file in setup.Tasks.Select(t => $"samples_{t}.jsonl").Append("results.json"))
             {
-                Assert.True(
-                    File.ReadAllBytes(Path.Combine(clean, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, file))),
-                    $"case {i} ({setup.Name}, killed at points {string.Join(",", kills)}): {file} differs from the uninterrupted run");
+                if (!File.ReadAllBytes(Path.Combine(clean, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, file))))
+                {
+                    // Keep both runs for diagnosis: the temp folder is deleted with the test.
+                    var kept = Path.Combine(Path.GetTempPath(), $"lladav-fault-case{i}-{Guid.NewGuid():N}");
+                    CopyTree(clean, Path.Combine(kept, "clean"));
+                    CopyTree(dir, Path.Combine(kept, "resumed"));
+                    Assert.Fail($"case {i} ({setup.Name}, killed at points {string.Join(",", kills)}): {file} differs from the uninterrupted run; both kept in {kept}");
+                }
             }
 
             log.Append(CultureInfo.InvariantCulture, $"case {i}: {setup.Name} killed at {string.Join(" then ", kills)} of {points[setup.Name]}\n");
