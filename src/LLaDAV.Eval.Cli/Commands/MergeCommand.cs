@@ -22,7 +22,7 @@ internal static class MergeCommand
         {
             var outcome = ShardMerger.Merge(parse.GetValue(s_dirs)!, Path.GetFullPath(parse.GetValue(s_output)!), Workspace.Catalog(parse.GetValue(s_tasksDir)));
             await output.WriteLineAsync(RunCommand.Summary(outcome)).ConfigureAwait(false);
-            return 0;
+            return ResultsWriter.Incomplete(outcome.Results).Count > 0 ? RunCommand.IncompleteExitCode : 0;
         }));
         return command;
     }

@@ -32,13 +32,16 @@ internal static class RunCommand
     private static readonly Option<string?> s_judgeUrl = new("--judge-url") { Description = "OpenAI-compatible chat endpoint for judge-scored tasks (optional)." };
     private static readonly Option<string?> s_judgeModel = new("--judge-model") { Description = "Judge model name (default gpt-4o-2024-11-20)." };
     private static readonly Option<string?> s_judgeKeyEnv = new("--judge-key-env") { Description = "Environment variable holding the judge's API key (default OPENAI_API_KEY)." };
+    private static readonly Option<double?> s_judgeTimeout = new("--judge-timeout") { Description = "Seconds per judge request (default 30); not part of the run's configuration." };
+    private static readonly Option<int?> s_judgeAttempts = new("--judge-attempts") { Description = "Attempts per judge prompt (default 2)." };
+    private static readonly Option<int?> s_judgeBreaker = new("--judge-breaker") { Description = "Consecutive failed judge requests after which the judge is treated as down for the rest of the run (default 4); its samples stay unscored for --resume." };
     private static readonly Option<string?> s_tasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
     private static readonly Option<string?> s_runDir = new("--run-dir") { Description = "Write the run into exactly this folder instead of <output>/<model>/<run-id>/ (what launch and submit slurm give each shard)." };
 
     public static Command Create()
     {
         var command = new Command("run", "Evaluate a model on tasks and write a run directory (manifest, journal, results.json, samples, report).");
-        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_tasksDir, s_runDir, CliHost.Verbose })
+        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_judgeTimeout, s_judgeAttempts, s_judgeBreaker, s_tasksDir, s_runDir, CliHost.Verbose })
         {
             command.Options.Add(o);
         }
@@ -86,8 +89,13 @@ internal static class RunCommand
             await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
         }
 
-        return 0;
+        // A judge failure leaves samples unscored, never wrong (issue 14 §3): the results are written but the run is
+        // not done, so it must not look like success to a script or a Slurm job.
+        return ResultsWriter.Incomplete(outcome.Results).Count > 0 ? IncompleteExitCode : 0;
     }
+
+    /// <summary>Exit code of a run that wrote its results but left judge-scored samples unscored (resume to finish).</summary>
+    internal const int IncompleteExitCode = 4;
 
     /// <summary>The command line's settings layer (also how launch and submit read the run flags they forward).</summary>
     internal static RunSettings Flags(ParseResult parse)
@@ -113,6 +121,9 @@ internal static class RunCommand
             JudgeUrl = parse.GetValue(s_judgeUrl),
             JudgeModel = parse.GetValue(s_judgeModel),
             JudgeKeyEnv = parse.GetValue(s_judgeKeyEnv),
+            JudgeTimeout = parse.GetValue(s_judgeTimeout),
+            JudgeAttempts = parse.GetValue(s_judgeAttempts),
+            JudgeBreaker = parse.GetValue(s_judgeBreaker),
             TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
         });
     }
@@ -142,9 +153,14 @@ internal static class RunCommand
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t!["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s)"));
         }
 
-        foreach (var (task, ex) in extraction.AsObject().Where(kv => (int)kv.Value!["judge_failed"]! > 0 || (int)kv.Value!["skipped"]! > 0))
+        foreach (var (task, ex) in extraction.AsObject().Where(kv => (int)kv.Value!["skipped"]! > 0))
         {
-            lines.Add($"  {task}: the judge FAILED on {(int)ex!["judge_failed"]!} samples and {(int)ex["skipped"]!} were skipped (missing media); they count as wrong or are left out. See samples_{task}.jsonl.");
+            lines.Add($"  {task}: {(int)ex!["skipped"]!} samples were skipped (missing media) and are left out of the score. See samples_{task}.jsonl.");
+        }
+
+        foreach (var (task, info) in ResultsWriter.Incomplete(results))
+        {
+            lines.Add($"  INCOMPLETE {task}: the judge FAILED on {(int)info!["unscored_samples"]!} samples; they are UNSCORED (not counted as wrong) and the score above is over the other samples only. Make the judge reachable, then: lladav-eval run --resume {outcome.RunDirectory}");
         }
 
         if (results["lladav_eval"]!["data_source"]!.AsObject().Any(kv => (string?)kv.Value == "sample"))

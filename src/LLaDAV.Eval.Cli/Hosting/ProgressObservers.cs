@@ -64,6 +64,15 @@ internal sealed class PlainObserver(TextWriter output) : IRunObserver
 
     public void Warning(string message) => output.WriteLine($"warning: {message}");
 
+    /// <summary>Every judge wait, retry and failure is a line: a hung judge is visible within seconds in a log.</summary>
+    public void Judge(Eval.Judging.JudgeEvent judgeEvent)
+    {
+        lock (output)
+        {
+            output.WriteLine($"judge: {judgeEvent.Message}");
+        }
+    }
+
     internal static string Data(string task, int total, int alreadyDone, DatasetLocation data) =>
         $"[{task}] {total} docs{(alreadyDone > 0 ? $" ({alreadyDone} already done)" : "")} from " +
         (data.Source == DatasetSource.Sample ? $"the embedded SAMPLE data ({data.Root}); pass --data-dir for the real benchmark" : $"real data at {data.Root}");
@@ -101,4 +110,8 @@ internal sealed class LiveObserver(ProgressContext context) : IRunObserver
     }
 
     public void Warning(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
+    /// <summary>Judge waits and failures above the bars (Spectre's live display is thread-safe for this).</summary>
+    public void Judge(Eval.Judging.JudgeEvent judgeEvent) =>
+        AnsiConsole.MarkupLineInterpolated($"[{(judgeEvent.Kind == Eval.Judging.JudgeEventKind.Waiting ? "grey" : "yellow")}]judge:[/] {judgeEvent.Message}");
 }

@@ -78,6 +78,12 @@ public sealed partial record ModelConfig(string ModelType, LanguageConfig Langua
         {
             throw new CheckpointException(CheckpointErrorKind.InvalidConfig, path, null, $"{path} is not valid JSON: {e.Message}");
         }
+        catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException or ArgumentException)
+        {
+            // Valid JSON of the wrong shape (a string where a number belongs, a short [w, h] pair, a fraction for
+            // an integer): found by the corrupt-input campaign (issue 14 §5).
+            throw new CheckpointException(CheckpointErrorKind.InvalidConfig, path, null, $"{path} has a value of the wrong type or shape: {e.Message} Compare it with the checkpoint's published config.json.");
+        }
     }
 
     public static ModelConfig Parse(JsonElement root, string path)

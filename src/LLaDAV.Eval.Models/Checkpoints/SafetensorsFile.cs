@@ -102,6 +102,22 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         using (doc)
         {
+            try
+            {
+                return ParseEntries(path, doc, dataLength);
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+            {
+                // A header that is valid JSON but not safetensors' shape (a missing "dtype", a string where a number
+                // belongs, a negative dimension): found by the corrupt-input campaign (issue 14 §5).
+                throw new CheckpointException(CheckpointErrorKind.InvalidHeader, path, null, $"{path} has a malformed safetensors header: {e.Message} Each tensor needs \"dtype\", \"shape\" (non-negative integers) and \"data_offsets\" [begin, end].");
+            }
+        }
+    }
+
+    private static Dictionary<string, SafetensorsEntry> ParseEntries(string path, JsonDocument doc, long dataLength)
+    {
+        {
             var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
             foreach (var prop in doc.RootElement.EnumerateObject())
             {

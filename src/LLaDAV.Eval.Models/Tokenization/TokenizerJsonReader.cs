@@ -63,6 +63,11 @@ internal sealed class TokenizerJsonReader
         {
             throw new TokenizerException(path, "(root)", $"not valid JSON ({e.Message})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json reports invalid UTF-8 inside a string this way (found by the corrupt-input campaign).
+            throw new TokenizerException(path, "(root)", $"not valid UTF-8 JSON ({e.Message})", e);
+        }
         finally
         {
             foreach (var document in sections.Values)

@@ -22,11 +22,31 @@ public sealed record JudgeOptions(Uri Endpoint, string Model, string? ApiKeyEnvi
             ? Path.Combine(xdg, "lladav-eval", "judge")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lladav-eval", "judge");
 
-    /// <summary>Per-request time limit.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Default <see cref="Timeout"/>: a healthy judge answers a 256-token verdict well within it.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts per prompt before the judge reports failure (lmms-eval retries too, but without bound).</summary>
-    public int MaxAttempts { get; init; } = 3;
+    /// <summary>Default <see cref="MaxAttempts"/>.</summary>
+    public const int DefaultMaxAttempts = 2;
+
+    /// <summary>Default <see cref="BreakerThreshold"/>.</summary>
+    public const int DefaultBreakerThreshold = 4;
+
+    /// <summary>Per-request time limit (<c>--judge-timeout</c>).</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Attempts per prompt before the judge reports failure (<c>--judge-attempts</c>; lmms-eval retries too, but without bound).</summary>
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+
+    /// <summary>
+    /// Consecutive failed requests (any prompt) after which the circuit opens: every later prompt of the process
+    /// fails at once, unscored, without a request (<c>--judge-breaker</c>). A dead judge (closed port, HTTP 500, a
+    /// server that accepts and never answers) therefore costs at most about
+    /// <c>BreakerThreshold × (Timeout + RetryDelay × MaxAttempts)</c> per run: 4 × 32 s ≈ 2 min with the defaults.
+    /// </summary>
+    public int BreakerThreshold { get; init; } = DefaultBreakerThreshold;
+
+    /// <summary>A request slower than this is reported to the progress view as a wait (the judge is then the bottleneck).</summary>
+    public TimeSpan SlowRequestNotice { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Pause between attempts, multiplied by the attempt number.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -47,6 +67,8 @@ public sealed record JudgeOptions(Uri Endpoint, string Model, string? ApiKeyEnvi
         ["api_key_env"] = ApiKeyEnvironmentVariable,
         ["cache_directory"] = CacheDirectory,
         ["max_attempts"] = MaxAttempts,
+        ["timeout_seconds"] = Timeout.TotalSeconds,
+        ["breaker_threshold"] = BreakerThreshold,
         ["max_tokens"] = MaxTokens,
         ["temperature"] = 0,
     };

@@ -12,7 +12,9 @@ namespace LLaDAV.Eval.Judging;
 /// <c>/chat/completions</c> endpoint at temperature 0, as lmms-eval's judges send it (e.g.
 /// <c>tasks/mathvista/mathvista_evals.py</c> <c>get_chat_response</c>). Answers are cached on disk by (judge model,
 /// prompt-template hash, input hash), so a re-run costs no calls and gives the same verdicts. Failures surface as
-/// <see cref="JudgeException"/> after <see cref="JudgeOptions.MaxAttempts"/> tries; nothing is guessed.
+/// <see cref="JudgeException"/> after <see cref="JudgeOptions.MaxAttempts"/> tries, or at once when
+/// <see cref="JudgeOptions.BreakerThreshold"/> requests in a row have failed (issue 14 §3: a dead judge must not
+/// stretch a run); nothing is guessed, and the caller leaves the sample unscored.
 /// </summary>
 public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
 {
@@ -22,11 +24,16 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
     private long _requests;
     private long _cacheHits;
     private long _failures;
+    private long _consecutiveFailures;
+    private volatile string? _lastError;
+    private readonly Action<JudgeEvent>? _events;
 
-    public OpenAiCompatibleJudge(JudgeOptions options, HttpMessageHandler? handler = null)
+    /// <param name="events">Progress notices (waits, retries, failures, the breaker opening); called on any thread.</param>
+    public OpenAiCompatibleJudge(JudgeOptions options, HttpMessageHandler? handler = null, Action<JudgeEvent>? events = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _events = events;
         if (options.ApiKeyEnvironmentVariable is { Length: > 0 } variable)
         {
             _apiKey = Environment.GetEnvironmentVariable(variable);
@@ -60,6 +67,7 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         manifest["requests"] = Requests;
         manifest["cache_hits"] = CacheHits;
         manifest["failures"] = Failures;
+        manifest["circuit_open"] = CircuitOpenMessage() is not null;
         return manifest;
     }
 
@@ -78,13 +86,23 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         }
 
         var text = prompt.Render();
+        var attempts = Math.Max(1, _options.MaxAttempts);
         string? lastError = null;
-        for (var attempt = 1; attempt <= Math.Max(1, _options.MaxAttempts); attempt++)
+        for (var attempt = 1; attempt <= attempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (CircuitOpenMessage() is { } open)
+            {
+                // No request: a judge that failed this often in a row is down; waiting on it again would only
+                // stretch the run. The sample stays unscored and --resume retries it.
+                Interlocked.Increment(ref _failures);
+                throw new JudgeException(open);
+            }
+
             try
             {
-                var answer = Send(text, cancellationToken);
+                var answer = SendWithNotice(text, attempt, attempts, cancellationToken);
+                Interlocked.Exchange(ref _consecutiveFailures, 0);
                 WriteCache(cacheFile, prompt, text, answer);
                 return answer;
             }
@@ -96,15 +114,54 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
                 }
 
                 lastError = e is TaskCanceledException ? $"timed out after {_options.Timeout.TotalSeconds:0.#} s" : e.Message;
-                if (attempt < _options.MaxAttempts && _options.RetryDelay > TimeSpan.Zero)
+                _lastError = lastError;
+                var failedInARow = Interlocked.Increment(ref _consecutiveFailures);
+                if (failedInARow >= Math.Max(1, _options.BreakerThreshold))
                 {
-                    Thread.Sleep(_options.RetryDelay * attempt);
+                    Raise(JudgeEventKind.CircuitOpen, attempt, attempts, CircuitOpenMessage()!);
+                    break;
+                }
+
+                if (attempt < attempts)
+                {
+                    var pause = _options.RetryDelay * attempt;
+                    Raise(JudgeEventKind.Retrying, attempt, attempts, $"judge attempt {attempt}/{attempts} failed ({lastError}); retrying in {pause.TotalSeconds:0.#} s");
+                    if (pause > TimeSpan.Zero)
+                    {
+                        Thread.Sleep(pause);
+                    }
                 }
             }
         }
 
         Interlocked.Increment(ref _failures);
-        throw new JudgeException($"Judge {_options.Model} at {_options.ChatCompletionsUri.GetLeftPart(UriPartial.Path)} failed {Math.Max(1, _options.MaxAttempts)} time(s) for template '{prompt.TemplateName}': {lastError}");
+        var message = $"Judge {_options.Model} at {Endpoint} failed {attempts} time(s) for template '{prompt.TemplateName}': {lastError}";
+        Raise(JudgeEventKind.Failed, attempts, attempts, message);
+        throw new JudgeException(message);
+    }
+
+    /// <summary>The breaker's state: null while closed, else why no request is sent.</summary>
+    private string? CircuitOpenMessage() =>
+        Interlocked.Read(ref _consecutiveFailures) >= Math.Max(1, _options.BreakerThreshold)
+            ? $"Judge {_options.Model} at {Endpoint} is treated as down after {Math.Max(1, _options.BreakerThreshold)} consecutive failed requests (last: {_lastError}); no further requests in this run (--judge-breaker). The samples stay unscored; fix the judge and --resume the run to score them."
+            : null;
+
+    private string Endpoint => _options.ChatCompletionsUri.GetLeftPart(UriPartial.Path);
+
+    private void Raise(JudgeEventKind kind, int attempt, int attempts, string message) =>
+        _events?.Invoke(new JudgeEvent(kind, attempt, attempts, message));
+
+    /// <summary><see cref="Send"/>, telling the progress view once when the request is slow (a hung judge is visible).</summary>
+    private string SendWithNotice(string text, int attempt, int attempts, CancellationToken cancellationToken)
+    {
+        using var notice = _events is null || _options.SlowRequestNotice <= TimeSpan.Zero
+            ? null
+            : new Timer(
+                _ => Raise(JudgeEventKind.Waiting, attempt, attempts, $"waiting for the judge at {Endpoint}: attempt {attempt}/{attempts}, gives up after {_options.Timeout.TotalSeconds:0.#} s (--judge-timeout)"),
+                null,
+                _options.SlowRequestNotice,
+                System.Threading.Timeout.InfiniteTimeSpan);
+        return Send(text, cancellationToken);
     }
 
     private string Send(string prompt, CancellationToken cancellationToken)

@@ -18,7 +18,10 @@ public enum ExtractionStatus
     /// <summary>An LLM judge decided.</summary>
     Judge,
 
-    /// <summary>The configured judge failed; the sample is counted as a failure, never silently re-scored.</summary>
+    /// <summary>
+    /// The configured judge failed: the sample is unscored (left out of aggregates, never counted wrong), its task
+    /// is marked incomplete, and <c>--resume</c> re-scores it (<see cref="RecordStatus"/>, issue 14 §3).
+    /// </summary>
     JudgeFailed,
 
     /// <summary>The sample was not scored (e.g. missing media with --skip-missing-media).</summary>

@@ -48,7 +48,14 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         Directory.CreateDirectory(Path.Combine(request.RunDirectory, "journal"));
         using var judge = config.Judge is { } j
-            ? new Judging.OpenAiCompatibleJudge(new Judging.JudgeOptions(new Uri(j.Url), j.Model, j.ApiKeyEnvironmentVariable, Judging.JudgeOptions.DefaultCacheDirectory()))
+            ? new Judging.OpenAiCompatibleJudge(
+                new Judging.JudgeOptions(new Uri(j.Url), j.Model, j.ApiKeyEnvironmentVariable, j.CacheDirectory ?? Judging.JudgeOptions.DefaultCacheDirectory())
+                {
+                    Timeout = j.Timeout,
+                    MaxAttempts = j.MaxAttempts,
+                    BreakerThreshold = j.BreakerThreshold,
+                },
+                events: observer.Judge)
             : null;
         foreach (var (task, data, _) in located)
         {
@@ -130,8 +137,12 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         JsonOutput.WriteFile(ResultsWriter.CountsPath(runDirectory, task.Name), new JsonObject { ["original"] = original, ["effective"] = effective });
         using var journal = SampleJournal.Open(ResultsWriter.JournalPath(runDirectory, task.Name));
+
+        // Samples the judge could not score were journaled as unscored (issue 14 §3); they are re-scored from their
+        // journaled response (the model is not run again: its answer is already recorded and deterministic).
+        var rescore = mine.Where(id => journal.Entries.TryGetValue(id, out var e) && Metrics.RecordStatus.EntryNeedsJudge(e)).ToHashSet();
         var todo = mine.Where(id => !journal.Entries.ContainsKey(id)).ToHashSet();
-        observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count, data);
+        observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count - rescore.Count, data);
         if (backend is IRequestPreflight preflight && todo.Count > 0)
         {
             preflight.Check(new TaskName(task.Name), [.. todo.Order().Select(i => new DocId(i))]);
@@ -141,6 +152,12 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var batch = new List<(int Id, Doc Doc)>(config.BatchSize);
         foreach (var (id, doc) in ReadDocs(task, data, ct).Take(effective))
         {
+            if (rescore.Contains(id))
+            {
+                Rescore(task, id, doc, kwargs, scorer, journal);
+                continue;
+            }
+
             if (!todo.Contains(id))
             {
                 continue;
@@ -201,6 +218,23 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             observer.SamplesFinished(task.Name, 1, usage, results[i]?.Elapsed ?? TimeSpan.Zero);
             InjectFaultIfAsked();
         }
+    }
+
+    /// <summary>
+    /// Scores a journaled response again (its judge failed before): the same text, usage and elapsed time as
+    /// journaled, so the new entry is what an uninterrupted run with a working judge would have written.
+    /// </summary>
+    private void Rescore(TaskDefinition task, int id, Doc doc, Tasks.Hooks.PromptKwargs kwargs, SampleScorer scorer, SampleJournal journal)
+    {
+        var old = journal.Entries[id];
+        var text = (string?)old["records"]?[0]?["resps"]?[0]
+            ?? throw new DataException($"{journal.Path}: doc_id {id} is marked for re-scoring but has no journaled response; remove its line to run it again.");
+        var u = old["usage"]!;
+        var usage = new TokenUsage((int)u["prompt_tokens"]!, (int)u["visual_tokens"]!, (int)u["generated_tokens"]!, (int)u["forward_passes"]!);
+        var result = new GenerationResult(text, usage, TimeSpan.FromMilliseconds((double)old["elapsed_ms"]!));
+        journal.Append(scorer.Score(id, doc, task.DocToText(doc, kwargs), result));
+        observer.SamplesFinished(task.Name, 1, TokenUsage.None, TimeSpan.Zero);
+        InjectFaultIfAsked();
     }
 
     private static async Task<IReadOnlyList<GenerationResult?>> OneByOneAsync(IModelBackend backend, List<GenerationRequest> requests, CancellationToken ct)

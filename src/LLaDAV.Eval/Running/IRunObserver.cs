@@ -15,6 +15,14 @@ public interface IRunObserver
     void TaskFinished(string task);
 
     void Warning(string message);
+
+    /// <summary>
+    /// The judge waits, retries, fails or gives up (issue 14 §3: a slow or dead judge is visible). Unlike the
+    /// other methods this may be called from a timer thread (a wait is noticed while the request hangs).
+    /// </summary>
+    void Judge(Judging.JudgeEvent judgeEvent)
+    {
+    }
 }
 
 /// <summary>An observer that ignores everything (library use, tests).</summary>

@@ -30,8 +30,11 @@ public static class JsonOutput
     public static void WriteAtomically(string path, string content)
     {
         var tmp = path + ".tmp";
+        FaultInjection.Point();
         File.WriteAllText(tmp, content, new System.Text.UTF8Encoding(false));
+        FaultInjection.Point();
         File.Move(tmp, path, overwrite: true);
+        FaultInjection.Point();
     }
 
     public static void WriteFile(string path, JsonNode node) => WriteAtomically(path, node.ToJsonString(Indented) + "\n");

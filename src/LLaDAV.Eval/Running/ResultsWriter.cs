@@ -61,6 +61,7 @@ public static class ResultsWriter
         var breakdowns = new JsonObject();
         var data = new JsonObject();
         var submissions = new JsonObject();
+        var incomplete = new JsonObject();
         foreach (var task in tasks)
         {
             var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
@@ -68,7 +69,7 @@ public static class ResultsWriter
             var taskBreakdown = new JsonObject();
             foreach (var filter in task.Filters)
             {
-                var scored = records.Where(r => (string)r["filter"]! == filter.Name && (string)r["extraction"]!["status"]! != "skipped").ToList();
+                var scored = records.Where(r => (string)r["filter"]! == filter.Name && !RecordStatus.IsUnscored(r)).ToList();
                 foreach (var metric in task.Spec.Metrics)
                 {
                     var items = scored.Where(r => r.ContainsKey(metric.Name)).Select(r => r[metric.Name]).ToList();
@@ -80,7 +81,18 @@ public static class ResultsWriter
                     var key = $"{metric.Name},{filter.Name}";
                     if (task.Aggregations[metric.Name] is { } hook)
                     {
-                        var agg = hook(items, new Tasks.Hooks.AggregationContext(task.Name, metric.Name));
+                        Tasks.Hooks.AggregationResult agg;
+                        try
+                        {
+                            agg = hook(items, new Tasks.Hooks.AggregationContext(task.Name, metric.Name));
+                        }
+                        catch (Exception e) when (e is not EvalException and not OperationCanceledException)
+                        {
+                            // The values come from the journal; ones of the wrong shape (an edited or damaged line,
+                            // found by the corrupt-input campaign) must name the file, not end in a stack trace.
+                            throw new DataException($"{JournalPath(runDirectory, task.Name)}: the journaled '{metric.Name}' values cannot be aggregated ({e.GetType().Name}: {e.Message}); the journal is damaged. Remove the damaged lines and resume, or start a new run.", e);
+                        }
+
                         row[key] = agg.Value;
                         if (agg.Submission is { } file)
                         {
@@ -97,7 +109,7 @@ public static class ResultsWriter
                     }
                     else
                     {
-                        var mean = Aggregations.Mean(items);
+                        var mean = MeanOf(items, JournalPath(runDirectory, task.Name), metric.Name);
                         row[key] = mean.Value;
                         row[$"{metric.Name}_stderr,{filter.Name}"] = mean.Stderr is { } se ? JsonValue.Create(se) : "N/A";
                     }
@@ -105,13 +117,28 @@ public static class ResultsWriter
             }
 
             row["samples"] = entries[task.Name].Count;
+            var unscored = entries[task.Name].Where(RecordStatus.EntryNeedsJudge).Select(e => (int)e["doc_id"]!).ToList();
+            if (unscored.Count > 0)
+            {
+                // Marked, never silently averaged over fewer samples: the metrics above are over the scored samples
+                // only, and the task stays incomplete until --resume has the judge score the rest.
+                row["incomplete"] = true;
+                incomplete[task.Name] = new JsonObject
+                {
+                    ["reason"] = "judge_failed",
+                    ["unscored_samples"] = unscored.Count,
+                    ["doc_ids"] = new JsonArray([.. unscored.Select(id => (JsonNode?)JsonValue.Create(id))]),
+                    ["fix"] = "make the judge reachable, then: lladav-eval run --resume RUN_DIR (it re-scores exactly these samples)",
+                };
+            }
+
             results[task.Name] = row;
             configs[task.Name] = TaskConfigNode(task);
             versions[task.Name] = task.Spec.Version;
             nShot[task.Name] = 0;
             higher[task.Name] = new JsonObject(task.Spec.Metrics.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)JsonValue.Create(m.HigherIsBetter))));
             var counts = File.Exists(CountsPath(runDirectory, task.Name))
-                ? JsonNode.Parse(File.ReadAllText(CountsPath(runDirectory, task.Name)))!.AsObject()
+                ? JsonFiles.ParseObject(CountsPath(runDirectory, task.Name), "the run directory is damaged")
                 : throw new DataException($"{CountsPath(runDirectory, task.Name)} is missing; the run directory is incomplete.");
             nSamples[task.Name] = counts.DeepClone();
             extraction[task.Name] = ExtractionStats(records);
@@ -123,7 +150,7 @@ public static class ResultsWriter
             data[task.Name] = manifest["tasks"]?[task.Name]?["dataset"]?["source"]?.DeepClone();
         }
 
-        return new JsonObject
+        var summary = new JsonObject
         {
             ["results"] = results,
             ["group_subtasks"] = new JsonObject(),
@@ -156,7 +183,31 @@ public static class ResultsWriter
                 ["submissions"] = submissions,
             },
         };
+        if (incomplete.Count > 0)
+        {
+            // Only when something is missing, so a complete run (or a resumed one) keeps the bytes of an uninterrupted one.
+            summary["lladav_eval"]!["incomplete"] = incomplete;
+        }
+
+        return summary;
     }
+
+    private static (double? Value, double? Stderr) MeanOf(List<JsonNode?> items, string journal, string metric)
+    {
+        try
+        {
+            var mean = Aggregations.Mean(items);
+            return (mean.Value, mean.Stderr);
+        }
+        catch (Exception e) when (e is not EvalException)
+        {
+            throw new DataException($"{journal}: the journaled '{metric}' values are not numbers ({e.Message}); the journal is damaged. Remove the damaged lines and resume, or start a new run.", e);
+        }
+    }
+
+    /// <summary>The tasks of a results file that are incomplete (judge failures), by name; empty when complete.</summary>
+    public static IReadOnlyDictionary<string, JsonNode?> Incomplete(JsonObject results) =>
+        results["lladav_eval"]?["incomplete"] is JsonObject o ? o.ToDictionary(kv => kv.Key, kv => kv.Value) : new Dictionary<string, JsonNode?>();
 
     /// <summary>
     /// <c>group_subtasks</c> for every requested group (lmms-eval writes a group row only when the group YAML has an

@@ -75,4 +75,19 @@ public sealed record RunConfig
 }
 
 /// <summary>An optional OpenAI-compatible judge endpoint (issue 4 item 4). The key is read from an environment variable.</summary>
-public sealed record JudgeSettings(string Url, string Model, string? ApiKeyEnvironmentVariable);
+public sealed record JudgeSettings(string Url, string Model, string? ApiKeyEnvironmentVariable)
+{
+    /// <summary>
+    /// Per-request limit, attempts per prompt and breaker threshold (issue 14 §3). They bound how long a dead judge
+    /// can hold a run but never change a verdict, so they are not part of the manifest's compared configuration
+    /// and may differ on <c>--resume</c>.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = Judging.JudgeOptions.DefaultTimeout;
+
+    public int MaxAttempts { get; init; } = Judging.JudgeOptions.DefaultMaxAttempts;
+
+    public int BreakerThreshold { get; init; } = Judging.JudgeOptions.DefaultBreakerThreshold;
+
+    /// <summary>Where verdicts are cached; null = <see cref="Judging.JudgeOptions.DefaultCacheDirectory"/>.</summary>
+    public string? CacheDirectory { get; init; }
+}

@@ -77,8 +77,7 @@ public static class RunManifest
             throw new DataException($"{runDirectory} is not a run directory: it has no {FileName}. Pass the folder that 'lladav-eval run' printed.");
         }
 
-        return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-            ?? throw new DataException($"{path} is not a JSON object; the run directory is damaged.");
+        return JsonFiles.ParseObject(path, "the run directory is damaged; start a new run (or restore the file)");
     }
 
     /// <summary>Human-readable differences between two manifests' compared parts: "key: old → new" lines.</summary>

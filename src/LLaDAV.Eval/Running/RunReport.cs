@@ -24,6 +24,12 @@ public static class RunReport
             sb.Append($"{(double)ex["fallback_share"]!:P1} | {(double)ex["unparseable_share"]!:P1} |\n");
         }
 
+        foreach (var (task, info) in ResultsWriter.Incomplete(results))
+        {
+            // issue 14 §3: an incomplete task is said so where the score is read, not only in the samples.
+            sb.Append($"\n**INCOMPLETE: {task}**: the judge failed on {info!["unscored_samples"]} samples; they are unscored (not wrong) and the score is over the other samples only. Resume the run (`lladav-eval run --resume RUN_DIR`) with a reachable judge to score them.\n");
+        }
+
         sb.Append("\n## Throughput\n\n| task | samples | wall s | generated tokens | tokens/s | forward passes |\n|---|---|---|---|---|---|\n");
         foreach (var (task, t) in timing)
         {

@@ -15,7 +15,7 @@ public sealed record RunSettings
 {
     public static readonly ImmutableSortedSet<string> Keys = ImmutableSortedSet.Create(StringComparer.Ordinal,
         "tasks", "model", "model_args", "gen_kwargs", "data_dir", "output", "limit", "seed", "device", "batch_size",
-        "shard", "scoring", "reasoning_tags", "skip_missing_media", "tags", "judge_url", "judge_model", "judge_key_env", "tasks_dir");
+        "shard", "scoring", "reasoning_tags", "skip_missing_media", "tags", "judge_url", "judge_model", "judge_key_env", "judge_timeout", "judge_attempts", "judge_breaker", "tasks_dir");
 
     public string? Tasks { get; init; }
 
@@ -52,6 +52,15 @@ public sealed record RunSettings
     public string? JudgeModel { get; init; }
 
     public string? JudgeKeyEnv { get; init; }
+
+    /// <summary>Seconds per judge request (<c>--judge-timeout</c>, eval.yaml <c>judge_timeout</c>).</summary>
+    public double? JudgeTimeout { get; init; }
+
+    /// <summary>Attempts per judge prompt (<c>--judge-attempts</c>, <c>judge_attempts</c>).</summary>
+    public int? JudgeAttempts { get; init; }
+
+    /// <summary>Consecutive failed judge requests that open the breaker (<c>--judge-breaker</c>, <c>judge_breaker</c>).</summary>
+    public int? JudgeBreaker { get; init; }
 
     public string? TasksDir { get; init; }
 
@@ -96,6 +105,9 @@ public sealed record RunSettings
             JudgeUrl = Str("judge_url"),
             JudgeModel = Str("judge_model"),
             JudgeKeyEnv = Str("judge_key_env"),
+            JudgeTimeout = Num("judge_timeout", s => double.Parse(s, CultureInfo.InvariantCulture)),
+            JudgeAttempts = Num("judge_attempts", s => int.Parse(s, CultureInfo.InvariantCulture)),
+            JudgeBreaker = Num("judge_breaker", s => int.Parse(s, CultureInfo.InvariantCulture)),
             TasksDir = PathOf("tasks_dir"),
         };
     }
@@ -148,6 +160,9 @@ public sealed record RunSettings
         JudgeUrl = JudgeUrl ?? under.JudgeUrl,
         JudgeModel = JudgeModel ?? under.JudgeModel,
         JudgeKeyEnv = JudgeKeyEnv ?? under.JudgeKeyEnv,
+        JudgeTimeout = JudgeTimeout ?? under.JudgeTimeout,
+        JudgeAttempts = JudgeAttempts ?? under.JudgeAttempts,
+        JudgeBreaker = JudgeBreaker ?? under.JudgeBreaker,
         TasksDir = TasksDir ?? under.TasksDir,
     };
 
@@ -170,7 +185,27 @@ public sealed record RunSettings
             throw new ConfigException($"--device '{device}' is not known. Use one of: {string.Join(", ", Models.Backends.ComputeDevices.Known)} (cuda:N picks GPU N).");
         }
 
-        var judge = JudgeUrl is null ? null : new JudgeSettings(JudgeUrl, JudgeModel ?? "gpt-4o-2024-11-20", JudgeKeyEnv ?? "OPENAI_API_KEY");
+        if (JudgeTimeout is { } t && (!double.IsFinite(t) || t <= 0 || t > 3600))
+        {
+            throw new ConfigException($"--judge-timeout {t.ToString(CultureInfo.InvariantCulture)} must be seconds in (0, 3600]; the default is {Judging.JudgeOptions.DefaultTimeout.TotalSeconds:0} s.");
+        }
+
+        if (JudgeAttempts is < 1 or > 20)
+        {
+            throw new ConfigException($"--judge-attempts {JudgeAttempts} must be 1..20; the default is {Judging.JudgeOptions.DefaultMaxAttempts}.");
+        }
+
+        if (JudgeBreaker is < 1 or > 1000)
+        {
+            throw new ConfigException($"--judge-breaker {JudgeBreaker} must be 1..1000 consecutive failed requests; the default is {Judging.JudgeOptions.DefaultBreakerThreshold}.");
+        }
+
+        var judge = JudgeUrl is null ? null : new JudgeSettings(JudgeUrl, JudgeModel ?? "gpt-4o-2024-11-20", JudgeKeyEnv ?? "OPENAI_API_KEY")
+        {
+            Timeout = JudgeTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : Judging.JudgeOptions.DefaultTimeout,
+            MaxAttempts = JudgeAttempts ?? Judging.JudgeOptions.DefaultMaxAttempts,
+            BreakerThreshold = JudgeBreaker ?? Judging.JudgeOptions.DefaultBreakerThreshold,
+        };
         return new RunConfig
         {
             Tasks = [.. tasks],

@@ -41,12 +41,62 @@ public sealed class SampleJournal : IDisposable
     {
         var docId = (int)entry["doc_id"]!;
         var bytes = Encoding.UTF8.GetBytes(JsonOutput.Line(entry) + "\n");
-        _stream.Write(bytes);
+        FaultInjection.Point();
+        if (FaultInjection.Active)
+        {
+            // The campaign's torn-record point: half a line on disk when the process dies.
+            _stream.Write(bytes, 0, bytes.Length / 2);
+            _stream.Flush(flushToDisk: true);
+            FaultInjection.Point();
+            _stream.Write(bytes, bytes.Length / 2, bytes.Length - (bytes.Length / 2));
+        }
+        else
+        {
+            _stream.Write(bytes);
+        }
+
         _stream.Flush(flushToDisk: true);
+        FaultInjection.Point();
         Entries[docId] = entry;
     }
 
     public void Dispose() => _stream.Dispose();
+
+    private static DataException Corrupt(string path, int line, string problem) =>
+        new($"{path}:{line}: the journal is corrupt ({problem}). Remove that line to resume, or start a new run.");
+
+    /// <summary>
+    /// What a journal entry lacks of the shape <see cref="SampleScorer"/> writes and the results writer reads
+    /// (records with filter and extraction status/rule, integer usage counts, elapsed_ms), or null. A line that is
+    /// valid JSON but not an entry must fail here, naming the line, not later as a NullReferenceException (found by
+    /// the corrupt-input campaign, issue 14 §5).
+    /// </summary>
+    private static string? ShapeProblem(JsonObject entry)
+    {
+        if (entry["records"] is not JsonArray records)
+        {
+            return "no records array";
+        }
+
+        foreach (var r in records)
+        {
+            if (r is not JsonObject record || record["filter"] is not JsonValue filter || !filter.TryGetValue<string>(out _)
+                || record["extraction"] is not JsonObject extraction
+                || extraction["status"] is not JsonValue status || !status.TryGetValue<string>(out _)
+                || extraction["rule"] is not JsonValue rule || !rule.TryGetValue<string>(out _))
+            {
+                return "a record lacks filter or extraction status/rule";
+            }
+        }
+
+        if (entry["usage"] is not JsonObject usage
+            || new[] { "prompt_tokens", "visual_tokens", "generated_tokens", "forward_passes" }.Any(k => usage[k] is not JsonValue u || !u.TryGetValue<int>(out _)))
+        {
+            return "usage lacks integer prompt_tokens/visual_tokens/generated_tokens/forward_passes";
+        }
+
+        return entry["elapsed_ms"] is JsonValue e && e.TryGetValue<double>(out _) ? null : "no numeric elapsed_ms";
+    }
 
     private static Dictionary<int, JsonObject> Read(string path, out long validLength)
     {
@@ -71,8 +121,14 @@ public sealed class SampleJournal : IDisposable
             var line = Encoding.UTF8.GetString(bytes, lineStart, i - lineStart);
             try
             {
-                var node = JsonNode.Parse(line) as JsonObject ?? throw new DataException($"{path}:{lineNumber}: a journal line must be a JSON object.");
-                entries[(int)node["doc_id"]!] = node;
+                var node = JsonFiles.Parse(line) as JsonObject ?? throw new DataException($"{path}:{lineNumber}: a journal line must be a JSON object.");
+                var id = node["doc_id"] is JsonValue v && v.TryGetValue<int>(out var docId) ? docId : throw Corrupt(path, lineNumber, "no integer doc_id");
+                if (ShapeProblem(node) is { } problem)
+                {
+                    throw Corrupt(path, lineNumber, problem);
+                }
+
+                entries[id] = node;
             }
             catch (System.Text.Json.JsonException e)
             {

@@ -28,12 +28,12 @@ public static class ShardMerger
             }
         }
 
-        var shards = manifests.Select((m, i) => (Spec: ShardSpec.Parse((string?)m["shard"] ?? "0/1"), Dir: shardDirectories[i])).ToList();
+        var shards = manifests.Select((m, i) => (Spec: ShardOf(m, shardDirectories[i]), Dir: shardDirectories[i])).ToList();
         var count = shards[0].Spec.Count;
         var indexes = shards.Select(s => s.Spec.Index).Order().ToList();
         if (shards.Any(s => s.Spec.Count != count) || !indexes.SequenceEqual(Enumerable.Range(0, count)))
         {
-            throw new ConfigException($"merge needs exactly one run for each shard 0/{count} … {count - 1}/{count}; got {string.Join(", ", shards.Select(s => s.Spec))}.");
+            throw new ConfigException($"merge needs exactly one run for each shard 0/{count} … {count - 1}/{count}; got {string.Join(", ", shards.Select(s => $"{s.Spec} ({Path.Combine(s.Dir, RunManifest.FileName)})"))}.");
         }
 
         if (File.Exists(Path.Combine(outputDirectory, RunManifest.FileName)))
@@ -63,11 +63,11 @@ public static class ShardMerger
                 }
             }
 
-            var counts = JsonNode.Parse(File.ReadAllText(ResultsWriter.CountsPath(shards[0].Dir, task.Name)))!.AsObject();
+            var counts = JsonFiles.ParseObject(ResultsWriter.CountsPath(shards[0].Dir, task.Name), "the shard's run directory is damaged");
             var expected = (int)counts["effective"]!;
             if (combined.Count != expected)
             {
-                throw new DataException($"Task '{task.Name}': the shards hold {combined.Count} of {expected} samples. Resume the unfinished shards before merging.");
+                throw new DataException($"Task '{task.Name}': the shards' journals ({string.Join(", ", shards.Select(sh => ResultsWriter.JournalPath(sh.Dir, task.Name)))}) hold {combined.Count} of {expected} samples. Resume the unfinished shards before merging.");
             }
 
             File.Copy(ResultsWriter.CountsPath(shards[0].Dir, task.Name), ResultsWriter.CountsPath(outputDirectory, task.Name));
@@ -78,5 +78,18 @@ public static class ShardMerger
 
         JsonOutput.WriteFile(Path.Combine(outputDirectory, RunManifest.FileName), manifest);
         return ResultsWriter.Write(outputDirectory, manifest, tasks, catalog);
+    }
+
+    /// <summary>The manifest's shard, or an error naming the manifest (a damaged value is not a --shard typo).</summary>
+    private static ShardSpec ShardOf(JsonObject manifest, string dir)
+    {
+        try
+        {
+            return ShardSpec.Parse(manifest["shard"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "0/1");
+        }
+        catch (ConfigException e)
+        {
+            throw new DataException($"{Path.Combine(dir, RunManifest.FileName)}: its \"shard\" value is damaged ({e.Message})", e);
+        }
     }
 }

@@ -68,12 +68,16 @@ public sealed class RunningTests
         var path = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(path, "{\"doc_id\":0,\"records\":[]}\n{\"doc_id\":1,\"records\":[]}\n{\"doc_id\":2,\"rec");
+            // Entries carry what the results writer reads (records, usage, elapsed_ms); the journal checks that shape.
+            const string Usage = "\"usage\":{\"prompt_tokens\":1,\"visual_tokens\":0,\"generated_tokens\":1,\"forward_passes\":1},\"elapsed_ms\":0";
+            File.WriteAllText(path, $"{{\"doc_id\":0,\"records\":[],{Usage}}}\n{{\"doc_id\":1,\"records\":[],{Usage}}}\n{{\"doc_id\":2,\"rec");
             using (var journal = SampleJournal.Open(path))
             {
                 Assert.Equal([0, 1], journal.Entries.Keys.Order());
-                journal.Append(new JsonObject { ["doc_id"] = 2, ["records"] = new JsonArray() });
+                journal.Append(JsonNode.Parse($"{{\"doc_id\":2,\"records\":[],{Usage}}}")!.AsObject());
             }
+
+            Assert.Equal(3, SampleJournal.Read(path).Count);
 
             Assert.Equal(3, File.ReadAllLines(path).Length);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Metrics;
 using LLaDAV.Eval.Reports.Paper;
 using LLaDAV.Eval.Reports.Runs;
 using LLaDAV.Eval.Reports.Stats;
@@ -93,7 +94,7 @@ public static class RunComparer
         var differentDocs = ids.Where(id => a[id].Hash != b[id].Hash).Take(3).ToList();
         if (differentDocs.Count > 0)
         {
-            throw new ConfigException($"Task '{task}': doc_id {string.Join(", ", differentDocs)} hold different documents in BASE and NEW (doc_hash differs): the runs used different data. Compare runs on the same dataset.");
+            throw new ConfigException($"Task '{task}': doc_id {string.Join(", ", differentDocs)} hold different documents in BASE and NEW (doc_hash differs in {System.IO.Path.Combine(baseRun.Path, $"samples_{task}.jsonl")} and {System.IO.Path.Combine(newRun.Path, $"samples_{task}.jsonl")}): the runs used different data (or a samples file was edited). Compare runs on the same dataset.");
         }
 
         var xs = ids.Select(id => a[id].Score).ToList();
@@ -118,13 +119,20 @@ public static class RunComparer
         var scores = new Dictionary<int, (double, string?)>();
         foreach (var record in run.Samples(task))
         {
-            if ((string?)record["filter"] != filter || (string?)record["extraction"]?["status"] == "skipped" || !record.ContainsKey(metric))
+            if ((string?)record["filter"] != filter || RecordStatus.IsUnscored(record) || !record.ContainsKey(metric))
             {
                 continue;
             }
 
             var id = record["doc_id"] is JsonValue v && v.TryGetValue<int>(out var d) ? d : throw new DataException($"{run.Path}/samples_{task}.jsonl: a record has no integer doc_id.");
-            scores[id] = (PerSampleScore.Score(task, metric, record[metric]), (string?)record["doc_hash"]);
+            try
+            {
+                scores[id] = (PerSampleScore.Score(task, metric, record[metric]), record["doc_hash"] is JsonValue h && h.TryGetValue<string>(out var hash) ? hash : null);
+            }
+            catch (DataException e)
+            {
+                throw new DataException($"{run.Path}/samples_{task}.jsonl, doc_id {id}: {e.Message}", e);
+            }
         }
 
         return scores;

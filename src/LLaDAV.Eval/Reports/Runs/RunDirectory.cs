@@ -132,7 +132,7 @@ public sealed record RunDirectory(string Path, JsonObject Manifest, JsonObject R
 
             try
             {
-                records.Add(JsonNode.Parse(line) as JsonObject ?? throw new DataException($"{file}:{lineNumber}: not a JSON object."));
+                records.Add(Running.JsonFiles.Parse(line) as JsonObject ?? throw new DataException($"{file}:{lineNumber}: not a JSON object."));
             }
             catch (JsonException e)
             {
@@ -152,13 +152,6 @@ public sealed record RunDirectory(string Path, JsonObject Manifest, JsonObject R
 
     private static JsonObject ReadObject(string path)
     {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new DataException($"{path} is not a JSON object; the run directory is damaged.");
-        }
-        catch (JsonException e)
-        {
-            throw new DataException($"{path} is not valid JSON ({e.Message}); the run directory is damaged.", e);
-        }
+        return Running.JsonFiles.ParseObject(path, "the run directory is damaged");
     }
 }
