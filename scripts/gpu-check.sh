@@ -73,6 +73,7 @@ done
 
 # cuBLAS/NVRTC from PyTorch's pip nvidia-* wheels (the device image has no CUDA toolkit): put their lib folders on
 # the loader path, so libnvrtc finds libnvrtc-builtins and libcublas finds libcublasLt beside them.
+libdirs=""
 if [ -n "$python" ]; then
   libdirs=$("$python" - <<'PY' 2>/dev/null
 import glob, os, site, sys

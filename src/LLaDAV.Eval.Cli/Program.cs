@@ -16,7 +16,8 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
-        var config = new InvocationConfiguration();
+        // Signals are the run verb's own business (Hosting/InterruptSignals): it reports what it saved and exits 130/143.
+        var config = new InvocationConfiguration { ProcessTerminationTimeout = null };
         if (output is not null)
         {
             config.Output = output;

@@ -47,8 +47,23 @@ internal static class RunCommand
         }
 
         LmmsEvalFlags.AddTo(command);
-        command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => RunAsync(parse, output, ct)));
+        command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => InterruptibleRunAsync(parse, output, ct)));
         return command;
+    }
+
+    /// <summary>The run with SIGINT/SIGTERM turned into "interrupted: N of M samples saved; resume with: ..." (issue 14 §4).</summary>
+    private static async Task<int> InterruptibleRunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
+    {
+        using var signals = new InterruptSignals(ct);
+        try
+        {
+            return await RunAsync(parse, output, signals.Token).ConfigureAwait(false);
+        }
+        catch (RunInterruptedException e)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return signals.ExitCode;
+        }
     }
 
     private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
@@ -60,6 +75,7 @@ internal static class RunCommand
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
+        await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error).ConfigureAwait(false);
         _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),

@@ -21,6 +21,7 @@ internal static class TasksCommand
         command.SetAction((parse, _) => CliHost.GuardAsync(parse, async output =>
         {
             var catalog = Workspace.Catalog(parse.GetValue(s_tasksDir));
+            await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error).ConfigureAwait(false);
             var dataDir = parse.GetValue(s_dataDir);
             var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
             var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);

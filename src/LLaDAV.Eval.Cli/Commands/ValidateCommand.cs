@@ -28,6 +28,11 @@ internal static class ValidateCommand
             var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
             var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
             var failures = 0;
+            foreach (var message in catalog.Broken)
+            {
+                // validate checks the whole folder: a file that does not load is an error here (a warning in run).
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+            }
             foreach (var task in catalog.Tasks.Values)
             {
                 try
@@ -47,8 +52,8 @@ internal static class ValidateCommand
                 }
             }
 
-            await output.WriteLineAsync($"{catalog.Tasks.Count} tasks and {catalog.Groups.Count} groups loaded; {failures} failed.").ConfigureAwait(false);
-            return failures == 0 ? 0 : 3;
+            await output.WriteLineAsync($"{catalog.Tasks.Count} tasks and {catalog.Groups.Count} groups loaded; {failures} failed; {catalog.Broken.Length} task file(s) did not load.").ConfigureAwait(false);
+            return catalog.Broken.Length > 0 ? 2 : failures == 0 ? 0 : 3;
         }));
         return command;
     }

@@ -1,20 +1,26 @@
 using System.CommandLine;
+using System.Globalization;
 using LLaDAV.Eval.Errors;
 
 namespace LLaDAV.Eval.Cli.Hosting;
 
 /// <summary>
 /// Runs a verb's body with the CLI's error contract (DESIGN.md §7): a user error prints one sentence and exits 2
-/// (usage/config) or 3 (data/checkpoint/media); a stack trace only with --verbose.
+/// (usage/config) or 3 (data/checkpoint/media); a stack trace only with --verbose/--debug. Anything else is a bug:
+/// one line saying so, the run directory, and the file holding the full trace (issue 14 §2); exit 70 (EX_SOFTWARE).
 /// </summary>
 internal static class CliHost
 {
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print stack traces for errors.", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose", "--debug") { Description = "Print stack traces for errors.", Recursive = true };
+
+    /// <summary>sysexits.h EX_SOFTWARE: an internal error, distinct from the user-error codes 2 and 3.</summary>
+    public const int BugExitCode = 70;
 
     public static async Task<int> GuardAsync(ParseResult parse, Func<TextWriter, Task<int>> body)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        Running.ActiveRun.Begin();
         try
         {
             return await body(output).ConfigureAwait(false);
@@ -29,6 +35,11 @@ internal static class CliHost
             await Report(error, e, parse).ConfigureAwait(false);
             return 2;
         }
+        catch (Models.Backends.GenerationKwargsException e)
+        {
+            await Report(error, e, parse).ConfigureAwait(false);
+            return 2;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             await Report(error, e, parse).ConfigureAwait(false);
@@ -38,6 +49,25 @@ internal static class CliHost
         {
             await error.WriteLineAsync("Cancelled. Finished samples are in the run's journal; continue with --resume.").ConfigureAwait(false);
             return 130;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk, a vanished mount, a permission change mid-run: the environment, not a bug. The journal holds
+            // every sample finished before it (each record is written and fsynced whole), so --resume loses nothing.
+            var dir = Running.ActiveRun.Directory;
+            var resume = dir is null ? "" : $" Finished samples are kept; fix it (e.g. free disk space) and continue with: lladav-eval run --resume {dir}";
+            await error.WriteLineAsync($"error: cannot read or write a file: {e.Message}.{resume}").ConfigureAwait(false);
+            if (parse.GetValue(Verbose))
+            {
+                await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return 3;
+        }
+        catch (Exception e)
+        {
+            await ReportBug(error, e, parse).ConfigureAwait(false);
+            return BugExitCode;
         }
     }
 
@@ -52,6 +82,41 @@ internal static class CliHost
     private static async Task Report(TextWriter error, Exception e, ParseResult parse)
     {
         await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+        if (parse.GetValue(Verbose))
+        {
+            await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One line on the console; the trace goes to a file (the run directory's crash-*.txt, else the temp folder).</summary>
+    private static async Task ReportBug(TextWriter error, Exception e, ParseResult parse)
+    {
+        var dir = Running.ActiveRun.Directory;
+        var name = string.Create(CultureInfo.InvariantCulture, $"crash-{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Environment.ProcessId}.txt");
+        string? traceFile = null;
+        foreach (var folder in new[] { dir, Path.GetTempPath() })
+        {
+            if (folder is null || !Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            try
+            {
+                var path = Path.Combine(folder, folder == dir ? name : "lladav-eval-" + name);
+                await File.WriteAllTextAsync(path, $"lladav-eval {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}\n{e}\n").ConfigureAwait(false);
+                traceFile = path;
+                break;
+            }
+            catch (Exception write) when (write is IOException or UnauthorizedAccessException)
+            {
+                // Try the next folder; the message below still says what happened.
+            }
+        }
+
+        await error.WriteLineAsync(
+            $"error: internal error (a bug in lladav-eval, please report it): {e.GetType().Name}: {e.Message}. " +
+            $"Run directory: {dir ?? "(none yet)"}. Full trace: {traceFile ?? "(could not be written; rerun with --debug)"}.").ConfigureAwait(false);
         if (parse.GetValue(Verbose))
         {
             await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);

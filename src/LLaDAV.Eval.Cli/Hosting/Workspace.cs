@@ -36,14 +36,29 @@ internal static class Workspace
     /// <summary>The defaults file: <c>--config</c>, else <c>eval.yaml</c> of the checkout; a missing file is a config error.</summary>
     public static Running.RunSettings EvalYaml(string? configFile, string root)
     {
-        var path = configFile ?? Path.Combine(root, "eval.yaml");
-        return File.Exists(path)
-            ? Running.RunSettings.FromYaml(path)
-            : throw new ConfigException($"--config {path} does not exist. Pass an existing eval.yaml or omit --config.");
+        if (configFile is null)
+        {
+            // No --config: the checkout's eval.yaml if there is one (a --tasks-dir elsewhere may have none), else no defaults.
+            var defaults = Path.Combine(root, "eval.yaml");
+            return File.Exists(defaults) ? Running.RunSettings.FromYaml(defaults) : new Running.RunSettings();
+        }
+
+        return File.Exists(configFile)
+            ? Running.RunSettings.FromYaml(configFile)
+            : throw new ConfigException($"--config {configFile} does not exist. Pass an existing eval.yaml or omit --config.");
     }
 
     public static TaskCatalog Catalog(string? tasksDir) =>
         TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault());
+
+    /// <summary>A task file that did not load is a warning where it was not asked for (run, tasks; issue 14 §2).</summary>
+    public static async Task WarnBrokenAsync(TaskCatalog catalog, TextWriter error)
+    {
+        foreach (var message in catalog.Broken)
+        {
+            await error.WriteLineAsync($"warning: skipped a task file that does not load: {message}").ConfigureAwait(false);
+        }
+    }
 
     public static IReadOnlyList<IDatasetFileReader> Readers { get; } = [new ParquetDatasetReader(), new JsonLinesReader()];
 

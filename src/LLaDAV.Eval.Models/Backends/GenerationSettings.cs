@@ -32,6 +32,7 @@ public sealed record GenerationSettings(
     public static GenerationSettings From(GenerationKwargs kwargs, LlavaFamily family)
     {
         ArgumentNullException.ThrowIfNull(kwargs);
+        GenerationKwargsSchema.Validate(kwargs, family == LlavaFamily.LladaV, _ => "generation kwargs");
         var defaultLength = family == LlavaFamily.LladaV ? 2 : 1024;
         var genLength = Int(kwargs, "gen_length") ?? Int(kwargs, "max_new_tokens") ?? defaultLength;
         var steps = Int(kwargs, "steps") ?? Int(kwargs, "gen_steps") ?? genLength;

@@ -20,6 +20,9 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
 
     public abstract string Description { get; }
 
+    /// <summary>The keys declared in <see cref="LlavaModelArgs"/>: ours and lmms-eval's, each read or refused by value.</summary>
+    public IReadOnlyCollection<string> AcceptedArgs => [.. AcceptedModelArgs.Select(k => k.Name)];
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
         ArgumentNullException.ThrowIfNull(args);

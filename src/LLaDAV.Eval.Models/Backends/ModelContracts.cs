@@ -113,5 +113,11 @@ public interface IModelBackendFactory
     /// <summary>One line for <c>lladav-eval --help</c> and error messages.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// The <c>--model-args</c> keys this backend reads (issue 14 §2): any other key is refused before the run starts,
+    /// with this list. Null: the backend does not declare them and every key is passed through.
+    /// </summary>
+    IReadOnlyCollection<string>? AcceptedArgs => null;
+
     IModelBackend Create(ModelArgs args, BackendContext context);
 }

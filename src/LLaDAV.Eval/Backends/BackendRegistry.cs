@@ -14,6 +14,24 @@ public sealed class BackendRegistry(IEnumerable<IModelBackendFactory> factories)
 
     public IEnumerable<IModelBackendFactory> Factories => _factories.Values;
 
+    /// <summary>Refuses <c>--model-args</c> keys the backend does not declare, listing those it accepts (issue 14 §2).</summary>
+    public static void CheckArgs(IModelBackendFactory factory, ModelArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(args);
+        if (factory.AcceptedArgs is not { } accepted)
+        {
+            return;
+        }
+
+        var unknown = args.Values.Keys.Where(k => !accepted.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigException(
+                $"--model-args {string.Join(", ", unknown)}: not {(unknown.Count == 1 ? "a key" : "keys")} that --model {factory.Name} accepts. Accepted keys: {string.Join(", ", accepted.Order(StringComparer.Ordinal))}.");
+        }
+    }
+
     public IModelBackendFactory Get(string name) => _factories.TryGetValue(name, out var f)
         ? f
         : throw new ConfigException($"Unknown model '{name}'. Known models: {string.Join(", ", _factories.Keys)}.");

@@ -95,6 +95,8 @@ public sealed class ReplayBackendFactory : IModelBackendFactory
 
     public string Description => "re-scores responses from JSON Lines {task, doc_id, response} (model args: responses=FILE, prompt_model=NAME)";
 
+    public IReadOnlyCollection<string> AcceptedArgs { get; } = ["prompt_model", "responses"];
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
         var spec = args.Get("responses")

@@ -31,7 +31,7 @@ public sealed class Doc : IReadOnlyDictionary<string, object?>
 
     public object? this[string key] => _fields.TryGetValue(key, out var v)
         ? v
-        : throw new KeyNotFoundException($"Column '{key}' is not in {SourceFile}; it has: {string.Join(", ", _fields.Keys)}.");
+        : throw new Errors.MissingColumnException(SourceFile, key, [.. _fields.Keys]);
 
     public bool ContainsKey(string key) => _fields.ContainsKey(key);
 
@@ -52,7 +52,7 @@ public sealed class Doc : IReadOnlyDictionary<string, object?>
 
     /// <summary>The column as text; a missing or null column is an error naming the column.</summary>
     public string RequireString(string key) =>
-        GetString(key) ?? throw new KeyNotFoundException($"Column '{key}' is null in a row of {SourceFile}.");
+        GetString(key) ?? throw new Errors.DataException($"Column '{key}' is null in a row of {SourceFile}; the task needs a value there.");
 
     public Doc With(string key, object? value)
     {

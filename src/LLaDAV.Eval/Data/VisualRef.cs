@@ -21,8 +21,8 @@ public sealed record ImageRef(byte[]? Bytes, string? Path, string Column) : Visu
                 column),
             byte[] bytes => new ImageRef(bytes, null, column),
             string path => new ImageRef(null, Resolve(doc, path), column),
-            null => throw new KeyNotFoundException($"Image column '{column}' is null in a row of {doc.SourceFile}."),
-            _ => throw new InvalidDataException($"Image column '{column}' in {doc.SourceFile} holds a {value.GetType().Name}; expected an HF Image struct {{bytes, path}}."),
+            null => throw new Errors.MissingMediaException($"Image column '{column}' is null in a row of {doc.SourceFile}; pass --skip-missing-media to record such samples as skipped.", []),
+            _ => throw new Errors.DataException($"Image column '{column}' in {doc.SourceFile} holds a {value.GetType().Name}; expected an HF Image struct {{bytes, path}}."),
         };
     }
 

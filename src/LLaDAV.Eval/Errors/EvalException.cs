@@ -35,3 +35,17 @@ public sealed class MissingMediaException(string message, IReadOnlyList<string> 
 {
     public IReadOnlyList<string> SearchedPaths { get; } = searchedPaths;
 }
+
+/// <summary>
+/// A dataset row lacks a column the task reads (issue 14 §2): usually a file of another dataset, or another revision,
+/// under <c>--data-dir</c>. Names the file, the column, and the columns the file has.
+/// </summary>
+public sealed class MissingColumnException(string file, string column, IReadOnlyCollection<string> columns, string? detail = null)
+    : DataException(detail ?? $"{file} has no column '{column}' that the task reads; its columns are: {string.Join(", ", columns)}.")
+{
+    public string File { get; } = file;
+
+    public string Column { get; } = column;
+
+    public IReadOnlyCollection<string> Columns { get; } = columns;
+}

@@ -41,8 +41,14 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         var factory = backends.Get(config.Model);
         var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
+        BackendRegistry.CheckArgs(factory, modelArgs);
         using var backend = factory.Create(modelArgs, new BackendContext(config.Device, config.BatchSize, request.RepositoryRoot));
         var model = new JsonObject { ["name"] = config.Model, ["prompt_model"] = backend.Name, ["fingerprint"] = backend.Fingerprint };
+
+        // Everything checkable is checked before the run directory exists (issue 14 §2); then one writer holds it (§1).
+        var plans = RunPlanner.Plan(this, located, request, backend);
+        using var directoryLock = Io.RunDirectoryLock.Acquire(request.RunDirectory, create: !request.Resume);
+        ActiveRun.Set(request.RunDirectory);
         var manifest = PrepareRunDirectory(request, model, located);
         observer.RunStarted(request.RunDirectory, request.Resume);
 
@@ -57,9 +63,16 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
                 },
                 events: observer.Judge)
             : null;
-        foreach (var (task, data, _) in located)
+        try
         {
-            await RunTaskAsync(task, data, config, backend, judge, request.RunDirectory, cancellationToken).ConfigureAwait(false);
+            foreach (var plan in plans)
+            {
+                await RunTaskAsync(plan, config, backend, judge, request.RunDirectory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw RunInterruptedException.Count(request.RunDirectory, plans, e);
         }
 
         if (judge is not null)
@@ -85,7 +98,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     /// <summary>lmms-eval <c>--limit</c>: a count, or a fraction in (0, 1) of the split, rounded up (LMMS-EVAL.md §1.8).</summary>
     internal static int Effective(int original, double? limit) => limit switch
     {
-        null or < 0 => original,
+        null => original,
         > 0 and < 1 => Math.Min(original, (int)Math.Ceiling(original * limit.Value)),
         _ => Math.Min(original, (int)limit.Value),
     };
@@ -126,13 +139,10 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         return manifest;
     }
 
-    private async Task RunTaskAsync(TaskDefinition task, DatasetLocation data, RunConfig config, IModelBackend backend, Tasks.Hooks.IAnswerJudge? judge, string runDirectory, CancellationToken ct)
+    private async Task RunTaskAsync(TaskPlan plan, RunConfig config, IModelBackend backend, Tasks.Hooks.IAnswerJudge? judge, string runDirectory, CancellationToken ct)
     {
+        var (task, data, _, original, effective, mine, genKwargs) = plan;
         var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, backend.Name);
-        var genKwargs = GenerationKwargsFor(task, config, backend.Name);
-        var original = CountDocs(task, data);
-        var effective = Effective(original, config.Limit);
-        var mine = Enumerable.Range(0, effective).Where(config.Shard.Owns).ToList();
         var tags = task.Spec.ReasoningTags ?? config.ReasoningTags;
 
         JsonOutput.WriteFile(ResultsWriter.CountsPath(runDirectory, task.Name), new JsonObject { ["original"] = original, ["effective"] = effective });
@@ -190,6 +200,8 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         SampleJournal journal,
         CancellationToken ct)
     {
+        // A signal stops the run between batches: every finished sample is already in the journal.
+        ct.ThrowIfCancellationRequested();
         var requests = batch.Select(b => new GenerationRequest(
             new TaskName(task.Name),
             new DocId(b.Id),

@@ -5,21 +5,25 @@ using LLaDAV.Eval.Errors;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// Parsing of the tool's own JSON files (manifests, results, journal and samples lines) so that every way a file
-/// can be damaged ends in one <see cref="DataException"/> naming it. Duplicate property names are rejected while
-/// parsing: <see cref="JsonObject"/> would otherwise throw an <see cref="ArgumentException"/> at the first access,
-/// far from the file (found by the corrupt-input campaign, issue 14 §5).
+/// Parsing of the tool's own JSON files (manifests, counts, results, journal and samples lines) so that every way a
+/// file can be damaged ends in one <see cref="DataException"/> naming it, at file:line:column where the parser knows
+/// the place (issue 14 §2). Duplicate property names are rejected while parsing: <see cref="JsonObject"/> would
+/// otherwise throw an <see cref="ArgumentException"/> at the first access, far from the file (found by the
+/// corrupt-input campaign, issue 14 §5).
 /// </summary>
 public static class JsonFiles
 {
+    private const string DefaultFix = "restore the file or start a new run";
+
     public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 128 };
 
     /// <summary>A JSON text as a node; <see cref="JsonException"/> on bad syntax or duplicate keys.</summary>
     public static JsonNode? Parse(string text) => JsonNode.Parse(text, documentOptions: Strict);
 
     /// <summary>The whole file as a JSON object, or a <see cref="DataException"/> naming it and saying <paramref name="fix"/>.</summary>
-    public static JsonObject ParseObject(string path, string fix)
+    public static JsonObject ParseObject(string path, string? fix = null)
     {
+        fix ??= DefaultFix;
         string text;
         try
         {
@@ -30,13 +34,18 @@ public static class JsonFiles
             throw new DataException($"Cannot read {path}: {e.Message}", e);
         }
 
+        JsonNode? node;
         try
         {
-            return Parse(text) as JsonObject ?? throw new DataException($"{path} is not a JSON object; {fix}.");
+            node = Parse(text);
         }
         catch (JsonException e)
         {
-            throw new DataException($"{path} is not valid JSON ({e.Message}); {fix}.", e);
+            // LineNumber and BytePositionInLine are 0-based.
+            throw new DataException(
+                $"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: malformed JSON, truncated or damaged ({e.Message}); {fix}.", e);
         }
+
+        return node as JsonObject ?? throw new DataException($"{path}: the file must hold a JSON object; {fix}.");
     }
 }

@@ -18,6 +18,12 @@ public static class RunManifest
     /// <summary>The keys whose equality makes a run resumable (everything that changes results).</summary>
     public static readonly string[] ComparedKeys = ["config", "model", "tasks"];
 
+    /// <summary>
+    /// Settings README promises do not change results (throughput only): they may differ on <c>--resume</c> and between
+    /// shards being merged (issue 14 §2). Another worker-count setting belongs here too, as <c>config.&lt;key&gt;</c>.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ThroughputOnly = new HashSet<string>(StringComparer.Ordinal) { "config.batch_size" };
+
     public static JsonObject Config(RunConfig c) => new()
     {
         ["tasks"] = new JsonArray([.. c.Tasks.Select(t => (JsonNode?)JsonValue.Create(t))]),
@@ -77,7 +83,7 @@ public static class RunManifest
             throw new DataException($"{runDirectory} is not a run directory: it has no {FileName}. Pass the folder that 'lladav-eval run' printed.");
         }
 
-        return JsonFiles.ParseObject(path, "the run directory is damaged; start a new run (or restore the file)");
+        return JsonFiles.ParseObject(path, "the run directory is damaged: restore manifest.json from a copy, or start a new run");
     }
 
     /// <summary>Human-readable differences between two manifests' compared parts: "key: old → new" lines.</summary>
@@ -94,6 +100,11 @@ public static class RunManifest
 
     private static void DiffNode(string path, JsonNode? a, JsonNode? b, List<string> lines)
     {
+        if (ThroughputOnly.Contains(path))
+        {
+            return;
+        }
+
         if (a is JsonObject oa && b is JsonObject ob)
         {
             foreach (var k in oa.Select(kv => kv.Key).Union(ob.Select(kv => kv.Key)).Order(StringComparer.Ordinal))

@@ -175,6 +175,13 @@ public sealed record RunSettings
             throw new ConfigException("--tasks is empty. Name at least one task or group; 'lladav-eval tasks' lists them.");
         }
 
+        if (Limit is { } limit && !(limit > 0 && double.IsFinite(limit)))
+        {
+            // lmms-eval evaluator.py: limit < 1 is a fraction of the docs (rounded up), >= 1 a count; <= 0 has no meaning.
+            throw new ConfigException(string.Create(CultureInfo.InvariantCulture,
+                $"--limit {limit} has no meaning: use a count >= 1 (the first N docs of each task) or a fraction 0 < L < 1 of them (lmms-eval's --limit), or leave it out for all docs."));
+        }
+
         if (BatchSize is < 1)
         {
             throw new ConfigException($"--batch-size {BatchSize} must be at least 1.");

@@ -7,15 +7,19 @@ namespace LLaDAV.Eval.Running;
 /// <summary>
 /// A task's append-only journal (<c>journal/&lt;task&gt;.jsonl</c>, DESIGN.md §5): one line per finished sample,
 /// written and flushed to disk as it finishes, so a killed run loses nothing it finished. On open, a torn last
-/// line (the process died mid-write) is cut off.
+/// line (the process died mid-write) is cut off and blank lines are skipped. Each record is ONE <c>write(2)</c> on an
+/// <c>O_APPEND</c> descriptor (issue 14 §1), so even two writers without the run-directory lock cannot glue records
+/// together on one line.
 /// </summary>
 public sealed class SampleJournal : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly int _fd;
+    private readonly FileStream? _stream;
 
-    private SampleJournal(string path, FileStream stream, Dictionary<int, JsonObject> entries)
+    private SampleJournal(string path, int fd, FileStream? stream, Dictionary<int, JsonObject> entries)
     {
         Path = path;
+        _fd = fd;
         _stream = stream;
         Entries = entries;
     }
@@ -28,10 +32,27 @@ public sealed class SampleJournal : IDisposable
     public static SampleJournal Open(string path)
     {
         var entries = Read(path, out var validLength);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        stream.SetLength(validLength);
-        stream.Seek(validLength, SeekOrigin.Begin);
-        return new SampleJournal(path, stream, entries);
+        if (!Io.PosixFile.Supported)
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+            stream.SetLength(validLength);
+            stream.Seek(validLength, SeekOrigin.Begin);
+            return new SampleJournal(path, -1, stream, entries);
+        }
+
+        var fd = Io.PosixFile.OpenAppend(path);
+        try
+        {
+            // Cut the torn tail (if any) before the first append; O_APPEND then always writes at the new end.
+            Io.PosixFile.Truncate(fd, validLength, path);
+        }
+        catch
+        {
+            Io.PosixFile.Close(fd);
+            throw;
+        }
+
+        return new SampleJournal(path, fd, null, entries);
     }
 
     /// <summary>Reads a journal without opening it for writing (merge, finalisation).</summary>
@@ -45,22 +66,45 @@ public sealed class SampleJournal : IDisposable
         if (FaultInjection.Active)
         {
             // The campaign's torn-record point: half a line on disk when the process dies.
-            _stream.Write(bytes, 0, bytes.Length / 2);
-            _stream.Flush(flushToDisk: true);
+            WriteDurably(bytes.AsSpan(0, bytes.Length / 2));
             FaultInjection.Point();
-            _stream.Write(bytes, bytes.Length / 2, bytes.Length - (bytes.Length / 2));
+            WriteDurably(bytes.AsSpan(bytes.Length / 2));
         }
         else
         {
-            _stream.Write(bytes);
+            // One write call on the O_APPEND handle: records of two writers can never interleave (issue 14 §1).
+            WriteDurably(bytes);
         }
 
-        _stream.Flush(flushToDisk: true);
         FaultInjection.Point();
         Entries[docId] = entry;
     }
 
-    public void Dispose() => _stream.Dispose();
+    private void WriteDurably(ReadOnlySpan<byte> bytes)
+    {
+        if (_stream is not null)
+        {
+            _stream.Write(bytes);
+            _stream.Flush(flushToDisk: true);
+        }
+        else
+        {
+            Io.PosixFile.WriteAll(_fd, bytes, Path);
+            Io.PosixFile.Sync(_fd, Path);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_stream is not null)
+        {
+            _stream.Dispose();
+        }
+        else
+        {
+            Io.PosixFile.Close(_fd);
+        }
+    }
 
     private static DataException Corrupt(string path, int line, string problem) =>
         new($"{path}:{line}: the journal is corrupt ({problem}). Remove that line to resume, or start a new run.");
@@ -119,6 +163,14 @@ public sealed class SampleJournal : IDisposable
 
             lineNumber++;
             var line = Encoding.UTF8.GetString(bytes, lineStart, i - lineStart);
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                // A blank line is not a record (an editor or a crash between records can leave one): skip it.
+                lineStart = i + 1;
+                validLength = lineStart;
+                continue;
+            }
+
             try
             {
                 var node = JsonFiles.Parse(line) as JsonObject ?? throw new DataException($"{path}:{lineNumber}: a journal line must be a JSON object.");

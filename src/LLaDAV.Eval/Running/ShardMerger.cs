@@ -36,16 +36,10 @@ public static class ShardMerger
             throw new ConfigException($"merge needs exactly one run for each shard 0/{count} … {count - 1}/{count}; got {string.Join(", ", shards.Select(s => $"{s.Spec} ({Path.Combine(s.Dir, RunManifest.FileName)})"))}.");
         }
 
-        if (File.Exists(Path.Combine(outputDirectory, RunManifest.FileName)))
-        {
-            throw new ConfigException($"{outputDirectory} already holds a run; choose an empty --output folder for the merge.");
-        }
-
         var tasks = catalog.Expand(first["config"]!["tasks"]!.AsArray().Select(t => (string)t!));
-        Directory.CreateDirectory(Path.Combine(outputDirectory, "journal"));
-        var manifest = first.DeepClone().AsObject();
-        manifest["shard"] = ShardSpec.Whole.ToString();
-        manifest["merged_from"] = new JsonArray([.. shards.OrderBy(s => s.Spec.Index).Select(s => (JsonNode?)JsonValue.Create(Path.GetFullPath(s.Dir)))]);
+
+        // Every shard is read and checked before the output exists, so a failed merge leaves nothing half-made.
+        var joined = new List<(TaskDefinition Task, string Counts, IEnumerable<string> Lines)>();
         foreach (var task in tasks)
         {
             var combined = new Dictionary<int, JsonObject>();
@@ -63,17 +57,34 @@ public static class ShardMerger
                 }
             }
 
-            var counts = JsonFiles.ParseObject(ResultsWriter.CountsPath(shards[0].Dir, task.Name), "the shard's run directory is damaged");
+            var countsPath = ResultsWriter.CountsPath(shards[0].Dir, task.Name);
+            var counts = JsonFiles.ParseObject(countsPath, "the shard's run directory is damaged");
             var expected = (int)counts["effective"]!;
             if (combined.Count != expected)
             {
                 throw new DataException($"Task '{task.Name}': the shards' journals ({string.Join(", ", shards.Select(sh => ResultsWriter.JournalPath(sh.Dir, task.Name)))}) hold {combined.Count} of {expected} samples. Resume the unfinished shards before merging.");
             }
 
-            File.Copy(ResultsWriter.CountsPath(shards[0].Dir, task.Name), ResultsWriter.CountsPath(outputDirectory, task.Name));
-            File.WriteAllLines(
-                ResultsWriter.JournalPath(outputDirectory, task.Name),
-                combined.OrderBy(kv => kv.Key).Select(kv => JsonOutput.Line(kv.Value)));
+            joined.Add((task, countsPath, combined.OrderBy(kv => kv.Key).Select(kv => JsonOutput.Line(kv.Value)).ToList()));
+        }
+
+        RunPlanner.CheckWritable(outputDirectory);
+
+        // One writer per run directory (issue 14 §1): a second merge into the same --output is refused while this one runs.
+        using var directoryLock = Io.RunDirectoryLock.Acquire(outputDirectory, create: true);
+        if (File.Exists(Path.Combine(outputDirectory, RunManifest.FileName)))
+        {
+            throw new ConfigException($"{outputDirectory} already holds a run; choose an empty --output folder for the merge.");
+        }
+
+        Directory.CreateDirectory(Path.Combine(outputDirectory, "journal"));
+        var manifest = first.DeepClone().AsObject();
+        manifest["shard"] = ShardSpec.Whole.ToString();
+        manifest["merged_from"] = new JsonArray([.. shards.OrderBy(s => s.Spec.Index).Select(s => (JsonNode?)JsonValue.Create(Path.GetFullPath(s.Dir)))]);
+        foreach (var (task, countsPath, lines) in joined)
+        {
+            File.Copy(countsPath, ResultsWriter.CountsPath(outputDirectory, task.Name), overwrite: true);
+            File.WriteAllLines(ResultsWriter.JournalPath(outputDirectory, task.Name), lines);
         }
 
         JsonOutput.WriteFile(Path.Combine(outputDirectory, RunManifest.FileName), manifest);

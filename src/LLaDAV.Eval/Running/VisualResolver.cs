@@ -15,7 +15,10 @@ public static class VisualResolver
     private static VisualInput Resolve(VisualRef visual) => visual switch
     {
         ImageRef { Bytes: { } bytes } image => new ImageInput(image.ToString(), () => ImageDecoder.Decode(bytes)),
-        ImageRef { Path: { } path } image => new ImageInput(image.ToString(), () => ImageDecoder.DecodeFile(path)),
+        ImageRef { Path: { } path } image => new ImageInput(image.ToString(), () => File.Exists(path)
+            ? ImageDecoder.DecodeFile(path)
+            // A missing file is missing media (skippable with --skip-missing-media), not a decoding error.
+            : throw new Errors.MissingMediaException($"Image file {path} (column '{image.Column}') does not exist. Put the dataset's images there, or pass --skip-missing-media to record such samples as skipped.", [path])),
         ImageRef image => throw new Errors.DataException($"Image column '{image.Column}' has neither bytes nor a path."),
         VideoRef video => new VideoInput(video.Path),
         _ => throw new ArgumentException($"Unknown visual reference {visual.GetType().Name}.", nameof(visual)),

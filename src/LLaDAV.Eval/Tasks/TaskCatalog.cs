@@ -12,13 +12,20 @@ namespace LLaDAV.Eval.Tasks;
 /// </summary>
 public sealed class TaskCatalog
 {
-    private TaskCatalog(string root, ImmutableSortedDictionary<string, TaskDefinition> tasks, ImmutableSortedDictionary<string, TaskGroup> groups, LmmsEvalNames upstream)
+    private TaskCatalog(string root, ImmutableSortedDictionary<string, TaskDefinition> tasks, ImmutableSortedDictionary<string, TaskGroup> groups, LmmsEvalNames upstream, ImmutableArray<string> broken)
     {
         Root = root;
         Upstream = upstream;
         Tasks = tasks;
         Groups = groups;
+        Broken = broken;
     }
+
+    /// <summary>
+    /// One error per task or group file that did not load (issue 14 §2): a broken folder that was not asked for must
+    /// not block the others, so it is a warning in <c>run</c> and <c>tasks</c> and an error in <c>validate</c>.
+    /// </summary>
+    public ImmutableArray<string> Broken { get; }
 
     public string Root { get; }
 
@@ -41,27 +48,35 @@ public sealed class TaskCatalog
         var files = Directory.EnumerateFiles(tasksDirectory, "*.yaml", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("sample"))
             .Order(StringComparer.Ordinal);
+        var broken = new List<string>();
         foreach (var file in files)
         {
-            var map = TaskYamlLoader.LoadResolved(file);
-            if (TaskYamlLoader.IsGroup(map))
+            try
             {
-                var group = TaskYamlLoader.ToGroup(map, file);
-                if (!groups.TryAdd(group.Name, group))
+                var map = TaskYamlLoader.LoadResolved(file);
+                if (TaskYamlLoader.IsGroup(map))
                 {
-                    throw new ConfigException($"{file}: group '{group.Name}' is already defined in {groups[group.Name].SourceFile}.");
+                    var group = TaskYamlLoader.ToGroup(map, file);
+                    if (!groups.TryAdd(group.Name, group))
+                    {
+                        throw new ConfigException($"{file}: group '{group.Name}' is already defined in {groups[group.Name].SourceFile}.");
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
+                var spec = TaskYamlLoader.ToSpec(map, file);
+                if (tasks.TryGetValue(spec.Name, out var existing))
+                {
+                    throw new ConfigException($"{file}: task '{spec.Name}' is already defined in {existing.Spec.SourceFile}. Task names must be unique.");
+                }
 
-            var spec = TaskYamlLoader.ToSpec(map, file);
-            if (tasks.TryGetValue(spec.Name, out var existing))
+                tasks[spec.Name] = TaskDefinition.Resolve(spec, hooks);
+            }
+            catch (EvalException e)
             {
-                throw new ConfigException($"{file}: task '{spec.Name}' is already defined in {existing.Spec.SourceFile}. Task names must be unique.");
+                broken.Add(e.Message);
             }
-
-            tasks[spec.Name] = TaskDefinition.Resolve(spec, hooks);
         }
 
         foreach (var tagGroup in tasks.Values.SelectMany(t => t.Spec.Tags.Select(tag => (Tag: tag, t.Name))).GroupBy(x => x.Tag, x => x.Name))
@@ -73,16 +88,18 @@ public sealed class TaskCatalog
         }
 
         var upstream = LmmsEvalNames.Load(tasksDirectory);
-        foreach (var group in groups.Values)
+        foreach (var group in groups.Values.ToList())
         {
             // A group may list lmms-eval members we do not port (mmbench_en_test): expanding it says so.
-            foreach (var member in group.Members.Where(m => !tasks.ContainsKey(m) && !groups.ContainsKey(m) && !upstream.Contains(m)))
+            foreach (var member in group.Members.Where(m => !tasks.ContainsKey(m) && !groups.ContainsKey(m) && !upstream.Contains(m)).Take(1))
             {
-                throw new ConfigException($"{group.SourceFile}: group '{group.Name}' lists '{member}', which is neither a task nor a group.{Suggest(member, tasks.Keys.Concat(groups.Keys))}");
+                // The group is unusable (its member is missing or in a broken file), the rest of the catalog is not.
+                broken.Add($"{group.SourceFile}: group '{group.Name}' lists '{member}', which is neither a task nor a group.{Suggest(member, tasks.Keys.Concat(groups.Keys))}");
+                groups.Remove(group.Name);
             }
         }
 
-        return new TaskCatalog(tasksDirectory, tasks.ToImmutableSortedDictionary(StringComparer.Ordinal), groups.ToImmutableSortedDictionary(StringComparer.Ordinal), upstream);
+        return new TaskCatalog(tasksDirectory, tasks.ToImmutableSortedDictionary(StringComparer.Ordinal), groups.ToImmutableSortedDictionary(StringComparer.Ordinal), upstream, [.. broken]);
     }
 
     /// <summary>Task and group names → the leaf tasks, in the order given, each once.</summary>
@@ -117,7 +134,8 @@ public sealed class TaskCatalog
             }
             else
             {
-                throw new ConfigException($"Unknown task or group '{name}'.{Suggest(name, Tasks.Keys.Concat(Groups.Keys))} Run 'lladav-eval tasks' for the full list.");
+                var brokenNote = Broken.IsEmpty ? "" : $" {Broken.Length} task file(s) did not load and may define it:\n  " + string.Join("\n  ", Broken);
+                throw new ConfigException($"Unknown task or group '{name}'.{Suggest(name, Tasks.Keys.Concat(Groups.Keys))} Run 'lladav-eval tasks' for the full list.{brokenNote}");
             }
         }
 

@@ -113,11 +113,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     {
         try
         {
-            _ = Nvrtc.Instance.Version;
+            // Same order as the constructor: the driver and a device first, then the toolkit libraries.
             if (CudaDriver.Instance.DeviceCount == 0)
             {
                 return "the CUDA driver reports 0 devices";
             }
+
+            _ = Nvrtc.Instance.Version;
 
             _ = CuBlas.Instance;
             return null;

@@ -150,8 +150,5 @@ public sealed record RunDirectory(string Path, JsonObject Manifest, JsonObject R
         _ => null,
     };
 
-    private static JsonObject ReadObject(string path)
-    {
-        return Running.JsonFiles.ParseObject(path, "the run directory is damaged");
-    }
+    private static JsonObject ReadObject(string path) => Running.JsonFiles.ParseObject(path, "the run directory is damaged");
 }

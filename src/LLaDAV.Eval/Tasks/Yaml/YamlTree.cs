@@ -33,6 +33,12 @@ internal static class YamlTree
         {
             throw new ConfigException($"{file}:{e.Start.Line}:{e.Start.Column}: malformed YAML ({e.InnerException?.Message ?? e.Message}). Fix the syntax at that line.", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these (not YamlException) for some inputs; the last event it read says where.
+            var (line, column) = LastGoodMark(text);
+            throw new ConfigException($"{file}:{line}:{column}: malformed YAML ({e.Message}). Fix the syntax at or after that point.", e);
+        }
 
         if (stream.Documents.Count == 0)
         {
@@ -45,6 +51,31 @@ internal static class YamlTree
         }
 
         return (Dictionary<string, object?>)Convert(root, file)!;
+    }
+
+    private static (long Line, long Column) LastGoodMark(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var mark = (Line: 1L, Column: 1L);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is { } current)
+                {
+                    mark = (current.End.Line, current.End.Column);
+                }
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            if (e is YamlException y)
+            {
+                mark = (y.Start.Line, y.Start.Column);
+            }
+        }
+
+        return mark;
     }
 
     private static object? Convert(YamlNode node, string file) => node switch
