@@ -5,7 +5,9 @@ namespace LLaDAV.Eval.Cli.Tests;
 /// <summary>
 /// End-to-end runs of the replay model on the shipped samples. Expected scores are derived by hand from the rules
 /// and the sample responses (see tasks/*/sample/responses.jsonl):
-/// MMMU: docs 0 (C=C), 2 (9.8 in "9.80 m/s^2"), 3 ("$10" option text → A), 4 (1789) right; doc 1 ("(D)" vs A) wrong → 4/5 = 0.8.
+/// MMMU (current rules, lmms-eval 75571cf): docs 0 (C=C) and 3 ("$10" option text → A) right; doc 1 ("(D)" vs A) wrong;
+/// the open-ended docs 2 (9.8) and 4 (1789) cannot score (eval_open iterates str(parsed_pred[0]) by character) → 2/5 =
+/// 0.4. Under --scoring 2025 they score (9.8 among the candidates of "9.80 m/s^2", 1789) → 4/5 = 0.8.
 /// MMStar (current rules): "A"→A ✓, "(C) red"→C ✗(B), "The answer is D."→D ✓, "The correct answer is A"→A ✓,
 /// "C. Because…"→C ✓, ""→"" ✗. One doc per l2 category, so each l2 mean is 0 or 1; average = 4/6;
 /// coarse perception = mean(1, 0) = 0.5; math = mean(1, 1) = 1; logical = 1; instance = 0.
@@ -28,7 +30,12 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(code == 0, output + error);
         var dir = Path.Combine(_out, "replay", "r1");
         var results = Results(dir);
-        Assert.Equal(0.8, Metric(results, "mmmu_val", "mmmu_acc,none"), 12);
+        Assert.Equal(0.4, Metric(results, "mmmu_val", "mmmu_acc,none"), 12);
+        var quirk = results["lladav_eval"]!["upstream_quirks"]!["mmmu_val"]!.AsArray().Single()!;
+        Assert.Equal("mmmu.open_pred_characters", (string?)quirk["id"]);
+        Assert.Equal(2, (int)quirk["samples_affected"]!);
+        Assert.Contains("mmmu_val: 2 open-ended answers cannot score under lmms-eval 0.7.2's rule", output, StringComparison.Ordinal);
+        Assert.Contains("--scoring 2025 scores them as the paper did", output, StringComparison.Ordinal);
         Assert.Equal(4.0 / 6.0, Metric(results, "mmstar", "average,none"), 12);
         Assert.Equal(0.5, Metric(results, "mmstar", "coarse perception,none"), 12);
         Assert.Equal(1.0, Metric(results, "mmstar", "math,none"), 12);
@@ -49,9 +56,12 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Should_use_the_2025_rules_when_asked()
     {
-        var (code, output, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "r2025", "--scoring", "2025", "--tasks", "mmstar"));
+        var (code, output, error) = await Cli.RunAsync(Cli.ReplayArgs(_out, "r2025", "--scoring", "2025", "--tasks", "mmstar,mmmu_val"));
         Assert.True(code == 0, output + error);
         var results = Results(Path.Combine(_out, "replay", "r2025"));
+        Assert.Equal(0.8, Metric(results, "mmmu_val", "mmmu_acc,none"), 12);
+        Assert.Null(results["lladav_eval"]!["upstream_quirks"]);
+        Assert.DoesNotContain("cannot score", output, StringComparison.Ordinal);
         Assert.Equal(0.5, Metric(results, "mmstar", "average,none"), 12);
         Assert.Equal(0.5, Metric(results, "mmstar", "math,none"), 12);
         Assert.Equal("2025", (string)results["lladav_eval"]!["scoring"]!);

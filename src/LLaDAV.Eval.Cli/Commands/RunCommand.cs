@@ -174,6 +174,12 @@ internal static class RunCommand
             lines.Add($"  {task}: {(int)ex!["skipped"]!} samples were skipped (missing media) and are left out of the score. See samples_{task}.jsonl.");
         }
 
+        foreach (var (task, id, samples) in ResultsWriter.Quirks(results))
+        {
+            var what = Metrics.UpstreamQuirk.All.TryGetValue(id, out var q) ? q.What : "samples";
+            lines.Add($"  {task}: {samples} {what} cannot score under lmms-eval 0.7.2's rule ({id}, see lladav_eval.upstream_quirks in results.json); --scoring 2025 scores them as the paper did");
+        }
+
         foreach (var (task, info) in ResultsWriter.Incomplete(results))
         {
             lines.Add($"  INCOMPLETE {task}: the judge FAILED on {(int)info!["unscored_samples"]!} samples; they are UNSCORED (not counted as wrong) and the score above is over the other samples only. Make the judge reachable, then: lladav-eval run --resume {outcome.RunDirectory}");

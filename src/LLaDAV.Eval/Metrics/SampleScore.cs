@@ -32,6 +32,12 @@ public enum ExtractionStatus
 public sealed record Extraction(string Rule, ExtractionStatus Status, string? Answer = null)
 {
     public static Extraction Direct(string rule, string? answer) => new(rule, ExtractionStatus.Parsed, answer);
+
+    /// <summary>
+    /// The <see cref="UpstreamQuirk"/> id when lmms-eval's own rule decided this sample so that no answer could
+    /// score as correct (issue 17 §3); null otherwise. Counted per task into results.json.
+    /// </summary>
+    public string? Quirk { get; init; }
 }
 
 /// <summary>

@@ -1,45 +1,44 @@
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// lmms-eval's default reasoning stripping (<c>--reasoning_tags</c>, LMMS-EVAL.md §1.6 step 7): every
-/// open…close block is removed; when only a closing tag is present, the text after the last one is kept; then the
-/// result is <c>.strip()</c>ped, as every response is before <c>process_results</c> (step 8).
+/// lmms-eval's reasoning stripping, ported from 75571cf <c>lmms_eval/api/reasoning.py</c>
+/// <c>strip_reasoning_tags</c> (LMMS-EVAL.md §1.6 step 7). The evaluator applies it to each FILTERED response
+/// (<c>evaluator.py</c> <c>evaluate</c>, "Strip reasoning tags before scoring"), after the filters have read the raw
+/// one; <see cref="SampleScorer"/> keeps that order.
 /// </summary>
 public static class ResponseCleaner
 {
+    /// <summary>
+    /// Per tag pair: while both tags occur, cut from the first opening tag to the first closing tag after it; an
+    /// opening tag with no closing tag after it stays (upstream leaves it "untouched"); then, when a closing tag is
+    /// left and no opening tag, keep the text after the last closing tag (chat templates that prefill the opening
+    /// tag). The result is <c>.strip()</c>ped.
+    /// </summary>
     public static string Clean(string? response, IReadOnlyList<(string Open, string Close)> tags)
     {
-        var text = response ?? "";
+        var result = response ?? "";
         foreach (var (open, close) in tags)
         {
-            text = StripBlocks(text, open, close);
-        }
-
-        return Tasks.Common.PyStr.Strip(text);
-    }
-
-    private static string StripBlocks(string text, string open, string close)
-    {
-        while (true)
-        {
-            var start = text.IndexOf(open, StringComparison.Ordinal);
-            if (start < 0)
+            while (result.Contains(open, StringComparison.Ordinal) && result.Contains(close, StringComparison.Ordinal))
             {
-                break;
+                var start = result.IndexOf(open, StringComparison.Ordinal);
+                // `result.find(end_tag, start)`: searched from the opening tag's first character, as upstream does.
+                var end = result.IndexOf(close, start, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                result = result[..start] + result[(end + close.Length)..];
             }
 
-            var end = text.IndexOf(close, start + open.Length, StringComparison.Ordinal);
-            if (end < 0)
+            if (result.Contains(close, StringComparison.Ordinal) && !result.Contains(open, StringComparison.Ordinal))
             {
-                // An unclosed block runs to the end of the response: nothing after it is an answer.
-                text = text[..start];
-                break;
+                // `result.rsplit(end_tag, 1)[-1]`
+                result = result[(result.LastIndexOf(close, StringComparison.Ordinal) + close.Length)..];
             }
-
-            text = text[..start] + text[(end + close.Length)..];
         }
 
-        var lastClose = text.LastIndexOf(close, StringComparison.Ordinal);
-        return lastClose >= 0 ? text[(lastClose + close.Length)..] : text;
+        return Tasks.Common.PyStr.Strip(result);
     }
 }

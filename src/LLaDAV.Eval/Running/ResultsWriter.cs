@@ -62,6 +62,7 @@ public static class ResultsWriter
         var data = new JsonObject();
         var submissions = new JsonObject();
         var incomplete = new JsonObject();
+        var quirks = new JsonObject();
         foreach (var task in tasks)
         {
             var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
@@ -142,6 +143,10 @@ public static class ResultsWriter
                 : throw new DataException($"{CountsPath(runDirectory, task.Name)} is missing; the run directory is incomplete.");
             nSamples[task.Name] = counts.DeepClone();
             extraction[task.Name] = ExtractionStats(records);
+            if (QuirkCounts(records) is { Count: > 0 } taskQuirks)
+            {
+                quirks[task.Name] = taskQuirks;
+            }
             if (taskBreakdown.Count > 0)
             {
                 breakdowns[task.Name] = taskBreakdown;
@@ -189,8 +194,38 @@ public static class ResultsWriter
             summary["lladav_eval"]!["incomplete"] = incomplete;
         }
 
+        if (quirks.Count > 0)
+        {
+            // Only when an upstream rule decided some sample (issue 17 §3), so other results keep their bytes.
+            summary["lladav_eval"]!["upstream_quirks"] = quirks;
+        }
+
         return summary;
     }
+
+    /// <summary>
+    /// Per <see cref="UpstreamQuirk"/>: the samples (distinct docs, over all filters) whose score lmms-eval's own
+    /// rule decided, with the rule's description.
+    /// </summary>
+    private static JsonArray QuirkCounts(List<JsonObject> records)
+    {
+        var counts = records
+            .Where(r => !RecordStatus.IsUnscored(r) && r["extraction"]?["upstream_quirk"] is JsonValue)
+            .GroupBy(r => (string)r["extraction"]!["upstream_quirk"]!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        return new JsonArray([.. counts.Select(g => (JsonNode?)new JsonObject
+        {
+            ["id"] = g.Key,
+            ["description"] = UpstreamQuirk.All.TryGetValue(g.Key, out var q) ? q.Description : null,
+            ["samples_affected"] = g.Select(r => (int)r["doc_id"]!).Distinct().Count(),
+        })]);
+    }
+
+    /// <summary>The upstream quirks of a results file: task → (id, samples affected); empty when none.</summary>
+    public static IEnumerable<(string Task, string Id, int Samples)> Quirks(JsonObject results) =>
+        results["lladav_eval"]?["upstream_quirks"] is JsonObject o
+            ? o.SelectMany(kv => kv.Value!.AsArray().Select(q => (kv.Key, (string)q!["id"]!, (int)q["samples_affected"]!)))
+            : [];
 
     private static (double? Value, double? Stderr) MeanOf(List<JsonNode?> items, string journal, string metric)
     {

@@ -43,8 +43,7 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
                 continue;
             }
 
-            var cleaned = ResponseCleaner.Clean(result.Text, reasoningTags);
-            var filtered = PyStr.Strip(filter.Apply(cleaned, doc));
+            var filtered = Filtered(filter, result.Text, doc);
             SampleScore score;
             try
             {
@@ -82,12 +81,36 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
         };
     }
 
-    private static JsonObject ExtractionNode(Extraction e) => new()
+    /// <summary>
+    /// The response <c>process_results</c> sees. lmms-eval 75571cf (<c>evaluator.py</c> <c>evaluate</c>): the filter
+    /// ensemble reads the RAW response, reasoning tags are stripped from what it returns, and
+    /// <c>ConfigurableTask.process_results</c> <c>.strip()</c>s the result. Under <c>--scoring 2025</c> there is no
+    /// reasoning stripping: lmms-eval added it in d8fcb9c3 (2026-03-01, v0.7), after the paper's fork.
+    /// </summary>
+    private string Filtered(ResolvedFilter filter, string raw, Doc doc)
     {
-        ["rule"] = e.Rule,
-        ["status"] = e.Status.ToString().ToLowerInvariant(),
-        ["answer"] = e.Answer,
-    };
+        var filtered = filter.Apply(raw, doc);
+        return config.Scoring == ScoringRules.Current && reasoningTags.Count > 0
+            ? ResponseCleaner.Clean(filtered, reasoningTags)
+            : PyStr.Strip(filtered);
+    }
+
+    private static JsonObject ExtractionNode(Extraction e)
+    {
+        var node = new JsonObject
+        {
+            ["rule"] = e.Rule,
+            ["status"] = e.Status.ToString().ToLowerInvariant(),
+            ["answer"] = e.Answer,
+        };
+        if (e.Quirk is { } quirk)
+        {
+            // Only on the samples an upstream quirk decided, so every other samples line keeps its bytes.
+            node["upstream_quirk"] = quirk;
+        }
+
+        return node;
+    }
 
     /// <summary>SHA-256 of the doc's fields as JSON (binary values stand in by their length).</summary>
     private static string DocHash(Doc doc)

@@ -48,7 +48,8 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
             var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "manifest.json")))!;
             Assert.Equal($"refresh_interval={value}", (string)manifest["config"]!["gen_kwargs"]!);
             Assert.Equal(value, (string)manifest["config"]!["tags"]!["refresh_interval"]!);
-            Assert.Equal(0.8, (double)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "results.json")))!["results"]!["mmmu_val"]!["mmmu_acc,none"]!, 12);
+            // current rules: the open-ended docs 2 and 4 cannot score (UpstreamQuirk) → docs 0 and 3 → 2/5
+            Assert.Equal(0.4, (double)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "results.json")))!["results"]!["mmmu_val"]!["mmmu_acc,none"]!, 12);
         }
 
         // Replay does not time generation: the tradeoff plot says so instead of inventing a throughput.

@@ -4,10 +4,11 @@ using LLaDAV.Eval.Testing;
 namespace LLaDAV.Eval.Cli.Tests.Reports;
 
 /// <summary>
-/// Replay runs with known scores, made once for the report-verb tests:
-/// BASE re-scores the shipped responses (MMMU 4/5 = 0.8; MMStar 4/6 under the current rules, RunCommandTests);
+/// Replay runs with known scores, made once for the report-verb tests. BASE and NEW are scored with --scoring 2025
+/// (the paper's rules), under which MMMU's open-ended docs can score (under current none can: UpstreamQuirk):
+/// BASE re-scores the shipped responses (MMMU 4/5 = 0.8; MMStar 3/6 = 0.5 under the 2025 rules, RunCommandTests);
 /// NEW flips MMMU docs 0, 2 and 3 from right to wrong ("A" for gold C, 3.2 for 9.8, "B" for gold A), so MMMU is 1/5
-/// and MMStar is unchanged; OLDRULES re-scores the shipped responses with --scoring 2025.
+/// and MMStar is unchanged; CURRENTRULES (OldRules) re-scores the shipped responses with --scoring current.
 /// </summary>
 public sealed class ReportRunsFixture : IDisposable
 {
@@ -35,9 +36,9 @@ public sealed class ReportRunsFixture : IDisposable
             });
         File.WriteAllLines(flipped, lines);
 
-        Base = Run("base", shipped, "--tag", "family=LLaDA-V", "--tag", "train_samples=3M", "--tag", "label=base");
-        New = Run("new", flipped, "--tag", "family=LLaDA-V", "--tag", "train_samples=1M", "--tag", "label=new");
-        OldRules = Run("oldrules", shipped, "--scoring", "2025");
+        Base = Run("base", shipped, "--scoring", "2025", "--tag", "family=LLaDA-V", "--tag", "train_samples=3M", "--tag", "label=base");
+        New = Run("new", flipped, "--scoring", "2025", "--tag", "family=LLaDA-V", "--tag", "train_samples=1M", "--tag", "label=new");
+        OldRules = Run("oldrules", shipped, "--scoring", "current");
     }
 
     public string Root { get; }

@@ -4,7 +4,8 @@ namespace LLaDAV.Eval.Cli.Tests.Reports;
 
 /// <summary>
 /// table and compare on replay runs with known scores (see <see cref="ReportRunsFixture"/>). Expected numbers are
-/// PAPER.md's and hand computations: MMMU 0.8 → 80.0 vs LLaDA-V's 48.6 = +31.4; MMStar 4/6 = 66.67 vs 60.1 = +6.6;
+/// PAPER.md's and hand computations (2025 rules): MMMU 0.8 → 80.0 vs LLaDA-V's 48.6 = +31.4; MMStar 3/6 = 50.0 vs
+/// 60.1 = -10.1;
 /// NEW flips 3 MMMU docs right→wrong and none back: McNemar b=3, c=0, p = 2·(1/2)^3 = 0.25; delta −60 points.
 /// </summary>
 public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture<ReportRunsFixture>, IDisposable
@@ -27,7 +28,20 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
     {
         var (code, output, error) = await Cli.RunAsync("table", runs.Base, "--paper", "table2", "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, error);
-        Assert.Contains("| base | run vs LLaDA-V | 80.0 (+31.4) | - | - | 66.7 (+6.6) | - |", output, StringComparison.Ordinal);
+        Assert.Contains("| base | run vs LLaDA-V | 80.0 (+31.4) | - | - | 50.0 (-10.1) | - |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_name_the_rule_set_of_each_run_when_a_table_mixes_them()
+    {
+        // BASE is scored with 2025 rules, OLDRULES with current: the rows say so (issue 17 §3).
+        var (code, output, error) = await Cli.RunAsync("table", runs.Base, runs.OldRules, "--paper", "table2", "--paper-data", ReportRunsFixture.PaperData);
+        Assert.True(code == 0, error);
+        Assert.Contains("| base (scoring 2025) | run vs LLaDA-V | 80.0 (+31.4) |", output, StringComparison.Ordinal);
+        Assert.Matches(@"\(scoring current\) \| [^|]+ \| 40\.0", output);
+
+        var (_, single, _) = await Cli.RunAsync("table", runs.Base, "--paper", "table2", "--paper-data", ReportRunsFixture.PaperData);
+        Assert.DoesNotContain("(scoring", single, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +81,7 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
         Assert.True(code == 0, output + error);
         Assert.Contains("| mmmu_val | `mmmu_acc,none` | 5 | 80.00 | 20.00 | -60.00 |", output, StringComparison.Ordinal);
         Assert.Contains("| McNemar exact | 3 / 0 | 0.25 | 0.5 | no significant change |", output, StringComparison.Ordinal);
-        Assert.Contains("| mmstar | `average,none` | 6 | 66.67 | 66.67 | 0.00 |", output, StringComparison.Ordinal);
+        Assert.Contains("| mmstar | `average,none` | 6 | 50.00 | 50.00 | 0.00 |", output, StringComparison.Ordinal);
         Assert.Contains("2000 resamples, seed 1234", output, StringComparison.Ordinal);
         Assert.Contains("PASSED: no significant change", output, StringComparison.Ordinal);
     }

@@ -19,7 +19,8 @@ public sealed class PerSampleScoreTests
     [Theory]
     [InlineData("{\"question_type\":\"open\",\"answer\":\"9.8\",\"parsed_pred\":[9.8,\"9.80 m/s^2\"]}", 1)] // numeric match (eval_open)
     [InlineData("{\"question_type\":\"open\",\"answer\":\"1789\",\"parsed_pred\":[1066.0]}", 0)]
-    [InlineData("{\"question_type\":\"open\",\"answer\":\"paris\",\"parsed_pred\":[\"the capital is paris\"]}", 1)] // gold text inside the prediction
+    [InlineData("{\"question_type\":\"open\",\"answer\":\"paris\",\"parsed_pred\":[[\"the capital is paris\"]]}", 1)] // 2025 shape: gold text inside a candidate
+    [InlineData("{\"question_type\":\"open\",\"answer\":\"paris\",\"parsed_pred\":[\"the capital is paris\"]}", 0)] // 75571cf shape: a string, iterated by character
     public void Should_score_MMMU_open_questions_with_eval_open(string json, double expected) =>
         Assert.Equal(expected, Score("mmmu_val", "mmmu_acc", json));
 

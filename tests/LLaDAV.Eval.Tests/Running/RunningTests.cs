@@ -12,6 +12,10 @@ public sealed class RunningTests
     [InlineData("no tags here  ", "no tags here")]
     [InlineData("stray reasoning</think>\n C", "C")] // only a closing tag: keep the text after it
     [InlineData("<analysis>x</analysis>D<think>y</think>", "D")]
+    [InlineData("<think>unclosed B", "<think>unclosed B")] // reasoning.py: an unclosed opening tag passes through
+    [InlineData("a</think>b<think>c", "a</think>b<think>c")] // the close precedes the open: find(end, start) = -1 → break; both present → no rsplit
+    [InlineData("x</think>y</think> z", "z")] // closing tags only: the text after the last one
+    [InlineData("<think>a</think>B<think>c</think>", "B")]
     public void Should_strip_reasoning_blocks(string response, string expected) =>
         Assert.Equal(expected, ResponseCleaner.Clean(response, RunConfig.DefaultReasoningTags));
 

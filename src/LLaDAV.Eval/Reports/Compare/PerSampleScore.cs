@@ -88,22 +88,14 @@ public static class PerSampleScore
     {
         public double? TryScore(JsonNode? value)
         {
-            if (value is not JsonObject o || o["parsed_pred"] is not { } pred || o["answer"] is not { } gold)
+            if (value is not JsonObject o || o["parsed_pred"] is null || o["answer"] is null)
             {
                 return null;
             }
 
-            var golds = gold is JsonArray arr ? arr.Select(g => g?.ToString() ?? "").ToList() : [gold.ToString()];
-            if ((string?)o["question_type"] != "open")
-            {
-                return golds.Contains(pred.ToString(), StringComparer.Ordinal) ? 1 : 0;
-            }
-
-            var items = pred is JsonArray a ? [.. a] : new List<JsonNode?> { pred };
-            var preds = items.Select(p => p!.GetValueKind() == JsonValueKind.Number
-                ? (MmmuParsing.Norm)new MmmuParsing.NumberNorm(p.GetValue<double>())
-                : new MmmuParsing.TextNorm(p.ToString())).ToList();
-            return MmmuParsing.EvalOpen(golds, preds) ? 1 : 0;
+            // The aggregation's own rule (evaluate_mmmu), so a paired test counts exactly the docs the score counted,
+            // under whichever rule set wrote parsed_pred (MmmuFamily.IsCorrect).
+            return MmmuFamily.IsCorrect(o) ? 1 : 0;
         }
     }
 }

@@ -41,6 +41,9 @@ public static class ComparisonTableBuilder
             rows.Add(new TableRow(model, true, null, [.. columns.Select(c => paper.Find(table, model, c.Name) is { } e ? new TableCell(null, e.Value, e.Decimals) : TableCell.Empty)]));
         }
 
+        // Runs scored under different rule sets (--scoring current vs 2025) are not comparable cell by cell: say so
+        // in each run's row label rather than refuse, since a table is often exactly that comparison (issue 17 §3).
+        var mixedScoring = runs.Select(r => r.Scoring).Distinct(StringComparer.Ordinal).Count() > 1;
         foreach (var run in runs)
         {
             var wanted = run.Tags.GetValueOrDefault(PaperModelTag) ?? RunMetadata.Family(run);
@@ -52,7 +55,7 @@ public static class ComparisonTableBuilder
                 var ours = run.Score(c.Task, c.Metric) is { } v ? any.ToPaperScale(v) : (double?)null;
                 return new TableCell(ours, refEntry?.Value, refEntry?.Decimals ?? Math.Max(1, any.Decimals));
             });
-            rows.Add(new TableRow(run.Label, false, reference, [.. cells]));
+            rows.Add(new TableRow(mixedScoring ? $"{run.Label} (scoring {run.Scoring})" : run.Label, false, reference, [.. cells]));
         }
 
         return new ComparisonTable(table, Titles.GetValueOrDefault(table, table), columns, rows.ToImmutable());

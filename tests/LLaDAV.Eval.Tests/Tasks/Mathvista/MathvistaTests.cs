@@ -1,5 +1,7 @@
+using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Metrics;
 using LLaDAV.Eval.Tasks.Families.Mathvista;
+using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mathvista;
 
@@ -93,18 +95,47 @@ public sealed class MathvistaTests
     [Fact]
     public void Should_aggregate_the_format_sample_to_a_hand_computed_percentage()
     {
-        // mathvista_testmini_format (gold, response → extraction → normalised):
+        // mathvista_testmini_format (gold, response → extraction → normalised), lmms-eval 75571cf
+        // mathvista_evals.py normalize_extracted_answer; the sample's precision column is a float (1.0, 2.0) as in
+        // the real Parquet files:
         //   1 MC 8/11, "8/11"  → is a choice → "8/11" ✓
         //   2 MC 6/11, "(C)"   → no rule, no judge → "" → closest choice to "" = "3/5" ✗
         //   3 int 14, "14"     → int → "14" ✓
-        //   4 float p1 0.6, "0.60" → "0.6" → round(0.6, 1) → "0.6" ✓
+        //   4 float p1.0 0.6, "0.60" → round(0.6, 1.0) raises TypeError → bare except → None ✗
         //   5 int 1000, "1,000" → int() fails → "" → int(float("")) fails → None ✗
         //   6 int 7, 'The answer is "7".' → quick extract "7" ✓
-        //   7 float p2 1.45, "1.449" → round(1.449, 2) = 1.45 → "1.45" ✓
-        // 5 of 7 → round(100·5/7, 2) = round(71.428…, 2) = 71.43.
+        //   7 float p2.0 1.45, "1.449" → round(1.449, 2.0) raises → None ✗
+        // 3 of 7 → round(100·3/7, 2) = round(42.857…, 2) = 42.86.
         var scores = FamilySamples.ScoreAll("mathvista_testmini_format");
-        Assert.Equal(71.43, FamilySamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
+        Assert.Equal(42.86, FamilySamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
         Assert.Null((string?)scores[4].Get("llm_as_judge_eval")!["prediction"]);
+        Assert.Null((string?)scores[3].Get("llm_as_judge_eval")!["prediction"]);
+        Assert.Equal([3, 6], scores.Select((s, i) => (s, i)).Where(x => x.s.Extraction.Quirk == "mathvista.float_precision").Select(x => x.i));
+    }
+
+    [Fact]
+    public void Should_round_float_answers_to_int_precision_places_under_the_2025_rules()
+    {
+        // --scoring 2025 rounds to int(precision) places (MathVista's own calculate_score.py):
+        //   4: round(0.6, 1) → "0.6" ✓;  7: round(1.449, 2) → 1.45 → "1.45" ✓  → 5 of 7 → round(71.428…, 2) = 71.43.
+        var scores = FamilySamples.ScoreAll("mathvista_testmini_format", rules: ScoringRules.Legacy2025);
+        Assert.Equal(71.43, FamilySamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
+        Assert.Equal("1.45", (string?)scores[6].Get("llm_as_judge_eval")!["prediction"]);
+        Assert.All(scores, s => Assert.Null(s.Extraction.Quirk));
+    }
+
+    [Theory]
+    [InlineData(1L, "0.6")] // an int precision (e.g. from a hand-written JSON row) is accepted by round()
+    [InlineData(1.0, null)] // a float one is not: None
+    public void Should_follow_pythons_round_for_the_precision_type(object precision, string? expected)
+    {
+        var doc = new Doc(new Dictionary<string, object?>
+        {
+            ["pid"] = "4", ["question_type"] = "free_form", ["answer_type"] = "float", ["precision"] = precision,
+            ["answer"] = "0.6", ["query"] = "q", ["choices"] = null,
+        }, ".", "hand.jsonl");
+        var score = MathvistaFamily.ProcessResults(doc, "0.60", new ScoringContext("mathvista_testmini_format", 0, 0, ScoringRules.Current, null));
+        Assert.Equal(expected, (string?)score.Get("llm_as_judge_eval")!["prediction"]);
     }
 
     [Fact]

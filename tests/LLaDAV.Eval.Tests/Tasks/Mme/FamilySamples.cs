@@ -54,13 +54,13 @@ internal static class FamilySamples
     }
 
     /// <summary>Every doc scored; responses are stripped first, as lmms-eval's evaluator does.</summary>
-    public static IReadOnlyList<SampleScore> ScoreAll(string task, IAnswerJudge? judge = null)
+    public static IReadOnlyList<SampleScore> ScoreAll(string task, IAnswerJudge? judge = null, ScoringRules rules = ScoringRules.Current)
     {
         var def = Task(task);
         var docs = Docs(task);
         var responses = Responses(task);
         Assert.Equal(docs.Count, responses.Count);
-        return [.. docs.Select((doc, i) => def.ProcessResults(doc, responses[i].Trim(), new ScoringContext(task, i, DocRandom.DocSeed(0, task, i), ScoringRules.Current, judge)))];
+        return [.. docs.Select((doc, i) => def.ProcessResults(doc, responses[i].Trim(), new ScoringContext(task, i, DocRandom.DocSeed(0, task, i), rules, judge)))];
     }
 
     /// <summary>metric → aggregated value over the samples that returned the metric (lmms-eval collects it that way).</summary>

@@ -68,9 +68,20 @@ public sealed partial class MathvistaFamily : ITaskFamily
         var choices = MathvistaPrompt.Choices(doc);
         var questionType = doc.RequireString("question_type");
         var answerType = doc.RequireString("answer_type");
-        var precision = MathvistaPrompt.Precision(doc);
         var (extracted, extraction, judgeAnswer) = ExtractWithJudge(prediction, doc.RequireString("query"), questionType, answerType, choices, context.Judge);
-        var normalized = Normalize(extracted, choices, questionType, answerType, precision);
+
+        // normalize_extracted_answer's `round(float(extraction), precision)`: Python refuses a float ndigits (the
+        // real dataset's precision column is a Parquet double, e.g. 1.0) and the bare except yields None. Current
+        // rules reproduce that (UpstreamQuirk); --scoring 2025 rounds to int(precision) places, as MathVista's own
+        // scorer (evaluation/calculate_score.py) does.
+        var precision = MathvistaPrompt.Precision(doc);
+        var floatQuirk = context.Rules == ScoringRules.Current && questionType != "multi_choice" && answerType == "float" && MathvistaPrompt.PrecisionIsFloat(doc);
+        var normalized = Normalize(extracted, choices, questionType, answerType, floatQuirk ? null : precision);
+        if (floatQuirk)
+        {
+            extraction = extraction with { Quirk = UpstreamQuirk.MathvistaFloatPrecision.Id };
+        }
+
         var answer = doc.GetString("answer");
         var correct = answer is not null && PyStr.Strip(normalized ?? "None") == PyStr.Strip(answer);
         var record = new JsonObject

@@ -96,9 +96,9 @@ public static class MathvistaPrompt
             : [];
 
     /// <summary>
-    /// The <c>precision</c> column as an int (HF stores it as a float, e.g. 1.0; null for non-float answers). lmms-eval
-    /// passes the float straight to <c>round(x, precision)</c>, which Python rejects for a float second argument (the
-    /// bare except then yields None); we round to <c>int(precision)</c> places as MathVista's own scorer does.
+    /// The <c>precision</c> column as a number of places (HF stores it as a float, e.g. 1.0; null for non-float
+    /// answers), for the prompt's hint (<c>precision == 1</c> holds for 1.0 in Python) and for --scoring 2025's
+    /// rounding. Whether upstream's <c>round()</c> accepts it is <see cref="PrecisionIsFloat"/>.
     /// </summary>
     public static int? Precision(Doc doc) => doc.TryGetValue("precision", out var p) ? p switch
     {
@@ -106,6 +106,9 @@ public static class MathvistaPrompt
         double d when !double.IsNaN(d) => (int)d,
         _ => null,
     } : null;
+
+    /// <summary>True when the row's <c>precision</c> is a float (Parquet double, JSON <c>1.0</c>), which Python's <c>round()</c> refuses as ndigits.</summary>
+    public static bool PrecisionIsFloat(Doc doc) => doc.TryGetValue("precision", out var p) && p is double or float;
 
     private static bool IsTrue(PromptKwargs kwargs, string key) =>
         kwargs.Values.TryGetValue(key, out var v) && (v is true || (v is string s && s.Equals("true", StringComparison.OrdinalIgnoreCase)));

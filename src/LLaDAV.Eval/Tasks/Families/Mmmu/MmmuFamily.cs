@@ -63,13 +63,13 @@ public sealed class MmmuFamily : ITaskFamily
         else
         {
             var preds = MmmuParsing.ParseOpen(response);
-            parsed = new JsonArray([.. preds.Select(p => p switch
+            var candidates = new JsonArray([.. preds.Select(p => p switch
             {
                 MmmuParsing.NumberNorm n => JsonValue.Create(n.Value),
                 MmmuParsing.TextNorm t => (JsonNode)JsonValue.Create(t.Value),
                 _ => null,
             })]);
-            extraction = Extraction.Direct("mmmu.parse_open_response", parsed.ToJsonString());
+            extraction = Extraction.Direct("mmmu.parse_open_response", candidates.ToJsonString());
 
             // `str(parsed_pred[0]) if parsed_pred else ""`. Upstream's list comes from set(), so with several
             // candidates its first one depends on PYTHONHASHSEED; ours is the first found (deterministic).
@@ -79,6 +79,19 @@ public sealed class MmmuFamily : ITaskFamily
                 MmmuParsing.TextNorm t => t.Value,
                 _ => "",
             };
+
+            // `parsed_preds` (one entry per response). 75571cf appends the string `str(parsed_pred[0])` (since
+            // 736454b5, 2025-06-23), which eval_open then iterates character by character (UpstreamQuirk); the
+            // paper's fork appended the candidate list itself, which eval_open iterates candidate by candidate.
+            if (context.Rules == ScoringRules.Current)
+            {
+                parsed = new JsonArray(submitted);
+                extraction = extraction with { Quirk = UpstreamQuirk.MmmuOpenCharacters.Id };
+            }
+            else
+            {
+                parsed = new JsonArray(candidates);
+            }
         }
 
         var accuracy = new JsonObject
@@ -163,7 +176,7 @@ public sealed class MmmuFamily : ITaskFamily
     }
 
     /// <summary><c>eval_multi_choice</c> (gold == pred, any of a gold list) or <c>eval_open</c>.</summary>
-    private static bool IsCorrect(JsonObject item)
+    public static bool IsCorrect(JsonObject item)
     {
         var gold = item["answer"];
         var golds = gold is JsonArray arr ? arr.Select(g => (string)g!).ToList() : [(string)gold!];
@@ -173,11 +186,29 @@ public sealed class MmmuFamily : ITaskFamily
             return golds.Contains(pred, StringComparer.Ordinal);
         }
 
-        var preds = item["parsed_pred"]!.AsArray().Select(p => p!.GetValueKind() == System.Text.Json.JsonValueKind.Number
-            ? (MmmuParsing.Norm)new MmmuParsing.NumberNorm(p.GetValue<double>())
-            : new MmmuParsing.TextNorm(p.GetValue<string>())).ToList();
-        return MmmuParsing.EvalOpen(golds, preds);
+        // `evaluate_mmmu`: `for pred_i in sample["parsed_pred"]`, and eval_open's `for pred in pred_i` iterates
+        // whatever pred_i is: a candidate list (--scoring 2025) or a string, i.e. its characters (current).
+        foreach (var predI in item["parsed_pred"]!.AsArray())
+        {
+            IReadOnlyList<MmmuParsing.Norm> preds = predI switch
+            {
+                JsonArray list => [.. list.Select(Norm)],
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String =>
+                    [.. v.GetValue<string>().EnumerateRunes().Select(r => (MmmuParsing.Norm)new MmmuParsing.TextNorm(r.ToString()))],
+                _ => [Norm(predI)],
+            };
+            if (MmmuParsing.EvalOpen(golds, preds))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    private static MmmuParsing.Norm Norm(JsonNode? p) => p!.GetValueKind() == System.Text.Json.JsonValueKind.Number
+        ? new MmmuParsing.NumberNorm(p.GetValue<double>())
+        : new MmmuParsing.TextNorm(p.GetValue<string>());
 
     /// <summary><c>extract_subset_name</c>: <c>^{split}_(.+?)_\d+$</c> on the id, split = text before the first '_'.</summary>
     public static string SubsetName(string id)
