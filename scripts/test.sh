@@ -24,8 +24,14 @@ dpkg_cmd=${LLADAV_DPKG:-dpkg}
 installed() { $dpkg_cmd -s "$1" >/dev/null 2>&1; }
 missing_of() { local p; for p in "$@"; do installed "$p" || printf '%s ' "$p"; done; }
 
-missing_required=$(missing_of "${required[@]}")
-missing_optional=$(missing_of "${optional[@]}")
+if command -v "${dpkg_cmd%% *}" >/dev/null; then
+  missing_required=$(missing_of "${required[@]}")
+  missing_optional=$(missing_of "${optional[@]}")
+else
+  # Not Debian: package names mean nothing here, so do not refuse to run; doctor says what the tool finds.
+  echo "note: no dpkg here, the Debian package check is skipped (./lladav-eval doctor lists what is found)" >&2
+  missing_required='' missing_optional=''
+fi
 
 # Who may install: root directly, or a user with passwordless sudo. LLADAV_NO_INSTALL=1 turns both off.
 as_root=()
