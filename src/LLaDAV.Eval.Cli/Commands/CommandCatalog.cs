@@ -29,5 +29,6 @@ internal static class CommandCatalog
         PlotCommand.Create(),
         SweepCommand.Create(),
         ReportCommand.Create(),
+        DoctorCommand.Create(),
     ];
 }

@@ -8,7 +8,10 @@ namespace LLaDAV.Eval.Parquet.Compression;
 /// </summary>
 internal static unsafe class ZstdNative
 {
-    private static readonly Lazy<Api> s_api = new(() => Load(["libzstd.so.1", "libzstd.so", "libzstd"]));
+    /// <summary>Tried in order; <c>lladav-eval doctor</c> reports the same names (through <see cref="ZstdLibrary"/>).</summary>
+    internal static readonly string[] Sonames = ["libzstd.so.1", "libzstd.so", "libzstd"];
+
+    private static readonly Lazy<Api> s_api = new(() => Load(Sonames));
 
     public static void Decode(ReadOnlySpan<byte> src, Span<byte> dst)
     {

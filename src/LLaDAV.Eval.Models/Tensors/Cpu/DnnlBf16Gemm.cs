@@ -11,6 +11,9 @@ namespace LLaDAV.Eval.Models.Tensors.Cpu;
 /// </summary>
 internal sealed unsafe class DnnlBf16Gemm
 {
+    /// <summary>Tried in order; <c>lladav-eval doctor</c> reports the same names (through <see cref="NativeLibraries"/>).</summary>
+    internal static readonly string[] Sonames = ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"];
+
     private static readonly Lazy<DnnlBf16Gemm?> s_instance = new(Load);
 
     private readonly delegate* unmanaged<sbyte, sbyte, long, long, long, float, ushort*, long, ushort*, long, float, float*, long, int> _gemm;
@@ -52,7 +55,7 @@ internal sealed unsafe class DnnlBf16Gemm
 
     private static DnnlBf16Gemm? Load()
     {
-        foreach (var name in new[] { "libdnnl.so.2", "libdnnl.so.3", "libdnnl.so" })
+        foreach (var name in Sonames)
         {
             if (NativeLibrary.TryLoad(name, out var handle) && NativeLibrary.TryGetExport(handle, "dnnl_gemm_bf16bf16f32", out var fn))
             {

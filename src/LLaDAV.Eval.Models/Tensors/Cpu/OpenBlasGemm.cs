@@ -11,6 +11,9 @@ internal sealed unsafe class OpenBlasGemm : IGemm
     private const int CblasNoTrans = 111;
     private const int CblasTrans = 112;
 
+    /// <summary>Tried in order; <c>lladav-eval doctor</c> reports the same names (through <see cref="NativeLibraries"/>).</summary>
+    internal static readonly string[] Sonames = ["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"];
+
     private static readonly Lazy<OpenBlasGemm?> s_instance = new(Load);
 
     private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
@@ -48,7 +51,7 @@ internal sealed unsafe class OpenBlasGemm : IGemm
 
     private static OpenBlasGemm? Load()
     {
-        foreach (var name in new[] { "libopenblas.so.0", "libopenblas.so", "libopenblas.dylib" })
+        foreach (var name in Sonames)
         {
             if (NativeLibrary.TryLoad(name, out var handle) && NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var fn))
             {

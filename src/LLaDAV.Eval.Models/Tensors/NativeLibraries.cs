@@ -1,0 +1,27 @@
+namespace LLaDAV.Eval.Models.Tensors;
+
+/// <summary>
+/// The sonames the engine's native bindings try, in their order, published so <c>lladav-eval doctor</c> reports what
+/// the engine itself would load rather than a second list that drifts from it.
+/// </summary>
+public static class NativeLibraries
+{
+    /// <summary>OpenBLAS <c>cblas_sgemm</c>, the CPU fp32 GEMM when present.</summary>
+    public static IReadOnlyList<string> OpenBlas => Cpu.OpenBlasGemm.Sonames;
+
+    /// <summary>oneDNN <c>dnnl_gemm_bf16bf16f32</c>, the CPU bf16 GEMM.</summary>
+    public static IReadOnlyList<string> Dnnl => Cpu.DnnlBf16Gemm.Sonames;
+
+    public static IReadOnlyList<string> CudaDriver => Cuda.Interop.CudaDriver.Sonames;
+
+    public static IReadOnlyList<string> CuBlas => Cuda.Interop.CuBlas.Sonames;
+
+    public static IReadOnlyList<string> Nvrtc => Cuda.Interop.Nvrtc.Sonames;
+
+    /// <summary>
+    /// Loads the first of <paramref name="sonames"/> the way the CUDA backend does: the dynamic loader, then the CUDA
+    /// toolkit and pip-wheel folders it searches (a toolkit outside ldconfig's cache is still found).
+    /// </summary>
+    public static bool TryLoadCuda(IReadOnlyList<string> sonames, out string loaded) =>
+        Cuda.Interop.NativeLibraryProbe.TryLoad(sonames, out _, out loaded);
+}
