@@ -23,7 +23,9 @@ public sealed record GenerationSettings(
     double? Factor)
 {
     /// <summary>
-    /// gen_length ← <c>gen_length</c> | <c>max_new_tokens</c> | 2 (fork default); block_length ← <c>block_length</c> |
+    /// LLaDA-V: gen_length ← <c>gen_length</c> | 2 (the fork's evaluator default, LLADAV-MODEL.md §7.1; its
+    /// <c>generate_with_embeds</c> silently ignores <c>max_new_tokens</c>, §6.2, so a task YAML's max_new_tokens does
+    /// not lengthen the answer); LLaMA3-V: <c>max_new_tokens</c> | 1024 (lmms-eval's llava_onevision, §9); block_length ← <c>block_length</c> |
     /// gen_length (one block, §7.2); steps ← <c>steps</c> | <c>gen_steps</c> | gen_length. <c>cfg</c> is NOT
     /// cfg_scale (§6.2). <c>think_mode</c> defaults to <c>no_think</c> for LLaDA-V and nothing for LLaMA3-V (§9).
     /// Cache: <c>cache</c> none|prefix|dual; <c>refresh_interval</c> (alias <c>prefix_refresh_interval</c>, which with
@@ -34,7 +36,9 @@ public sealed record GenerationSettings(
         ArgumentNullException.ThrowIfNull(kwargs);
         GenerationKwargsSchema.Validate(kwargs, family == LlavaFamily.LladaV, _ => "generation kwargs");
         var defaultLength = family == LlavaFamily.LladaV ? 2 : 1024;
-        var genLength = Int(kwargs, "gen_length") ?? Int(kwargs, "max_new_tokens") ?? defaultLength;
+        var genLength = family == LlavaFamily.LladaV
+            ? Int(kwargs, "gen_length") ?? defaultLength
+            : Int(kwargs, "gen_length") ?? Int(kwargs, "max_new_tokens") ?? defaultLength;
         var steps = Int(kwargs, "steps") ?? Int(kwargs, "gen_steps") ?? genLength;
         var block = Int(kwargs, "block_length") ?? genLength;
         var remasking = (kwargs.GetString("remasking") ?? "low_confidence") switch

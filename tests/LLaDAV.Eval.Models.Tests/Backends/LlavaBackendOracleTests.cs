@@ -99,13 +99,17 @@ public sealed class LlavaBackendOracleTests
         var d = GenerationSettings.From(GenerationKwargs.Empty, LlavaFamily.LladaV);
         Assert.Equal((2, 2, 2, "no_think", CacheMode.None), (d.GenLength, d.Steps, d.BlockLength, d.ThinkMode, d.Cache));
         var k = GenerationSettings.From(
-            Kwargs(("max_new_tokens", 32L), ("steps", 16L), ("think_mode", "think"), ("cfg", 1.0), ("stopping_criteria", ImmutableArray.Create("\n")), ("cache", "dual"), ("prefix_refresh_interval", 8L), ("factor", 1.0)),
+            Kwargs(("gen_length", 32L), ("steps", 16L), ("think_mode", "think"), ("cfg", 1.0), ("stopping_criteria", ImmutableArray.Create("\n")), ("cache", "dual"), ("prefix_refresh_interval", 8L), ("factor", 1.0)),
             LlavaFamily.LladaV);
         Assert.Equal((32, 16, 32, "think", 0.0), (k.GenLength, k.Steps, k.BlockLength, k.ThinkMode, k.CfgScale));
         Assert.Equal(["\n"], k.StoppingCriteria);
         Assert.Equal((CacheMode.Dual, 8, (double?)null, (double?)1.0), (k.Cache, k.RefreshInterval, k.Threshold, k.Factor));
         var fast = GenerationSettings.From(Kwargs(("use_fast_dllm", true), ("prefix_refresh_interval", 32L)), LlavaFamily.LladaV);
         Assert.Equal((CacheMode.Prefix, 32), (fast.Cache, fast.RefreshInterval));
+        // The fork's generate_with_embeds ignores max_new_tokens (LLADAV-MODEL.md §6.2): a task YAML's 128 stays 2 tokens
+        // for LLaDA-V, while the autoregressive llava_onevision honours it (§9).
+        Assert.Equal(2, GenerationSettings.From(Kwargs(("max_new_tokens", 128L)), LlavaFamily.LladaV).GenLength);
+        Assert.Equal(128, GenerationSettings.From(Kwargs(("max_new_tokens", 128L)), LlavaFamily.Llama3V).GenLength);
         Assert.Equal((1024, (string?)null), (GenerationSettings.From(GenerationKwargs.Empty, LlavaFamily.Llama3V).GenLength, GenerationSettings.From(GenerationKwargs.Empty, LlavaFamily.Llama3V).ThinkMode));
     }
 
