@@ -83,6 +83,10 @@ public sealed class LmmsEvalDropInTests : IDisposable
         Assert.Equal("mmmu_test_for_submission.json", (string)results["lladav_eval"]!["submissions"]!["mmmu_test"]!["file"]!);
         Assert.Contains("mmmu_test_for_submission.json -> upload to https://eval.ai/", output, StringComparison.Ordinal);
         Assert.Equal(["mmmu_val", "mmmu_test"], results["group_subtasks"]!["mmmu"]!.AsArray().Select(n => (string)n!).ToArray());
+        // The test split is not scored here, so the open-ended quirk is reported for mmmu_val only.
+        Assert.NotNull(results["lladav_eval"]!["upstream_quirks"]!["mmmu_val"]);
+        Assert.Null(results["lladav_eval"]!["upstream_quirks"]!["mmmu_test"]);
+        Assert.DoesNotContain("mmmu_test: 2 open-ended", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -143,7 +143,8 @@ public static class ResultsWriter
                 : throw new DataException($"{CountsPath(runDirectory, task.Name)} is missing; the run directory is incomplete.");
             nSamples[task.Name] = counts.DeepClone();
             extraction[task.Name] = ExtractionStats(records);
-            if (QuirkCounts(records) is { Count: > 0 } taskQuirks)
+            // A test split is not scored here (its submission file is), so no quirk can lower a score of ours.
+            if (!submissions.ContainsKey(task.Name) && QuirkCounts(records) is { Count: > 0 } taskQuirks)
             {
                 quirks[task.Name] = taskQuirks;
             }
