@@ -170,7 +170,7 @@ public sealed partial class ReportInBrowserTests(ReportRunsFixture runs) : IClas
         {
             var start = new ProcessStartInfo("chromium") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in (string[])[
-                "--headless", "--no-sandbox", "--disable-gpu", $"--user-data-dir={profile}", "--no-first-run", "--disable-extensions",
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--no-first-run", "--disable-extensions",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND",
                 "--enable-logging=stderr", "--v=0", .. extra, new Uri(file).AbsoluteUri])
             {
