@@ -17,8 +17,8 @@ export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOG
 required=(ffmpeg libzstd1 libopenblas0-pthread librsvg2-bin)
 # Without these, their tests skip saying why: oneDNN for the CPU bf16 path (dnnl_gemm_bf16bf16f32), PyTorch (CPU) and
 # numpy for the independent reference of the GPU proof (TorchReferenceTests), NVRTC (CUDA 11.8, Debian non-free) so
-# the CUDA kernels compile.
-optional=(libdnnl2 python3-numpy python3-torch libnvrtc11.2)
+# the CUDA kernels compile, chromium (headless) to open report.html in a real browser (ReportInBrowserTests).
+optional=(libdnnl2 python3-numpy python3-torch libnvrtc11.2 chromium)
 
 dpkg_cmd=${LLADAV_DPKG:-dpkg}
 installed() { $dpkg_cmd -s "$1" >/dev/null 2>&1; }

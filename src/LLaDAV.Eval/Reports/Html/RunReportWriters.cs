@@ -59,13 +59,13 @@ public sealed class RunReportHtmlWriter : IReportWriter<RunReportModel>
     {
         ArgumentNullException.ThrowIfNull(model);
         var sb = new StringBuilder();
-        sb.Append("<h1>").Append(HtmlText.Escape(model.Title)).Append("</h1>\n<h2>Run</h2>\n<table>\n");
+        sb.Append("<h1>").Append(HtmlText.Escape(model.Title)).Append("</h1>\n<h2>Run</h2>\n<div class=\"scroll\"><table class=\"kv\">\n");
         foreach (var (k, v) in model.Manifest)
         {
             sb.Append("<tr><th>").Append(HtmlText.Escape(k)).Append("</th><td>").Append(HtmlText.Escape(v.Length == 0 ? "-" : v)).Append("</td></tr>\n");
         }
 
-        sb.Append("</table>\n<h2>Scores</h2>\n<p>Values on the paper's scale where the paper reports the metric; paper = the row of this run's model family (Tables 2-3).</p>\n");
+        sb.Append("</table></div>\n<h2>Scores</h2>\n<p>Values on the paper's scale where the paper reports the metric; paper = the row of this run's model family (Tables 2-3).</p>\n");
         Table(sb, ["task", "metric", "value", "stderr", "paper", "Δ", "samples", "data"], model.Scores.Select(s => new[] { s.Task, s.Metric, s.Value, s.Stderr, s.Paper, s.Delta, s.Samples.ToString(CultureInfo.InvariantCulture), s.DataSource }));
         sb.Append("<h2>Answer extraction</h2>\n");
         Table(sb, ["task", "records", "by status", "by rule", "fallback", "unparseable"], model.Extraction.Select(e => new[]
@@ -79,8 +79,9 @@ public sealed class RunReportHtmlWriter : IReportWriter<RunReportModel>
             sb.Append("<h2>Plots</h2>\n");
             foreach (var f in model.Figures)
             {
-                // The SVG is inlined without its XML prolog so the page needs no external files.
-                sb.Append("<figure>\n").Append(f.Svg.Trim()).Append("\n<figcaption>").Append(HtmlText.Escape(f.Caption)).Append("</figcaption>\n</figure>\n");
+                // The SVG is inlined without its XML prolog so the page needs no external files; at its own size (text
+                // stays readable), scrolling sideways on a narrow screen.
+                sb.Append("<figure>\n<div class=\"scroll\">").Append(f.Svg.Trim()).Append("</div>\n<figcaption>").Append(HtmlText.Escape(f.Caption)).Append("</figcaption>\n</figure>\n");
             }
         }
 
@@ -89,12 +90,12 @@ public sealed class RunReportHtmlWriter : IReportWriter<RunReportModel>
 
     private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows)
     {
-        sb.Append("<table>\n<tr>").Append(string.Concat(header.Select(h => $"<th>{HtmlText.Escape(h)}</th>"))).Append("</tr>\n");
+        sb.Append("<div class=\"scroll\"><table>\n<tr>").Append(string.Concat(header.Select(h => $"<th>{HtmlText.Escape(h)}</th>"))).Append("</tr>\n");
         foreach (var row in rows)
         {
             sb.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{HtmlText.Escape(c)}</td>"))).Append("</tr>\n");
         }
 
-        sb.Append("</table>\n");
+        sb.Append("</table></div>\n");
     }
 }

@@ -21,7 +21,7 @@ public sealed class HtmlTableWriter : ITableWriter
         var sb = new StringBuilder();
         foreach (var table in tables)
         {
-            sb.Append("<h3>").Append(HtmlText.Escape(table.Title)).Append("</h3>\n<table>\n<tr><th>model</th><th>source</th>");
+            sb.Append("<h3>").Append(HtmlText.Escape(table.Title)).Append("</h3>\n<div class=\"scroll\"><table>\n<tr><th>model</th><th>source</th>");
             foreach (var c in table.Columns)
             {
                 sb.Append("<th>").Append(HtmlText.Escape(c.Name)).Append("</th>");
@@ -50,7 +50,7 @@ public sealed class HtmlTableWriter : ITableWriter
                 sb.Append("</tr>\n");
             }
 
-            sb.Append("</table>\n");
+            sb.Append("</table></div>\n"); // scrolls sideways in its own box on a narrow screen (HtmlText.Style)
         }
 
         return sb.ToString();
