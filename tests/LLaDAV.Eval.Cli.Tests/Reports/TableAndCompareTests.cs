@@ -151,6 +151,7 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
         await File.WriteAllTextAsync(Path.Combine(copy, "results.json"), results.ToJsonString());
         var (code, _, error) = await Cli.RunAsync("compare", runs.Base, copy, "--paper-data", ReportRunsFixture.PaperData);
         Assert.Equal(2, code);
-        Assert.Contains("has version 0 in BASE but 1 in NEW", error, StringComparison.Ordinal);
+        Assert.Contains("has version '0' in BASE (", error, StringComparison.Ordinal);
+        Assert.Contains("but '1' in NEW (" + Path.Combine(copy, "results.json") + ")", error, StringComparison.Ordinal);
     }
 }

@@ -69,7 +69,8 @@ public static class RunComparer
 
             if (baseRun.Version(task) != newRun.Version(task))
             {
-                throw new ConfigException($"Task '{task}' has version {baseRun.Version(task)} in BASE but {newRun.Version(task)} in NEW: the task's prompts or scoring changed, so the runs are not comparable. Re-run BASE with the current task.");
+                // Name both files: a damaged results.json (an emptied version) must be findable from this line alone.
+                throw new ConfigException($"Task '{task}' has version '{baseRun.Version(task)}' in BASE ({System.IO.Path.Combine(baseRun.Path, "results.json")}) but '{newRun.Version(task)}' in NEW ({System.IO.Path.Combine(newRun.Path, "results.json")}) (versions.{task}): the task's prompts or scoring changed, or a file was edited, so the runs are not comparable. Re-run BASE with the current task.");
             }
         }
 
