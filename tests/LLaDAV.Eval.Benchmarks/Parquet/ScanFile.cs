@@ -8,6 +8,24 @@ namespace LLaDAV.Eval.Benchmarks.Parquet;
 /// </summary>
 internal static class ScanFile
 {
+    /// <summary>Streams every row with our reader and touches each value the mode selects (nothing left unmaterialised).</summary>
+    public static long TouchWithOurReader(string path, bool questionOnly)
+    {
+        using var file = LLaDAV.Eval.Parquet.ParquetFile.Open(path);
+        long touched = 0;
+        foreach (var row in file.ReadRows(questionOnly ? ["question"] : null))
+        {
+            touched += ((string)row["question"]!).Length;
+            if (!questionOnly)
+            {
+                var image = (IReadOnlyDictionary<string, object?>)row["image"]!;
+                touched += ((byte[])image["bytes"]!).Length + ((string)row["options"]!).Length;
+            }
+        }
+
+        return touched;
+    }
+
     public static string Ensure()
     {
         var dir = Environment.GetEnvironmentVariable("PARQUET_BENCH_DIR") ?? Path.Combine(Path.GetTempPath(), "llada-parquet-bench");
