@@ -12,9 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Without these, tests fail: ffmpeg (video), libzstd1 (Parquet ZSTD pages), libopenblas0-pthread (OpenBLAS GEMM),
-# librsvg2-bin (SVG → PNG plots). Images decode through SkiaSharp's NuGet natives, so no image library is needed.
-required=(ffmpeg libzstd1 libopenblas0-pthread librsvg2-bin)
+# Without these, tests fail: ffmpeg (video), libzstd1 (Parquet ZSTD pages), libopenblas0-pthread (OpenBLAS GEMM).
+# Images decode and figures draw through SkiaSharp's NuGet natives (ScottPlot, an embedded font), so no image,
+# plotting or font package is needed.
+required=(ffmpeg libzstd1 libopenblas0-pthread)
 # Without these, their tests skip saying why: oneDNN for the CPU bf16 path (dnnl_gemm_bf16bf16f32), PyTorch (CPU) and
 # numpy for the independent reference of the GPU proof (TorchReferenceTests), NVRTC (CUDA 11.8, Debian non-free) so
 # the CUDA kernels compile, chromium (headless) to open report.html in a real browser (ReportInBrowserTests).

@@ -15,7 +15,7 @@ internal static class DoctorCommand
 
     public static Command Create()
     {
-        var command = new Command("doctor", "List the system libraries and programs lladav-eval can use (ffmpeg, libzstd, OpenBLAS, oneDNN, CUDA, rsvg-convert, Slurm): found or missing, the Debian package and the feature needing each. Exit 3 when one the CPU path needs is missing.");
+        var command = new Command("doctor", "List the system libraries and programs lladav-eval can use (ffmpeg, libzstd, OpenBLAS, oneDNN, CUDA, Slurm): found or missing, the Debian package and the feature needing each. Exit 3 when one the CPU path needs is missing.");
         command.Options.Add(s_json);
         command.Options.Add(CliHost.Verbose);
         command.SetAction((parse, _) => CliHost.GuardAsync(parse, async output =>

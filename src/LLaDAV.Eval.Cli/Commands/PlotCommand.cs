@@ -6,11 +6,11 @@ using LLaDAV.Eval.Reports.Runs;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
-/// <summary><c>lladav-eval plot scaling|tradeoff RUNS...</c>: SVG figures (PNG too with --png and rsvg-convert) from run directories (DESIGN.md §6).</summary>
+/// <summary><c>lladav-eval plot scaling|tradeoff RUNS...</c>: SVG figures (PNG too with --png) drawn by ScottPlot from run directories (DESIGN.md §6).</summary>
 internal static class PlotCommand
 {
     private static readonly Option<string> s_out = new("--out") { Description = "Folder for the figures (created if missing).", DefaultValueFactory = _ => "plots" };
-    private static readonly Option<bool> s_png = new("--png") { Description = $"Also write PNGs through {PngConverter.Tool} (Debian package librsvg2-bin)." };
+    private static readonly Option<bool> s_png = new("--png") { Description = "Also write each figure as PNG (twice the SVG's pixel size)." };
     private static readonly Option<string> s_xScale = new("--x-scale") { Description = "log or linear x axis.", DefaultValueFactory = _ => "log" };
 
     public static Command Create()
@@ -41,11 +41,11 @@ internal static class PlotCommand
                 "linear" => AxisScale.Linear,
                 var other => throw new ConfigException($"--x-scale '{other}' is not known. Use log or linear."),
             };
-            var converter = parse.GetValue(s_png) ? PngConverter.Require() : null;
+            var png = parse.GetValue(s_png);
             var (all, perTask) = ScalingPlot.Build(RunDirectory.LoadAll(parse.GetValue(runs)!), scale, TableCommand.TryLoadPaper(parse.GetValue(TableCommand.PaperData)));
             var files = new List<(string Name, Figure Figure)> { ("scaling.svg", all) };
             files.AddRange(perTask.Select(p => ($"scaling_{p.Task}.svg", p.Figure)));
-            await WriteAsync(parse.GetValue(s_out)!, files, converter, output).ConfigureAwait(false);
+            await WriteAsync(parse.GetValue(s_out)!, files, png, output).ConfigureAwait(false);
             return 0;
         }));
         return command;
@@ -64,15 +64,15 @@ internal static class PlotCommand
 
         command.SetAction((parse, _) => CliHost.GuardAsync(parse, async output =>
         {
-            var converter = parse.GetValue(s_png) ? PngConverter.Require() : null;
+            var png = parse.GetValue(s_png);
             var figure = TradeoffPlot.Build(RunDirectory.LoadAll(parse.GetValue(runs)!), TableCommand.TryLoadPaper(parse.GetValue(TableCommand.PaperData)));
-            await WriteAsync(parse.GetValue(s_out)!, [("tradeoff.svg", figure)], converter, output).ConfigureAwait(false);
+            await WriteAsync(parse.GetValue(s_out)!, [("tradeoff.svg", figure)], png, output).ConfigureAwait(false);
             return 0;
         }));
         return command;
     }
 
-    private static async Task WriteAsync(string folder, IReadOnlyList<(string Name, Figure Figure)> files, PngConverter? converter, TextWriter output)
+    private static async Task WriteAsync(string folder, IReadOnlyList<(string Name, Figure Figure)> files, bool png, TextWriter output)
     {
         Directory.CreateDirectory(folder);
         foreach (var (name, figure) in files)
@@ -80,9 +80,11 @@ internal static class PlotCommand
             var path = Path.GetFullPath(Path.Combine(folder, name));
             await File.WriteAllTextAsync(path, FigureRenderer.Render(figure)).ConfigureAwait(false);
             await output.WriteLineAsync($"Wrote {path}").ConfigureAwait(false);
-            if (converter is not null)
+            if (png)
             {
-                await output.WriteLineAsync($"Wrote {converter.Convert(path)}").ConfigureAwait(false);
+                var pngPath = Path.ChangeExtension(path, ".png");
+                await File.WriteAllBytesAsync(pngPath, FigureRenderer.RenderPng(figure)).ConfigureAwait(false);
+                await output.WriteLineAsync($"Wrote {pngPath}").ConfigureAwait(false);
             }
         }
     }

@@ -1,7 +1,6 @@
 using LLaDAV.Eval.Media.Processes;
 using LLaDAV.Eval.Models.Tensors;
 using LLaDAV.Eval.Parquet.Compression;
-using LLaDAV.Eval.Reports.Plots;
 
 namespace LLaDAV.Eval.Cli.Doctor;
 
@@ -24,8 +23,6 @@ internal static class DependencyCatalog
             "Parquet files with ZSTD-compressed pages", Required: true),
         new("libopenblas", DependencyKind.Library, NativeLibraries.OpenBlas, "libopenblas0-pthread",
             "CPU fp32 GEMM (faster; a managed GEMM runs without it)", Required: false),
-        new("rsvg-convert", DependencyKind.Program, [PngConverter.Tool], "librsvg2-bin",
-            "PNG figures (plot --png); SVG needs nothing", Required: false, VersionArgument: "--version"),
         new("libdnnl", DependencyKind.Library, NativeLibraries.Dnnl, "libdnnl2",
             "CPU bf16 GEMMs (--model-args dtype=bf16, bench --dtype bf16)", Required: false),
         new("libcuda", DependencyKind.Library, NativeLibraries.CudaDriver, "libcuda1",

@@ -64,15 +64,3 @@ public sealed class ReportRunsFixture : IDisposable
         return Path.Combine(Root, "runs", "replay", id);
     }
 }
-
-/// <summary>A fact skipped, with the reason shown, when rsvg-convert is not installed.</summary>
-public sealed class RequiresRsvgConvertFactAttribute : FactAttribute
-{
-    public RequiresRsvgConvertFactAttribute()
-    {
-        if (LLaDAV.Eval.Reports.Plots.PngConverter.TryFind() is null)
-        {
-            Skip = "rsvg-convert is not on PATH: install the Debian package librsvg2-bin.";
-        }
-    }
-}

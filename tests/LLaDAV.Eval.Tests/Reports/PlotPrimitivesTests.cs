@@ -1,7 +1,6 @@
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Reports.Plots;
 using LLaDAV.Eval.Reports.Runs;
-using LLaDAV.Eval.Reports.Svg;
 
 namespace LLaDAV.Eval.Tests.Reports;
 

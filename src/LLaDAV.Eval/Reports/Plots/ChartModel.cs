@@ -1,7 +1,15 @@
 using System.Collections.Immutable;
-using LLaDAV.Eval.Reports.Svg;
 
 namespace LLaDAV.Eval.Reports.Plots;
+
+/// <summary>Marker shapes, cycled with the colours so series differ in more than hue.</summary>
+public enum MarkerShape
+{
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+}
 
 /// <summary>How an axis maps values.</summary>
 public enum AxisScale

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using LLaDAV.Eval.Reports.Svg;
+using ScottPlot;
+using ScottPlot.TickGenerators;
 
 namespace LLaDAV.Eval.Reports.Plots;
 
@@ -7,55 +8,99 @@ namespace LLaDAV.Eval.Reports.Plots;
 public sealed record ScoreBar(string Label, double Value, double? Stderr, double? Paper);
 
 /// <summary>
-/// A horizontal bar chart of one run's primary scores on one unit (e.g. %), with error bars and the paper's values
-/// as reference ticks; for the run report.
+/// A horizontal ScottPlot bar chart of one run's primary scores on one unit (e.g. %), with ±1 standard error bars and
+/// the paper's values as reference ticks, the legend outside the data; for the run report.
 /// </summary>
 public static class ScoreBarChart
 {
+    private const float RowHeight = 30;
+    private const float PlotWidth = 420;
+
     public static string Render(string title, string unit, ImmutableArray<ScoreBar> bars)
     {
+        using var plot = Build(title, unit, bars);
+        var (width, height) = Size(plot, bars);
+        return Canvases.Svg(width, height, title, canvas => plot.Render(canvas, new PixelRect(0, width, height, 0)));
+    }
+
+    /// <summary>The chart's ScottPlot plot: bar i at y = n − 1 − i so the first task is on top.</summary>
+    public static Plot Build(string title, string unit, ImmutableArray<ScoreBar> bars)
+    {
         ArgumentNullException.ThrowIfNull(title);
-        const double rowHeight = 30, top = 48, plotWidth = 420, tickFont = 12;
-        var labelWidth = 24 + (bars.IsEmpty ? 60 : 1.1 * bars.Max(b => SvgCanvas.TextWidth(b.Label, 13)));
-        var legendWidth = 150;
+        PlotFonts.Install();
+        var plot = new Plot();
+        plot.Axes.Title.Label.Text = title;
+        plot.Axes.Title.Label.FontSize = 17;
+        plot.Axes.Title.Label.Bold = true;
+        var n = bars.Length;
+        var blue = Color.FromHex(Palette.Color(0));
+        var reference = Color.FromHex(Palette.Reference);
+        var barPlot = plot.Add.Bars(bars.Select((b, i) => new Bar
+        {
+            Position = n - 1 - i,
+            Value = b.Value,
+            Error = b.Stderr ?? 0,
+            Size = 0.6,
+            FillColor = blue,
+            LineColor = Color.FromHex(Palette.Axis),
+            LineWidth = 1.5f,
+            Orientation = Orientation.Horizontal,
+        }).ToArray());
+        barPlot.Horizontal = true;
+        barPlot.LegendText = "this run";
+        var paperShown = false;
+        for (var i = 0; i < n; i++)
+        {
+            if (bars[i].Paper is { } p)
+            {
+                var line = plot.Add.Line(p, n - 1 - i - 0.45, p, n - 1 - i + 0.45);
+                line.LineColor = reference;
+                line.LineWidth = 3;
+                line.MarkerSize = 0;
+                line.LegendText = paperShown ? "" : "paper";
+                paperShown = true;
+            }
+        }
+
         var max = bars.SelectMany(b => new[] { b.Value + (b.Stderr ?? 0), b.Paper ?? 0 }).DefaultIfEmpty(1).Max();
         var ticks = NiceTicks.Linear(0, Math.Max(max, 1e-9), 6);
-        var height = top + (Math.Max(1, bars.Length) * rowHeight) + 56;
-        var canvas = new SvgCanvas(labelWidth + plotWidth + legendWidth + 30, height, title);
-        canvas.Text(16, 26, title, 17, bold: true);
-        double MapX(double v) => labelWidth + (plotWidth * (v - ticks.Min) / (ticks.Max - ticks.Min));
-        var plotBottom = top + (bars.Length * rowHeight);
+        var xTicks = new NumericManual();
         foreach (var t in ticks.Values)
         {
-            canvas.Line(MapX(t), top, MapX(t), plotBottom, Palette.Grid);
-            canvas.Text(MapX(t), plotBottom + 18, TickLabels.Format(t, TickFormat.Number, ticks.Decimals), tickFont, TextAnchor.Middle);
+            xTicks.AddMajor(t, TickLabels.Format(t, TickFormat.Number, ticks.Decimals));
         }
 
-        canvas.Line(labelWidth, top, labelWidth, plotBottom, Palette.Axis);
-        canvas.Line(labelWidth, plotBottom, labelWidth + plotWidth, plotBottom, Palette.Axis);
-        canvas.Text(labelWidth + (plotWidth / 2), plotBottom + 40, $"score ({unit})", 13, TextAnchor.Middle);
-        for (var i = 0; i < bars.Length; i++)
+        var yTicks = new NumericManual();
+        for (var i = 0; i < n; i++)
         {
-            var b = bars[i];
-            var y = top + (i * rowHeight);
-            canvas.Text(labelWidth - 8, y + (rowHeight / 2) + 4, b.Label, 13, TextAnchor.End);
-            canvas.Rect(labelWidth, y + 6, MapX(b.Value) - labelWidth, rowHeight - 12, Palette.Color(0));
-            if (b.Stderr is > 0 and var se)
-            {
-                canvas.Line(MapX(b.Value - se), y + (rowHeight / 2), MapX(b.Value + se), y + (rowHeight / 2), Palette.Axis, 1.5);
-            }
-
-            if (b.Paper is { } p)
-            {
-                canvas.Line(MapX(p), y + 2, MapX(p), y + rowHeight - 2, Palette.Reference, 3);
-            }
+            yTicks.AddMajor(n - 1 - i, bars[i].Label);
         }
 
-        var lx = labelWidth + plotWidth + 16;
-        canvas.Rect(lx, top + 2, 22, 12, Palette.Color(0));
-        canvas.Text(lx + 30, top + 12, "this run", 13);
-        canvas.Line(lx + 11, top + 22, lx + 11, top + 38, Palette.Reference, 3);
-        canvas.Text(lx + 30, top + 34, "paper", 13);
-        return canvas.ToString();
+        plot.Axes.Bottom.TickGenerator = xTicks;
+        plot.Axes.Left.TickGenerator = yTicks;
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.Label.Text = $"score ({unit})";
+        plot.Axes.Bottom.Label.FontSize = 13;
+        plot.Axes.Bottom.Label.Bold = false;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
+        plot.Grid.MajorLineColor = Color.FromHex(Palette.Grid);
+        plot.Grid.YAxisStyle.IsVisible = false;
+        plot.Axes.SetLimits(ticks.Min, ticks.Max, -0.6, Math.Max(n, 1) - 0.4);
+        plot.Legend.FontName = PlotFonts.Family;
+        plot.Legend.FontSize = 13;
+        plot.Legend.ShadowColor = Colors.Transparent;
+        plot.Legend.OutlineColor = Color.FromHex(Palette.Grid);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>Rows of 30 px, a 420 px data area, and room for the widest label and the legend, as ScottPlot measures them.</summary>
+    public static (float Width, float Height) Size(Plot plot, ImmutableArray<ScoreBar> bars)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        using var paint = Paint.NewDisposablePaint();
+        var label = bars.IsEmpty ? 60 : bars.Max(b => plot.Axes.Left.TickLabelStyle.Measure(b.Label, paint).Width);
+        return (label + PlotWidth + 190, 110 + (Math.Max(1, bars.Length) * RowHeight));
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Reports.Paper;
 using LLaDAV.Eval.Reports.Runs;
-using LLaDAV.Eval.Reports.Svg;
 
 namespace LLaDAV.Eval.Reports.Plots;
 

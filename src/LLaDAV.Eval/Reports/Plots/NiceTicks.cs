@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace LLaDAV.Eval.Reports.Svg;
+namespace LLaDAV.Eval.Reports.Plots;
 
 /// <summary>An axis range and its tick values; <see cref="Decimals"/> is what the tick step needs.</summary>
 public sealed record TickSet(double Min, double Max, ImmutableArray<double> Values, int Decimals);

@@ -1,15 +1,6 @@
 using System.Collections.Immutable;
 
-namespace LLaDAV.Eval.Reports.Svg;
-
-/// <summary>Marker shapes, cycled with the colours so series differ in more than hue.</summary>
-public enum MarkerShape
-{
-    Circle,
-    Square,
-    Triangle,
-    Diamond,
-}
+namespace LLaDAV.Eval.Reports.Plots;
 
 /// <summary>
 /// The Okabe-Ito colour-blind-safe palette (Okabe &amp; Ito 2008, "Color Universal Design"), in an order that
