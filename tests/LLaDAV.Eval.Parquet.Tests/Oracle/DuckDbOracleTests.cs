@@ -12,7 +12,7 @@ namespace LLaDAV.Eval.Parquet.Tests.Oracle;
 /// null positions of every top-level column, and values at every level: structs field by field, lists element by
 /// element, maps entry by entry, nulls wherever they are, and the leaves (booleans, integers, floats, decimals,
 /// strings, UUIDs, blobs byte for byte). Temporal values (dates, times, timestamps) are not compared here (DuckDB.NET
-/// throws on out-of-DateTime-range ones, and time zones make its DateTime differ from ours); they are compared
+/// throws on out-of-DateTime-range ones, and no rule for its DateTime kinds against ours is settled); they are compared
 /// against DuckDB's dumps in <see cref="Conformance.ConformanceTests"/>. Files DuckDB itself cannot read, and
 /// columns DuckDB.NET cannot convert to CLR values, are listed with the reason.
 /// </summary>
