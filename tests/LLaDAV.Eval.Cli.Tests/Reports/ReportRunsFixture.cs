@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Testing;
 
@@ -68,7 +69,8 @@ public sealed class ReportRunsFixture : IDisposable
 /// <summary>A fact skipped, with the reason shown, when rsvg-convert is not installed.</summary>
 public sealed class RequiresRsvgConvertFactAttribute : FactAttribute
 {
-    public RequiresRsvgConvertFactAttribute()
+    public RequiresRsvgConvertFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (LLaDAV.Eval.Reports.Plots.PngConverter.TryFind() is null)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LLaDAV.Eval.Reports.Paper;
 using LLaDAV.Eval.Reports.Plots;
 using LLaDAV.Eval.Reports.Svg;
@@ -8,7 +9,8 @@ namespace LLaDAV.Eval.Tests.Reports;
 /// <summary>A fact that is skipped, with the reason shown, when rsvg-convert is not installed.</summary>
 public sealed class RequiresRsvgConvertFactAttribute : FactAttribute
 {
-    public RequiresRsvgConvertFactAttribute()
+    public RequiresRsvgConvertFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (PngConverter.TryFind() is null)
         {
