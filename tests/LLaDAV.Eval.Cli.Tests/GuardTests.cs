@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using LLaDAV.Eval.Running;
@@ -399,7 +400,8 @@ public sealed partial class GuardTests : IDisposable
 /// <summary>Runs only as a non-root user on Linux: root writes into a mode-0555 folder anyway.</summary>
 internal sealed class UnprivilegedLinuxFactAttribute : FactAttribute
 {
-    public UnprivilegedLinuxFactAttribute()
+    public UnprivilegedLinuxFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!OperatingSystem.IsLinux() || Environment.UserName == "root")
         {
@@ -411,7 +413,8 @@ internal sealed class UnprivilegedLinuxFactAttribute : FactAttribute
 /// <summary>POSIX signals and flock: Linux only.</summary>
 internal sealed class LinuxTheoryAttribute : TheoryAttribute
 {
-    public LinuxTheoryAttribute()
+    public LinuxTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!OperatingSystem.IsLinux())
         {

@@ -19,13 +19,13 @@ public sealed class ForwardLogitsTests
         try
         {
             var idsFile = Path.Combine(work, "ids.txt");
-            await File.WriteAllTextAsync(idsFile, string.Join(" ", ids));
+            await File.WriteAllTextAsync(idsFile, string.Join(" ", ids), TestContext.Current.CancellationToken);
             var output = Path.Combine(work, "logits.f32");
             var (code, stdout, stderr) = await Cli.RunAsync("forward", "--model-path", model, "--ids-file", idsFile, "--logits-out", output);
             Assert.True(code == 0, stdout + stderr);
 
             var shape = reference["logits_shape"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray();
-            var bytes = await File.ReadAllBytesAsync(output);
+            var bytes = await File.ReadAllBytesAsync(output, TestContext.Current.CancellationToken);
             Assert.Equal(shape[0] * shape[1] * sizeof(float), bytes.Length);
             var logits = new float[shape[0] * shape[1]];
             Buffer.BlockCopy(bytes, 0, logits, 0, bytes.Length);

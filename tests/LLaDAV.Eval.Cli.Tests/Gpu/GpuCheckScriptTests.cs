@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Testing;
 
@@ -61,7 +62,8 @@ public sealed class GpuCheckScriptTests
 /// <summary>A fact for machines without an NVIDIA driver (the no-GPU path of a GPU script), skipped where one is loaded.</summary>
 public sealed class NoGpuFactAttribute : FactAttribute
 {
-    public NoGpuFactAttribute()
+    public NoGpuFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (File.Exists("/proc/driver/nvidia/version"))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Testing;
 
@@ -64,7 +65,8 @@ public sealed class TorchTheoryAttribute : TheoryAttribute
 {
     private static readonly Lazy<string?> s_python = new(Find);
 
-    public TorchTheoryAttribute()
+    public TorchTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (s_python.Value is null)
         {

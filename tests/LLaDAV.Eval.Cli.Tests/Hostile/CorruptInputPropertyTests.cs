@@ -9,7 +9,6 @@ using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
-using Xunit.Abstractions;
 using FluentGen = FsCheck.Fluent.Gen;
 
 namespace LLaDAV.Eval.Cli.Tests.Hostile;

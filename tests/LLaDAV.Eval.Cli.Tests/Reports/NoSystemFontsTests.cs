@@ -4,29 +4,6 @@ using SkiaSharp;
 
 namespace LLaDAV.Eval.Cli.Tests.Reports;
 
-/// <summary>
-/// Skipped, saying why, unless this process may hide the system fonts: root with util-linux's <c>unshare</c> and
-/// mount rights (a private mount namespace with an empty tmpfs over /usr/share/fonts and /etc/fonts).
-/// </summary>
-public sealed class RequiresMountNamespaceFactAttribute : FactAttribute
-{
-    public RequiresMountNamespaceFactAttribute()
-    {
-        if (Environment.UserName != "root" || !File.Exists("/usr/bin/unshare"))
-        {
-            Skip = "hiding the system fonts needs root and /usr/bin/unshare (util-linux)";
-            return;
-        }
-
-        using var probe = Process.Start(new ProcessStartInfo("/usr/bin/unshare", ["--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /usr/share"]) { RedirectStandardError = true })!;
-        probe.WaitForExit();
-        if (probe.ExitCode != 0)
-        {
-            Skip = $"this machine refuses a private mount namespace (unshare --mount exit {probe.ExitCode}): {probe.StandardError.ReadToEnd().Trim()}";
-        }
-    }
-}
-
 /// <summary>Figures on a machine with no fonts at all: the same PNG bytes as with fonts, and the text is drawn.</summary>
 public sealed class NoSystemFontsTests(ReportRunsFixture runs) : IClassFixture<ReportRunsFixture>, IDisposable
 {
@@ -34,9 +11,11 @@ public sealed class NoSystemFontsTests(ReportRunsFixture runs) : IClassFixture<R
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    [RequiresMountNamespaceFact]
-    public void Plots_render_the_same_bytes_with_the_system_fonts_hidden()
+    [Fact]
+    public async Task Plots_render_the_same_bytes_with_the_system_fonts_hidden()
     {
+        var unavailable = WhyNoMountNamespace();
+        Assert.SkipWhen(unavailable is not null, unavailable ?? "");
         var withFonts = Path.Combine(_scratch, "fonts");
         var noFonts = Path.Combine(_scratch, "nofonts");
         var (code, output) = Cli.RunProcess(new Dictionary<string, string>(), "plot", "scaling", runs.Base, runs.New, "--out", withFonts, "--png", "--paper-data", ReportRunsFixture.PaperData);
@@ -51,10 +30,11 @@ public sealed class NoSystemFontsTests(ReportRunsFixture runs) : IClassFixture<R
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using (var process = Process.Start(start)!)
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, stdout.Result + stderr);
+            var token = TestContext.Current.CancellationToken;
+            var stdout = process.StandardOutput.ReadToEndAsync(token);
+            var stderr = await process.StandardError.ReadToEndAsync(token);
+            await process.WaitForExitAsync(token);
+            Assert.True(process.ExitCode == 0, await stdout + stderr);
         }
 
         foreach (var name in new[] { "scaling.png", "scaling.svg" })
@@ -75,5 +55,18 @@ public sealed class NoSystemFontsTests(ReportRunsFixture runs) : IClassFixture<R
 
         Assert.True(dark > 500, $"only {dark} dark pixels where the title should be");
         Assert.Contains("Data scaling: score vs training samples", SvgTexts.Of(File.ReadAllText(Path.Combine(noFonts, "scaling.svg"))));
+    }
+
+    /// <summary>Null when this process may hide the system fonts (root, util-linux's unshare, mount rights), else why not.</summary>
+    private static string? WhyNoMountNamespace()
+    {
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/unshare"))
+        {
+            return "hiding the system fonts needs root and /usr/bin/unshare (util-linux)";
+        }
+
+        using var probe = Process.Start(new ProcessStartInfo("/usr/bin/unshare", ["--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /usr/share"]) { RedirectStandardError = true })!;
+        probe.WaitForExit();
+        return probe.ExitCode == 0 ? null : $"this machine refuses a private mount namespace (unshare --mount exit {probe.ExitCode}): {probe.StandardError.ReadToEnd().Trim()}";
     }
 }

@@ -20,7 +20,7 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
             Assert.True(File.Exists(Path.Combine(_scratch, name)), name);
         }
 
-        var texts = SvgTexts.Of(await File.ReadAllTextAsync(Path.Combine(_scratch, "scaling.svg")));
+        var texts = SvgTexts.Of(await File.ReadAllTextAsync(Path.Combine(_scratch, "scaling.svg"), TestContext.Current.CancellationToken));
         Assert.Contains("LLaDA-V", texts);
         Assert.Contains("1M", texts);
         Assert.Contains("MMMU (mmmu_val)", texts);
@@ -46,11 +46,11 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
         foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
         {
             var dir = Path.Combine(sweep, $"refresh_interval-{value}");
-            var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "manifest.json")))!;
+            var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "manifest.json"), TestContext.Current.CancellationToken))!;
             Assert.Equal($"refresh_interval={value}", (string)manifest["config"]!["gen_kwargs"]!);
             Assert.Equal(value, (string)manifest["config"]!["tags"]!["refresh_interval"]!);
             // current rules: the open-ended docs 2 and 4 cannot score (UpstreamQuirk) → docs 0 and 3 → 2/5
-            Assert.Equal(0.4, (double)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "results.json")))!["results"]!["mmmu_val"]!["mmmu_acc,none"]!, 12);
+            Assert.Equal(0.4, (double)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "results.json"), TestContext.Current.CancellationToken))!["results"]!["mmmu_val"]!["mmmu_acc,none"]!, 12);
         }
 
         // Replay does not time generation: the tradeoff plot says so instead of inventing a throughput.
@@ -62,15 +62,15 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
         foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
         {
             var timingPath = Path.Combine(sweep, $"refresh_interval-{value}", "timing.json");
-            var timing = JsonNode.Parse(await File.ReadAllTextAsync(timingPath))!;
+            var timing = JsonNode.Parse(await File.ReadAllTextAsync(timingPath, TestContext.Current.CancellationToken))!;
             timing["mmmu_val"]!["tokens_per_second"] = tps;
-            await File.WriteAllTextAsync(timingPath, timing.ToJsonString());
+            await File.WriteAllTextAsync(timingPath, timing.ToJsonString(), TestContext.Current.CancellationToken);
         }
 
         var plots = Path.Combine(_scratch, "p1");
         var (plotCode, plotOut, plotError) = await Cli.RunAsync("plot", "tradeoff", sweep, "--out", plots, "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(plotCode == 0, plotOut + plotError);
-        var texts = SvgTexts.Of(await File.ReadAllTextAsync(Path.Combine(plots, "tradeoff.svg")));
+        var texts = SvgTexts.Of(await File.ReadAllTextAsync(Path.Combine(plots, "tradeoff.svg"), TestContext.Current.CancellationToken));
         Assert.Contains("r=2", texts);
         Assert.Contains("r=8", texts);
         Assert.Contains("r=48", texts); // the paper's Table 8 curve
@@ -83,11 +83,11 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
     {
         var (code, output, error) = await Cli.RunAsync("plot", "scaling", runs.Base, runs.New, "--out", _scratch, "--png", "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, output + error);
-        var png = await File.ReadAllBytesAsync(Path.Combine(_scratch, "scaling.png"));
+        var png = await File.ReadAllBytesAsync(Path.Combine(_scratch, "scaling.png"), TestContext.Current.CancellationToken);
         Assert.Equal((byte)0x89, png[0]);
         Assert.Equal((byte)'P', png[1]);
         using var image = SkiaSharp.SKBitmap.Decode(png);
-        var svg = System.Xml.Linq.XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_scratch, "scaling.svg"))).Root!;
+        var svg = System.Xml.Linq.XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_scratch, "scaling.svg"), TestContext.Current.CancellationToken)).Root!;
         Assert.Equal(2 * double.Parse(svg.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture), image.Width, 0.6);
     }
 
@@ -96,11 +96,11 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
     {
         var (code, output, error) = await Cli.RunAsync("report", runs.Base, "--out", _scratch, "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, output + error);
-        var md = await File.ReadAllTextAsync(Path.Combine(_scratch, "report.md"));
+        var md = await File.ReadAllTextAsync(Path.Combine(_scratch, "report.md"), TestContext.Current.CancellationToken);
         Assert.Contains("| mmmu_val | `mmmu_acc,none (primary) [%]` | 80 | N/A | 48.6 | +31.4 | 5 | sample |", md, StringComparison.Ordinal);
         Assert.Contains("## Answer extraction", md, StringComparison.Ordinal);
         Assert.Contains("unparseable: 1", md, StringComparison.Ordinal); // MMStar's empty response
-        var html = await File.ReadAllTextAsync(Path.Combine(_scratch, "report.html"));
+        var html = await File.ReadAllTextAsync(Path.Combine(_scratch, "report.html"), TestContext.Current.CancellationToken);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.Contains("scores.svg", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.Ordinal);

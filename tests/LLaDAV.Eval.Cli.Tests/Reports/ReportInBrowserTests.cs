@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -211,7 +212,8 @@ public sealed partial class ReportInBrowserTests(ReportRunsFixture runs) : IClas
 /// <summary>A fact skipped, with the reason shown, when chromium is not on PATH.</summary>
 public sealed class RequiresChromiumFactAttribute : FactAttribute
 {
-    public RequiresChromiumFactAttribute()
+    public RequiresChromiumFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         if (!path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, "chromium"))))

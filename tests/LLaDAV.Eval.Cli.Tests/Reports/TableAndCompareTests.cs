@@ -94,7 +94,7 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
         var (code, output, error) = await Cli.RunAsync("compare", runs.Base, runs.New, "--tasks", "mmmu_val", "--alpha", "0.3", "--junit", junit, "--markdown", markdown, "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 1, output + error);
         Assert.Contains("regressed (gate failed)", output, StringComparison.Ordinal);
-        Assert.Equal(output, await File.ReadAllTextAsync(markdown));
+        Assert.Equal(output, await File.ReadAllTextAsync(markdown, TestContext.Current.CancellationToken));
         var doc = XDocument.Load(junit);
         var testCase = doc.Descendants("testcase").Single();
         Assert.Equal("mmmu_val", (string)testCase.Attribute("name")!);
@@ -146,9 +146,9 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         }
 
-        var results = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(copy, "results.json")))!;
+        var results = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(copy, "results.json"), TestContext.Current.CancellationToken))!;
         results["versions"]!["mmmu_val"] = 1;
-        await File.WriteAllTextAsync(Path.Combine(copy, "results.json"), results.ToJsonString());
+        await File.WriteAllTextAsync(Path.Combine(copy, "results.json"), results.ToJsonString(), TestContext.Current.CancellationToken);
         var (code, _, error) = await Cli.RunAsync("compare", runs.Base, copy, "--paper-data", ReportRunsFixture.PaperData);
         Assert.Equal(2, code);
         Assert.Contains("has version '0' in BASE (", error, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace LLaDAV.Eval.Cli.Tests.Scaling;
 
@@ -7,7 +8,8 @@ public sealed class SlurmFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> s_reason = new(Probe);
 
-    public SlurmFactAttribute()
+    public SlurmFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (s_reason.Value is { } reason)
         {

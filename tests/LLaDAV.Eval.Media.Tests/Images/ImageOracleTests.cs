@@ -1,7 +1,6 @@
 using LLaDAV.Eval.Media.Images;
 using LLaDAV.Eval.Media.Resampling;
 using LLaDAV.Eval.Media.Tests.Oracles;
-using Xunit.Abstractions;
 
 namespace LLaDAV.Eval.Media.Tests.Images;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LLaDAV.Eval.Models.Tensors.Cuda;
 using LLaDAV.Eval.Models.Tensors.Cuda.Interop;
 
@@ -19,7 +20,8 @@ public sealed class NvrtcFactAttribute : FactAttribute
         }
     });
 
-    public NvrtcFactAttribute()
+    public NvrtcFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (s_reason.Value is { } reason)
         {

@@ -83,7 +83,7 @@ public sealed class DemoCheckpointTests : IDisposable
         var info = new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-frames:v", "10", "-pix_fmt", "yuv420p", video]);
         using (var p = System.Diagnostics.Process.Start(info)!)
         {
-            await p.WaitForExitAsync();
+            await p.WaitForExitAsync(TestContext.Current.CancellationToken);
             Assert.Equal(0, p.ExitCode);
         }
 

@@ -8,7 +8,6 @@ using LLaDAV.Eval.Models.Tensors.Cpu;
 using LLaDAV.Eval.Models.Tests.Tensors;
 using LLaDAV.Eval.Models.Vision;
 using LLaDAV.Eval.Testing;
-using Xunit.Abstractions;
 
 namespace LLaDAV.Eval.Models.Tests.Language;
 

@@ -201,7 +201,7 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
     [Fact]
     public void Should_wrap_judge_errors_for_hooks_instead_of_throwing()
     {
-        var answer = JudgeCalls.Ask(new ThrowingJudge(), JudgePrompt.Create("t", "x"));
+        var answer = JudgeCalls.Ask(new ThrowingJudge(), JudgePrompt.Create("t", "x"), TestContext.Current.CancellationToken);
         Assert.True(answer.Failed);
         Assert.Equal("no route", answer.Error);
     }
