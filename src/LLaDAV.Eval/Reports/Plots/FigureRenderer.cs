@@ -50,6 +50,8 @@ public static class FigureRenderer
         using var paint = Paint.NewDisposablePaint();
         var title = Text(figure.Title, 17, bold: true);
         var note = figure.Note is null ? null : Text(figure.Note, 11, bold: false, "#555555");
+        var titleSize = title.Measure(paint);
+        var noteSize = note?.Measure(paint);
 
         var legendHost = new Plot();
         legendHost.Legend.DisplayPlottableLegendItems = false;
@@ -63,16 +65,15 @@ public static class FigureRenderer
             : legendHost.Legend.GetLayout(new PixelSize(2000, rows * PanelHeight), paint).LegendRect;
 
         var panelsWidth = columns * PanelWidth;
-        var width = Math.Max(panelsWidth + legendSize.Width + Margin, Math.Max(title.Measure(paint).Width, note?.Measure(paint).Width ?? 0) + (2 * Margin));
+        var width = Math.Max(panelsWidth + legendSize.Width + Margin, Math.Max(titleSize.Width, noteSize?.Width ?? 0) + (2 * Margin));
         var height = TitleHeight + (rows * PanelHeight) + (note is null ? 0 : NoteHeight) + 6;
         var panelRects = Enumerable.Range(0, figure.Panels.Length)
             .Select(i => new PixelRect(new Pixel((i % columns) * PanelWidth, TitleHeight + ((i / columns) * PanelHeight)), new PixelSize(PanelWidth, PanelHeight)))
             .ToImmutableArray();
         var plots = figure.Panels.Select(p => PanelPlot.Build(p, new PixelSize(PanelWidth, PanelHeight))).ToImmutableArray();
         var legendRect = new PixelRect(new Pixel(panelsWidth, TitleHeight + 28), new PixelSize(legendSize.Width + (Margin / 2), legendSize.Height));
-        var titleMeasure = title.Measure(paint);
-        var titleRect = new PixelRect(new Pixel(Margin, 12), new PixelSize(titleMeasure.Width, titleMeasure.Height));
-        PixelRect? noteRect = note is null ? null : new PixelRect(new Pixel(Margin, TitleHeight + (rows * PanelHeight) + 4), new PixelSize(note.Measure(paint).Width, note.Measure(paint).Height));
+        var titleRect = new PixelRect(new Pixel(Margin, 12), new PixelSize(titleSize.Width, titleSize.Height));
+        PixelRect? noteRect = noteSize is { } ns ? new PixelRect(new Pixel(Margin, TitleHeight + (rows * PanelHeight) + 4), new PixelSize(ns.Width, ns.Height)) : null;
         var layout = new FigureLayout(width, height, titleRect, panelRects, legendRect, noteRect);
         return new ComposedFigure(layout, plots, legendHost, title, note);
     }
