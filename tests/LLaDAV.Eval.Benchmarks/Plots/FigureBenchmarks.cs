@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LLaDAV.Eval.Reports.Plots;
+using LLaDAV.Eval.Tests.Reports;
 
 namespace LLaDAV.Eval.Benchmarks.Plots;
 
@@ -16,7 +17,7 @@ namespace LLaDAV.Eval.Benchmarks.Plots;
 [Config(typeof(Config))]
 public class FigureBenchmarks
 {
-    private readonly Figure _figure = Scaling();
+    private readonly Figure _figure = SampleFigures.Scaling();
     private string _svgPath = string.Empty;
 
     [GlobalSetup]
@@ -55,19 +56,6 @@ public class FigureBenchmarks
             process.WaitForExit();
             return new FileInfo(Path.ChangeExtension(_svgPath, ".png")).Length;
         }
-    }
-
-    private static Figure Scaling()
-    {
-        var x = new Axis("training samples (log scale)", AxisScale.Log, TickFormat.Count);
-        var y = new Axis("score (%)");
-        Panel P(string title, double[] a, double[] b, double? se) => new(title, x, y,
-        [
-            new PlotSeries("LLaDA-V", [.. new[] { 1e6, 3e6, 9e6 }.Select((v, i) => new PlotPoint(v, a[i], se))], SeriesStyle.ForIndex(0)),
-            new PlotSeries("LLaMA3-V", [.. new[] { 1e6, 3e6, 9e6 }.Select((v, i) => new PlotPoint(v, b[i], se))], SeriesStyle.ForIndex(1)),
-        ]);
-        return new Figure("Data scaling: score vs training samples",
-            [P("MMMU-Pro (mmmu_pro_standard)", [30.1, 33.0, 35.2], [22.4, 25.9, 28.3], 1.1), P("MMStar (mmstar)", [55.0, 58.3, 60.1], [52.0, 54.9, 56.5], null)], 2, "Synthetic numbers.");
     }
 
     private sealed class Config : ManualConfig

@@ -18,20 +18,6 @@ namespace LLaDAV.Eval.Tests.Reports;
 /// </summary>
 public sealed class FigureTests
 {
-    /// <summary>Two families at 1M/3M/9M samples on two tasks, with error bars on one.</summary>
-    internal static Figure Scaling()
-    {
-        var x = new Axis("training samples (log scale)", AxisScale.Log, TickFormat.Count);
-        var y = new Axis("score (%)");
-        Panel P(string title, double[] llada, double[] llama, double? se) => new(title, x, y,
-        [
-            new PlotSeries("LLaDA-V", [.. new[] { 1e6, 3e6, 9e6 }.Select((v, i) => new PlotPoint(v, llada[i], se))], SeriesStyle.ForIndex(0)),
-            new PlotSeries("LLaMA3-V", [.. new[] { 1e6, 3e6, 9e6 }.Select((v, i) => new PlotPoint(v, llama[i], se))], SeriesStyle.ForIndex(1)),
-        ]);
-        return new Figure("Data scaling: score vs training samples",
-            [P("MMMU-Pro (mmmu_pro_standard)", [30.1, 33.0, 35.2], [22.4, 25.9, 28.3], 1.1), P("MMStar (mmstar)", [55.0, 58.3, 60.1], [52.0, 54.9, 56.5], null)], 2, "Synthetic numbers for the golden test.");
-    }
-
     /// <summary>Five configurations of ours and the paper's Table 8 beside them.</summary>
     internal static Figure Tradeoff()
     {
@@ -57,9 +43,9 @@ public sealed class FigureTests
     [Fact]
     public void The_log_axis_maps_the_data_values_themselves()
     {
-        using var figure = FigureRenderer.Compose(Scaling());
+        using var figure = FigureRenderer.Compose(SampleFigures.Scaling());
         var plot = figure.Plots[0];
-        figure.Draw(new SKCanvas(new SKBitmap(1, 1)));
+        DrawOnce(figure);
 
         // The plotted values are the training-sample counts, not their logarithms.
         var llada = plot.GetPlottables<Scatter>().Single(s => s.LegendText == "LLaDA-V");
@@ -85,7 +71,7 @@ public sealed class FigureTests
     [Fact]
     public void Error_bars_are_one_standard_error_each_side()
     {
-        using var figure = FigureRenderer.Compose(Scaling());
+        using var figure = FigureRenderer.Compose(SampleFigures.Scaling());
         var bars = figure.Plots[0].GetPlottables<ErrorBar>().ToList();
         Assert.Equal(2, bars.Count); // one per family in the panel that has standard errors
         Assert.All(bars, b => Assert.Equal([1.1, 1.1, 1.1], b.YErrorPositive!));
@@ -96,7 +82,7 @@ public sealed class FigureTests
     public void The_legend_lists_each_series_once_outside_every_data_area()
     {
         using var figure = FigureRenderer.Compose(Tradeoff());
-        figure.Draw(new SKCanvas(new SKBitmap(1, 1)));
+        DrawOnce(figure);
         var legend = figure.Layout.Legend;
         foreach (var plot in figure.Plots)
         {
@@ -131,13 +117,13 @@ public sealed class FigureTests
     public void Nothing_is_clipped_a_long_note_widens_the_figure()
     {
         var note = string.Concat(Enumerable.Repeat("A long footnote that must not be cut at the right edge. ", 8));
-        using var figure = FigureRenderer.Compose(Scaling() with { Note = note });
+        using var figure = FigureRenderer.Compose(SampleFigures.Scaling() with { Note = note });
         var layout = figure.Layout;
         Assert.NotNull(layout.Note);
         Assert.True(layout.Note!.Value.Right <= layout.Width, $"note ends at {layout.Note.Value.Right}, figure is {layout.Width} wide");
         Assert.True(layout.Title.Right <= layout.Width);
         Assert.True(layout.Note.Value.Bottom <= layout.Height, $"note bottom {layout.Note.Value.Bottom} > {layout.Height}");
-        figure.Draw(new SKCanvas(new SKBitmap(1, 1)));
+        DrawOnce(figure);
         for (var i = 0; i < figure.Plots.Length; i++)
         {
             // ScottPlot lays each panel out itself, so its data area (and the tick labels around it) stays inside the panel.
@@ -150,7 +136,7 @@ public sealed class FigureTests
     public void Point_labels_do_not_overlap()
     {
         using var figure = FigureRenderer.Compose(Tradeoff());
-        figure.Draw(new SKCanvas(new SKBitmap(1, 1)));
+        DrawOnce(figure);
         foreach (var plot in figure.Plots)
         {
             using var paint = Paint.NewDisposablePaint();
@@ -182,7 +168,7 @@ public sealed class FigureTests
         Assert.Equal("DejaVu Sans", ScottPlot.Fonts.GetTypeface("Arial", bold: false, italic: false).FamilyName);
         Assert.True(ScottPlot.Fonts.GetTypeface("Helvetica", bold: true, italic: false).FontStyle.Weight >= (int)SKFontStyleWeight.Bold);
         using var font = new SKFont(PlotFonts.Regular);
-        foreach (var text in SvgTexts.Of(FigureRenderer.Render(Tradeoff())).Concat(SvgTexts.Of(FigureRenderer.Render(Scaling()))))
+        foreach (var text in SvgTexts.Of(FigureRenderer.Render(Tradeoff())).Concat(SvgTexts.Of(FigureRenderer.Render(SampleFigures.Scaling()))))
         {
             Assert.True(font.ContainsGlyphs(text), $"the embedded font has no glyph for some character of '{text}'");
         }
@@ -191,8 +177,8 @@ public sealed class FigureTests
     [Fact]
     public void Svg_is_well_formed_deterministic_invariant_and_in_the_okabe_ito_palette()
     {
-        var svg = FigureRenderer.Render(Scaling());
-        Assert.Equal(svg, FigureRenderer.Render(Scaling()));
+        var svg = FigureRenderer.Render(SampleFigures.Scaling());
+        Assert.Equal(svg, FigureRenderer.Render(SampleFigures.Scaling()));
         var root = XDocument.Parse(svg).Root!;
         Assert.Equal("svg", root.Name.LocalName);
         Assert.Equal("Data scaling: score vs training samples", root.Elements().First(e => e.Name.LocalName == "title").Value);
@@ -233,5 +219,13 @@ public sealed class FigureTests
         Assert.Equal(["MMMU (mmmu_val)", "MMStar (mmstar)"], plot.Axes.Left.TickGenerator.Ticks.OrderByDescending(t => t.Position).Select(t => t.Label));
         var svg = ScoreBarChart.Render("run: primary scores", "%", bars);
         Assert.Contains("score (%)", SvgTexts.Of(svg));
+    }
+
+    /// <summary>Renders once (into a 1-pixel bitmap) so ScottPlot has laid the panels out and generated ticks.</summary>
+    private static void DrawOnce(ComposedFigure figure)
+    {
+        using var bitmap = new SKBitmap(1, 1);
+        using var canvas = new SKCanvas(bitmap);
+        figure.Draw(canvas);
     }
 }

@@ -24,21 +24,19 @@ public static class LabelPlacement
             new(at.X - Gap - width, at.X - Gap, at.Y - Gap, at.Y - Gap - height),
             new(at.X - Gap - width, at.X - Gap, at.Y + Gap + height, at.Y + Gap),
         ];
-        foreach (var box in candidates)
-        {
-            var hitsMarker = markers.Any(m => (m.X != at.X || m.Y != at.Y) && m.X + MarkerHalf > box.Left && m.X - MarkerHalf < box.Right && m.Y + MarkerHalf > box.Top && m.Y - MarkerHalf < box.Bottom);
-            var inside = box.Left >= dataArea.Left && box.Right <= dataArea.Right && box.Top >= dataArea.Top && box.Bottom <= dataArea.Bottom;
-            if (inside && !hitsMarker && !placed.Any(b => Overlap(b, box)))
-            {
-                placed.Add(box);
-                return box;
-            }
-        }
+        bool Free(PixelRect box) =>
+            Contains(dataArea, box)
+            && !placed.Any(b => Overlap(b, box))
+            && !markers.Any(m => (m.X != at.X || m.Y != at.Y) && Overlap(new PixelRect(m.X - MarkerHalf, m.X + MarkerHalf, m.Y + MarkerHalf, m.Y - MarkerHalf), box));
 
-        var fallback = candidates.FirstOrDefault(b => b.Top >= dataArea.Top && b.Bottom <= dataArea.Bottom && b.Left >= dataArea.Left && b.Right <= dataArea.Right, candidates[0]);
-        placed.Add(fallback);
-        return fallback;
+        // No free spot: the first that ScottPlot will not clip, overlapping or not.
+        var chosen = candidates.FirstOrDefault(Free, candidates.FirstOrDefault(b => Contains(dataArea, b), candidates[0]));
+        placed.Add(chosen);
+        return chosen;
     }
 
     public static bool Overlap(PixelRect a, PixelRect b) => a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
+
+    public static bool Contains(PixelRect outer, PixelRect inner) =>
+        inner.Left >= outer.Left && inner.Right <= outer.Right && inner.Top >= outer.Top && inner.Bottom <= outer.Bottom;
 }
