@@ -78,12 +78,13 @@ internal static class PlotCommand
         foreach (var (name, figure) in files)
         {
             var path = Path.GetFullPath(Path.Combine(folder, name));
-            await File.WriteAllTextAsync(path, FigureRenderer.Render(figure)).ConfigureAwait(false);
+            using var composed = FigureRenderer.Compose(figure); // laid out once for both formats
+            await File.WriteAllTextAsync(path, composed.ToSvg()).ConfigureAwait(false);
             await output.WriteLineAsync($"Wrote {path}").ConfigureAwait(false);
             if (png)
             {
                 var pngPath = Path.ChangeExtension(path, ".png");
-                await File.WriteAllBytesAsync(pngPath, FigureRenderer.RenderPng(figure)).ConfigureAwait(false);
+                await File.WriteAllBytesAsync(pngPath, composed.ToPng()).ConfigureAwait(false);
                 await output.WriteLineAsync($"Wrote {pngPath}").ConfigureAwait(false);
             }
         }

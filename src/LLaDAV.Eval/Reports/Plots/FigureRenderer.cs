@@ -25,14 +25,14 @@ public static class FigureRenderer
     public static string Render(Figure figure)
     {
         using var composed = Compose(figure);
-        return Canvases.Svg(composed.Layout.Width, composed.Layout.Height, figure.Title, composed.Draw);
+        return composed.ToSvg();
     }
 
     /// <summary>The figure as PNG, <paramref name="scale"/> pixels per SVG pixel.</summary>
     public static byte[] RenderPng(Figure figure, float scale = 2)
     {
         using var composed = Compose(figure);
-        return Canvases.Png(composed.Layout.Width, composed.Layout.Height, scale, composed.Draw);
+        return composed.ToPng(scale);
     }
 
     /// <summary>The plots and layout of a figure, before drawing (dispose it after use).</summary>
@@ -75,7 +75,7 @@ public static class FigureRenderer
         var titleRect = new PixelRect(new Pixel(Margin, 12), new PixelSize(titleSize.Width, titleSize.Height));
         PixelRect? noteRect = noteSize is { } ns ? new PixelRect(new Pixel(Margin, TitleHeight + (rows * PanelHeight) + 4), new PixelSize(ns.Width, ns.Height)) : null;
         var layout = new FigureLayout(width, height, titleRect, panelRects, legendRect, noteRect);
-        return new ComposedFigure(layout, plots, legendHost, title, note);
+        return new ComposedFigure(figure.Title, layout, plots, legendHost, title, note);
     }
 
     private static LabelStyle Text(string text, float size, bool bold, string color = "#222222") => new()
@@ -102,9 +102,14 @@ public static class FigureRenderer
 }
 
 /// <summary>A figure's ScottPlot plots and layout; <see cref="Draw"/> paints it on any Skia canvas (SVG or raster).</summary>
-public sealed class ComposedFigure(FigureLayout layout, ImmutableArray<Plot> plots, Plot legendHost, LabelStyle title, LabelStyle? note) : IDisposable
+public sealed class ComposedFigure(string name, FigureLayout layout, ImmutableArray<Plot> plots, Plot legendHost, LabelStyle title, LabelStyle? note) : IDisposable
 {
     public FigureLayout Layout { get; } = layout;
+
+    public string ToSvg() => Canvases.Svg(Layout.Width, Layout.Height, name, Draw);
+
+    /// <summary>PNG, <paramref name="scale"/> pixels per SVG pixel.</summary>
+    public byte[] ToPng(float scale = 2) => Canvases.Png(Layout.Width, Layout.Height, scale, Draw);
 
     /// <summary>One plot per panel, in the figure's panel order.</summary>
     public ImmutableArray<Plot> Plots { get; } = plots;
