@@ -60,7 +60,7 @@ internal static class Workspace
         }
     }
 
-    public static IReadOnlyList<IDatasetFileReader> Readers { get; } = [new ParquetDatasetReader(), new JsonLinesReader()];
+    public static IReadOnlyList<IDatasetFileReader> Readers => DatasetReaders.All;
 
     public static BackendRegistry Backends => BackendRegistry.Default;
 }

@@ -23,6 +23,9 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
     /// <summary>The keys declared in <see cref="LlavaModelArgs"/>: ours and lmms-eval's, each read or refused by value.</summary>
     public IReadOnlyCollection<string> AcceptedArgs => [.. AcceptedModelArgs.Select(k => k.Name)];
 
+    /// <summary>The random-weight demo checkpoint (no path, or <c>path=demo</c>) may run on the embedded samples.</summary>
+    public bool MayUseSampleData(ModelArgs args) => (args?.Get("path") ?? args?.Get("pretrained")) is null or "demo";
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -119,5 +119,12 @@ public interface IModelBackendFactory
     /// </summary>
     IReadOnlyCollection<string>? AcceptedArgs => null;
 
+    /// <summary>
+    /// True when these args name no real model (a random-weight demo checkpoint, a replay of recorded responses):
+    /// only then may a task run on its embedded sample data, and only when no copy of the dataset exists
+    /// (docs/DESIGN.md §3). A real checkpoint or a served model never scores the sample.
+    /// </summary>
+    bool MayUseSampleData(ModelArgs args) => false;
+
     IModelBackend Create(ModelArgs args, BackendContext context);
 }

@@ -97,6 +97,9 @@ public sealed class ReplayBackendFactory : IModelBackendFactory
 
     public IReadOnlyCollection<string> AcceptedArgs { get; } = ["prompt_model", "responses"];
 
+    /// <summary>Replayed responses carry no model: re-scoring the embedded samples is how the scorers are tested.</summary>
+    public bool MayUseSampleData(ModelArgs args) => true;
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
         var spec = args.Get("responses")

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using LLaDAV.Eval.Data.Hub;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Tasks;
 
@@ -12,94 +14,158 @@ public enum DatasetSource
     Sample,
 }
 
-/// <summary>A located split: its repository folder and the files holding the split, in read order.</summary>
+/// <summary>One data file of a located split: its path relative to the repository folder, size and content hash.</summary>
+public sealed record DataFileDigest(string Path, long Size, string Sha256);
+
+/// <summary>
+/// A located split: the repository folder (a hub cache snapshot, a <c>--data-dir</c> copy or an embedded sample),
+/// the files holding the split in read order, and where they came from (repo id, revision, commit, config, and how
+/// the files were chosen).
+/// </summary>
 public sealed record DatasetLocation(DatasetSource Source, string Root, ImmutableArray<string> Files)
 {
-    /// <summary>SHA-256 over each file's path (relative to the root), length and bytes: the manifest's data fingerprint.</summary>
+    private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Modified), string> s_hashes = new();
+
+    public string? RepoId { get; init; }
+
+    /// <summary>The revision asked for (<c>dataset_kwargs.revision</c>, default <c>main</c>); null for a <c>--data-dir</c> copy.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>The commit the snapshot belongs to (hub cache and samples); null for a <c>--data-dir</c> copy.</summary>
+    public string? Commit { get; init; }
+
+    public string? Config { get; init; }
+
+    /// <summary>How the files were chosen (card configs or datasets' default patterns).</summary>
+    public string How { get; init; } = "";
+
+    /// <summary>Each file's relative path, size and sha256 (hashed once per process and file version).</summary>
+    public ImmutableArray<DataFileDigest> Digests() =>
+        [.. Files.Select(f => new DataFileDigest(System.IO.Path.GetRelativePath(Root, f).Replace('\\', '/'), new FileInfo(f).Length, Sha256(f)))];
+
+    /// <summary>SHA-256 over each file's relative path, size and sha256: the manifest's data fingerprint.</summary>
     public string Fingerprint()
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in Files)
+        foreach (var d in Digests())
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(Root, file).Replace('\\', '/') + "\0"));
-            using var stream = File.OpenRead(file);
-            hash.AppendData(BitConverter.GetBytes(stream.Length));
-            var buffer = new byte[1 << 20];
-            int n;
-            while ((n = stream.Read(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-            }
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{d.Path}\0{d.Size}\0{d.Sha256}\n"));
         }
 
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    private static string Sha256(string file)
+    {
+        var info = new FileInfo(file);
+        if (info.LinkTarget is not null && !File.Exists(file))
+        {
+            throw new DataException($"{file}: a snapshot symlink whose blob is missing (an interrupted download?). Download the file again (huggingface-cli download).");
+        }
+
+        return s_hashes.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), key =>
+        {
+            using var stream = File.OpenRead(key.Path);
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        });
+    }
 }
 
 /// <summary>
-/// Finds a task's split where Hugging Face puts it (DESIGN.md §3): <c>--data-dir/org/name/</c>, or the HF cache
-/// <c>$HF_HOME/hub/datasets--org--name/snapshots/&lt;rev&gt;/</c>; falling back to the task's embedded sample
-/// (<c>tasks/&lt;family&gt;/sample/org/name/</c>, same layout) only when the user named no data folder.
+/// Finds a task's split where and as Hugging Face <c>datasets</c> finds it (docs/DESIGN.md §3): the repository is
+/// a <c>--data-dir/org/name/</c> copy, or the hub cache's snapshot of the YAML's <c>dataset_kwargs.revision</c>
+/// (<see cref="HubCache"/>); its files come from the card's <c>configs:</c> or datasets' default patterns
+/// (<see cref="DataFilesResolver"/>). The task's embedded sample (<c>tasks/&lt;family&gt;/sample/hub/</c>, a hub
+/// cache of its own) is used only when <paramref name="allowSample"/> (the demo checkpoint, replay, listing verbs)
+/// and no copy of the dataset exists at all. A copy that exists but does not resolve is an error, never the sample.
 /// </summary>
-public sealed class DatasetLocator(string? dataDir, string? hfHome, IReadOnlyList<IDatasetFileReader> readers)
+public sealed class DatasetLocator(string? dataDir, string? hubCache, IReadOnlyList<IDatasetFileReader> readers, bool allowSample = true)
 {
-    /// <summary>The orgs lmms-eval moved datasets between (LMMS-EVAL.md first table, commit 4be7ee0e): same content.</summary>
+    /// <summary>The orgs lmms-eval moved datasets between (docs/LMMS-EVAL.md, lmms-eval commit 4be7ee0e): same content.</summary>
     private static readonly string[] s_lmmsOrgs = ["lmms-lab", "lmms-lab-encoder", "lmms-eval"];
 
     /// <summary>
     /// The locator a run uses: an explicit data folder is the only place looked at (so a typo fails instead of
-    /// silently falling back to the sample); without one, the HF cache and then the embedded sample.
+    /// silently falling back to the sample); without one, the hub cache; the sample only when <paramref name="allowSample"/>.
     /// </summary>
-    public static DatasetLocator ForRun(string? dataDir, IReadOnlyList<IDatasetFileReader> readers) =>
-        new(dataDir, dataDir is null ? DefaultHfHome() : null, readers);
+    public static DatasetLocator ForRun(string? dataDir, IReadOnlyList<IDatasetFileReader> readers, bool allowSample = true) =>
+        new(dataDir, dataDir is null ? HubCache.DefaultHubCache() : null, readers, allowSample);
 
-    public static string? DefaultHfHome() =>
-        Environment.GetEnvironmentVariable("HF_HOME") is { Length: > 0 } h ? h
-        : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? Path.Combine(x, "huggingface")
-        : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".cache", "huggingface")
-        : null;
+    public static string? DefaultHfHome() => HubCache.DefaultHfHome();
+
+    /// <summary><c>dataset_kwargs.revision</c>, else <c>main</c> (lmms-eval passes it to <c>load_dataset</c>).</summary>
+    public static string Revision(TaskSpec spec) =>
+        spec.DatasetKwargs.TryGetValue("revision", out var r) && r is not null && Convert.ToString(r, System.Globalization.CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : "main";
+
+    /// <summary>The embedded sample of a task: a hub cache laid out as the real repository's.</summary>
+    public static string SampleCache(TaskSpec spec) => Path.Combine(spec.Directory, "sample", "hub");
+
+    public string? HubCacheRoot => hubCache;
+
+    public string? DataDir => dataDir;
 
     public DatasetLocation Locate(TaskSpec spec)
     {
+        var revision = Revision(spec);
         var searched = new List<string>();
-        foreach (var repo in RepoIds(spec.DatasetPath))
+        if (dataDir is not null)
         {
-            var roots = new List<string>();
-            if (dataDir is not null)
+            foreach (var repo in RepoIds(spec.DatasetPath))
             {
-                roots.Add(Path.Combine(dataDir, repo));
-            }
-            else if (hfHome is not null && Snapshot(Path.Combine(hfHome, "hub", "datasets--" + repo.Replace("/", "--", StringComparison.Ordinal))) is { } snap)
-            {
-                roots.Add(snap);
+                var root = Path.Combine(dataDir, repo);
+                searched.Add(root);
+                if (Directory.Exists(root))
+                {
+                    return Resolve(spec, DatasetSource.Real, root, repo, null, null);
+                }
             }
 
-            foreach (var root in roots)
+            throw new DataException(
+                $"Task '{spec.Name}': {spec.DatasetPath} is not under --data-dir (searched {string.Join(", ", searched)}). " +
+                $"Put a copy of the repository there: {HubCache.DownloadCommand(spec.DatasetPath, revision)} --local-dir {Path.Combine(dataDir, spec.DatasetPath)}; or leave out --data-dir to read the hub cache.");
+        }
+
+        if (hubCache is not null)
+        {
+            foreach (var repo in RepoIds(spec.DatasetPath))
             {
-                searched.Add(root);
-                if (SplitFiles(root, spec) is { Length: > 0 } files)
+                searched.Add(HubCache.RepoFolder(hubCache, repo));
+                if (HubCache.Find(hubCache, repo, revision) is { } snapshot)
                 {
-                    return new DatasetLocation(DatasetSource.Real, root, files);
+                    return Resolve(spec, DatasetSource.Real, snapshot.Folder, repo, revision, snapshot.Commit);
                 }
             }
         }
 
-        if (dataDir is not null)
+        if (allowSample && HubCache.Find(SampleCache(spec), spec.DatasetPath, revision) is { } sample)
         {
-            throw new DataException(
-                $"Task '{spec.Name}': no '{spec.Split}' split of {spec.DatasetPath}{(spec.DatasetName is null ? "" : $" (config '{spec.DatasetName}')")} under --data-dir. " +
-                $"Searched: {string.Join(", ", searched)}. Put the HF snapshot there (files like data/{spec.Split}-00000-of-00001.parquet), or omit --data-dir to use the embedded sample.");
-        }
-
-        var sampleRoot = Path.Combine(spec.Directory, "sample", spec.DatasetPath);
-        if (SplitFiles(sampleRoot, spec) is { Length: > 0 } sample)
-        {
-            return new DatasetLocation(DatasetSource.Sample, sampleRoot, sample);
+            return Resolve(spec, DatasetSource.Sample, sample.Folder, spec.DatasetPath, revision, sample.Commit);
         }
 
         throw new DataException(
-            $"Task '{spec.Name}': no data found for {spec.DatasetPath} split '{spec.Split}'. Searched the HF cache ({(hfHome is null ? "no HF_HOME" : Path.Combine(hfHome, "hub"))}) and the embedded sample {sampleRoot}. " +
-            "Pass --data-dir DIR holding org/name/ snapshot folders, or set HF_HOME.");
+            $"Task '{spec.Name}': {spec.DatasetPath} (revision {revision}) is not on this machine: " +
+            (hubCache is null ? "no hub cache is configured (set HF_HOME or HF_HUB_CACHE)" : $"not in the hub cache ({string.Join(", ", searched)})") + ". " +
+            $"Download it: {HubCache.DownloadCommand(spec.DatasetPath, revision)} (or pass --data-dir DIR holding org/name copies)." +
+            (allowSample ? "" : " The embedded sample data serves only the demo checkpoint and --model replay, never a real checkpoint."));
+    }
+
+    private DatasetLocation Resolve(TaskSpec spec, DatasetSource source, string root, string repo, string? revision, string? commit)
+    {
+        var where = $"Task '{spec.Name}': {repo}{(revision is null ? "" : "@" + revision)}{(commit is null || commit == revision ? "" : $" (commit {commit})")} at {root}";
+        var split = DataFilesResolver.Resolve(root, DatasetCard.Load(root), spec.DatasetName, spec.Split, where);
+        if (split.Files.FirstOrDefault(f => !readers.Any(r => r.CanRead(f))) is { } unreadable)
+        {
+            throw new DataException($"{where}: no reader for {unreadable}.");
+        }
+
+        return new DatasetLocation(source, root, split.Files)
+        {
+            RepoId = repo,
+            Revision = revision,
+            Commit = commit,
+            Config = split.Config,
+            How = split.How,
+        };
     }
 
     private static IEnumerable<string> RepoIds(string datasetPath)
@@ -113,81 +179,5 @@ public sealed class DatasetLocator(string? dataDir, string? hfHome, IReadOnlyLis
                 yield return org + datasetPath[slash..];
             }
         }
-    }
-
-    /// <summary>The snapshot <c>refs/main</c> points at, else the only (or ordinally last) snapshot.</summary>
-    private static string? Snapshot(string cacheRepo)
-    {
-        var snapshots = Path.Combine(cacheRepo, "snapshots");
-        if (!Directory.Exists(snapshots))
-        {
-            return null;
-        }
-
-        var refMain = Path.Combine(cacheRepo, "refs", "main");
-        if (File.Exists(refMain) && File.ReadAllText(refMain).Trim() is { Length: > 0 } rev && Directory.Exists(Path.Combine(snapshots, rev)))
-        {
-            return Path.Combine(snapshots, rev);
-        }
-
-        return Directory.GetDirectories(snapshots).Order(StringComparer.Ordinal).LastOrDefault();
-    }
-
-    private ImmutableArray<string> SplitFiles(string root, TaskSpec spec)
-    {
-        if (!Directory.Exists(root))
-        {
-            return [];
-        }
-
-        var split = spec.Split;
-        IEnumerable<(string, bool)> folders = spec.DatasetName is { } config
-            ? new[] { (Path.Combine(root, config), true), (Path.Combine(root, "data", config), true), (Path.Combine(root, config, split), false) }
-            : new[] { (Path.Combine(root, "data"), true), (root, true), (Path.Combine(root, "data", split), false), (Path.Combine(root, split), false) }
-                .Concat(OneLevelDown(root));
-        foreach (var (folder, prefixed) in folders)
-        {
-            if (!Directory.Exists(folder))
-            {
-                continue;
-            }
-
-            var files = Directory.EnumerateFiles(folder)
-                .Where(f => readers.Any(r => r.CanRead(f)))
-                .Where(f => !prefixed || IsSplitFile(Path.GetFileName(f), split))
-                .Order(StringComparer.Ordinal)
-                .ToImmutableArray();
-            if (files.Length > 0)
-            {
-                return files;
-            }
-        }
-
-        // A repository that keeps each config in one JSON file (OpenGVLab/MVBench: json/<config>.json).
-        if (spec.DatasetName is { } name && Path.Combine(root, "json", name + ".json") is var json && File.Exists(json) && readers.Any(r => r.CanRead(json)))
-        {
-            return [json];
-        }
-
-        return [];
-    }
-
-    /// <summary>
-    /// Repositories whose only config keeps its split in a named folder (<c>lmms-lab/Video-MME</c>:
-    /// <c>videomme/test-*.parquet</c>; <c>sy1998/MLVU_dev</c>: <c>mlvu/test-*.parquet</c>): each subfolder, in name order.
-    /// </summary>
-    private static IEnumerable<(string, bool)> OneLevelDown(string root) => Directory.Exists(root)
-        ? Directory.EnumerateDirectories(root)
-            .Where(d => !Path.GetFileName(d).StartsWith('.'))
-            .Order(StringComparer.Ordinal)
-            .Select(d => (d, true))
-        : [];
-
-    /// <summary><c>test-00000-of-00002.parquet</c>, <c>test.jsonl</c>: the HF hub's split file names.</summary>
-    private static bool IsSplitFile(string name, string split)
-    {
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        var stem = dot < 0 ? name : name[..dot];
-        return stem == split || stem.StartsWith(split + "-", StringComparison.Ordinal);
     }
 }

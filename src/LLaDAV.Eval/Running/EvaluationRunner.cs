@@ -32,16 +32,16 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     {
         var config = request.Config;
         var tasks = catalog.Expand(config.Tasks);
-        var locator = DatasetLocator.ForRun(config.DataDir, readers);
+        var factory = backends.Get(config.Model);
+        var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
+        BackendRegistry.CheckArgs(factory, modelArgs);
+        var locator = DatasetLocator.ForRun(config.DataDir, readers, factory.MayUseSampleData(modelArgs));
         var located = tasks.Select(t =>
         {
             var data = locator.Locate(t.Spec);
             return (Task: t, Data: data, Fingerprint: data.Fingerprint());
         }).ToList();
 
-        var factory = backends.Get(config.Model);
-        var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
-        BackendRegistry.CheckArgs(factory, modelArgs);
         using var backend = factory.Create(modelArgs, new BackendContext(config.Device, config.BatchSize, request.RepositoryRoot));
         var model = new JsonObject { ["name"] = config.Model, ["prompt_model"] = backend.Name, ["fingerprint"] = backend.Fingerprint };
 

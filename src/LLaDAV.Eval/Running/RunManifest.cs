@@ -52,6 +52,12 @@ public static class RunManifest
                 ["name"] = t.Task.Spec.DatasetName,
                 ["split"] = t.Task.Spec.Split,
                 ["source"] = t.Data.Source == DatasetSource.Sample ? "sample" : "real",
+                ["repo_id"] = t.Data.RepoId,
+                ["revision"] = t.Data.Revision,
+                ["commit"] = t.Data.Commit,
+                ["config"] = t.Data.Config,
+                ["resolved_by"] = t.Data.How,
+                ["files"] = new JsonArray([.. t.Data.Digests().Select(d => (JsonNode?)new JsonObject { ["path"] = d.Path, ["size"] = d.Size, ["sha256"] = d.Sha256 })]),
                 ["fingerprint"] = t.Fingerprint,
             },
         })));

@@ -55,7 +55,8 @@ public static class ShardPlanner
     public static IReadOnlyList<TaskWork> Estimate(Running.RunConfig config, TaskCatalog catalog, IReadOnlyList<IDatasetFileReader> readers)
     {
         var runner = new Running.EvaluationRunner(catalog, Backends.BackendRegistry.Default, readers, Running.SilentObserver.Instance);
-        var locator = DatasetLocator.ForRun(config.DataDir, readers);
+        var factory = Backends.BackendRegistry.Default.Get(config.Model);
+        var locator = DatasetLocator.ForRun(config.DataDir, readers, factory.MayUseSampleData(new Models.Backends.ModelArgs(Running.KeyValueList.Parse(config.ModelArgs, "--model-args"))));
         return [.. catalog.Expand(config.Tasks).Select(task =>
         {
             var docs = Running.EvaluationRunner.Effective(runner.CountDocs(task, locator.Locate(task.Spec)), config.Limit);
