@@ -17,6 +17,16 @@ internal static class TestPaths
 
     public static string InTestData(params string[] parts) => Path.Combine([TestData, .. parts]);
 
+    /// <summary>
+    /// The snapshot folder of a task family's embedded sample (<c>tasks/&lt;family&gt;/sample/hub</c>, a hub cache laid
+    /// out as huggingface_hub writes it): <c>refs/&lt;revision&gt;</c> names the commit folder under <c>snapshots/</c>.
+    /// </summary>
+    public static string SampleSnapshot(string family, string repoId, string revision = "main")
+    {
+        var repo = Path.Combine(RepoRoot, "tasks", family, "sample", "hub", "datasets--" + repoId.Replace("/", "--", StringComparison.Ordinal));
+        return Path.Combine(repo, "snapshots", File.ReadAllText(Path.Combine(repo, "refs", revision)).Trim());
+    }
+
     private static string FindRepoRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), SourceDirectory() })

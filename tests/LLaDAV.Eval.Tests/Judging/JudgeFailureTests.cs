@@ -116,7 +116,7 @@ public sealed class JudgeFailureTests : IDisposable
     {
         var root = TestPaths.RepoRoot;
         var catalog = TaskCatalog.Load(Path.Combine(root, "tasks"), HookRegistry.CreateDefault());
-        var runner = new EvaluationRunner(catalog, BackendRegistry.Default, [new JsonLinesReader()], SilentObserver.Instance);
+        var runner = new EvaluationRunner(catalog, BackendRegistry.Default, DatasetReaders.All, SilentObserver.Instance);
         var config = new RunConfig
         {
             Tasks = [Task],

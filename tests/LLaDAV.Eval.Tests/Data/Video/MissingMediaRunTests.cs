@@ -16,11 +16,12 @@ public sealed class MissingMediaRunTests : IDisposable
 
     public MissingMediaRunTests()
     {
-        var sample = Path.Combine(TestPaths.RepoRoot, "tasks", "videomme", "sample", "lmms-eval", "Video-MME");
+        var sample = TestPaths.SampleSnapshot("videomme", "lmms-eval/Video-MME");
         var repo = Path.Combine(_root, "data", "lmms-eval", "Video-MME");
         Directory.CreateDirectory(Path.Combine(repo, "videomme"));
         Directory.CreateDirectory(Path.Combine(repo, "data"));
         File.Copy(Path.Combine(sample, "videomme", "test-00000-of-00001.jsonl"), Path.Combine(repo, "videomme", "test-00000-of-00001.jsonl"));
+        File.Copy(Path.Combine(sample, "README.md"), Path.Combine(repo, "README.md"));
         File.Copy(Path.Combine(sample, "data", "fFjv93ACGo8.mp4"), Path.Combine(repo, "data", "fFjv93ACGo8.mp4"));
     }
 
@@ -33,7 +34,7 @@ public sealed class MissingMediaRunTests : IDisposable
     }
 
     private Task<RunOutcome> Run(bool skip, string id) =>
-        new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([new VisualTouchingFactory()]), [new JsonLinesReader()], SilentObserver.Instance)
+        new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([new VisualTouchingFactory()]), DatasetReaders.All, SilentObserver.Instance)
             .RunAsync(
                 new RunRequest(
                     new RunConfig { Tasks = ["videomme"], Model = "touch", DataDir = Path.Combine(_root, "data"), SkipMissingMedia = skip },

@@ -24,7 +24,7 @@ public sealed class RealLayoutRunTests : IDisposable
 
     private string Copy(string sampleRelative, params string[] target)
     {
-        var sample = Path.Combine(TestPaths.RepoRoot, "tasks", "mvbench", "sample", "OpenGVLab", "MVBench", sampleRelative);
+        var sample = Path.Combine(TestPaths.SampleSnapshot("mvbench", "OpenGVLab/MVBench", "video"), sampleRelative);
         var path = Path.Combine([_root, .. target]);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.Copy(sample, path);
@@ -36,15 +36,14 @@ public sealed class RealLayoutRunTests : IDisposable
     [Fact]
     public async Task Mvbench_reads_json_config_files_and_finds_videos_in_the_cache_dir()
     {
-        var rows = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "tasks", "mvbench", "sample", "OpenGVLab", "MVBench", "moving_count", "train-00000-of-00001.jsonl"));
-        var json = Path.Combine(_root, "data", "OpenGVLab", "MVBench", "json", "moving_count.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(json)!);
-        File.WriteAllText(json, "[\n" + string.Join(",\n", rows) + "\n]\n");
+        // A --data-dir copy of the `video` revision: its card maps config moving_count to json/moving_count.json.
+        Copy(Path.Combine("json", "moving_count.json"), "data", "OpenGVLab", "MVBench", "json", "moving_count.json");
+        Copy("README.md", "data", "OpenGVLab", "MVBench", "README.md");
         var first = Copy(Path.Combine("clevrer", "video_validation", "video_10009.mp4"), "data", "mvbench_video", "clevrer", "video_validation", "video_10009.mp4");
         var second = Copy(Path.Combine("data0613", "clevrer", "video_validation", "video_10020.mp4"), "data", "mvbench_video", "data0613", "clevrer", "video_validation", "video_10020.mp4");
         var touch = new VisualTouchingFactory();
 
-        var outcome = await new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([touch]), [new JsonLinesReader()], SilentObserver.Instance).RunAsync(
+        var outcome = await new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([touch]), DatasetReaders.All, SilentObserver.Instance).RunAsync(
             new RunRequest(
                 new RunConfig { Tasks = ["mvbench_moving_count"], Model = "touch", DataDir = Path.Combine(_root, "data") },
                 Path.Combine(_root, "run"),

@@ -26,7 +26,7 @@ public sealed class ReplayGoldenTests : IDisposable
 
     private async Task<JsonObject> Run(string family, string tasks, ScoringRules rules)
     {
-        var runner = new EvaluationRunner(TaskSamples.Catalog, BackendRegistry.Default, [new JsonLinesReader()], SilentObserver.Instance);
+        var runner = new EvaluationRunner(TaskSamples.Catalog, BackendRegistry.Default, DatasetReaders.All, SilentObserver.Instance);
         var config = new RunConfig
         {
             Tasks = [.. tasks.Split(',')],

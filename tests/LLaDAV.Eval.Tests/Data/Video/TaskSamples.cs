@@ -21,10 +21,9 @@ internal static class TaskSamples
 
     public static IReadOnlyList<Doc> Docs(TaskDefinition task)
     {
-        var reader = new JsonLinesReader();
-        var location = new DatasetLocator(null, null, [reader]).Locate(task.Spec);
+        var location = new DatasetLocator(null, null, DatasetReaders.All).Locate(task.Spec);
         Assert.Equal(DatasetSource.Sample, location.Source);
-        return [.. location.Files.SelectMany(f => reader.Read(f, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(f)!, f)))];
+        return [.. location.Files.SelectMany(f => DatasetReaders.All.First(r => r.CanRead(f)).Read(f, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(f)!, f)))];
     }
 
     /// <summary>doc_id → response from <c>tasks/&lt;family&gt;/sample/responses.jsonl</c> for <paramref name="task"/>.</summary>

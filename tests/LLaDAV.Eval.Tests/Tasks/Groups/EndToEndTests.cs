@@ -23,7 +23,7 @@ public sealed class EndToEndTests : IDisposable
     {
         var root = TestPaths.RepoRoot;
         var catalog = TaskCatalog.Load(Path.Combine(root, "tasks"), HookRegistry.CreateDefault());
-        var runner = new EvaluationRunner(catalog, BackendRegistry.Default, [new JsonLinesReader()], new SilentObserver());
+        var runner = new EvaluationRunner(catalog, BackendRegistry.Default, DatasetReaders.All, new SilentObserver());
         var config = new RunConfig
         {
             Tasks = [.. tasks],

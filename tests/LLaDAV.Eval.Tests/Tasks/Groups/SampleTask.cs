@@ -39,11 +39,10 @@ internal sealed class SampleTask
         var file = Path.Combine(TestPaths.RepoRoot, "tasks", family, yaml);
         var spec = TaskYamlLoader.ToSpec(TaskYamlLoader.LoadResolved(file), file);
         var task = TaskDefinition.Resolve(spec, s_hooks);
-        var reader = new JsonLinesReader();
-        var location = new DatasetLocator(null, null, [reader]).Locate(spec);
+        var location = new DatasetLocator(null, null, DatasetReaders.All).Locate(spec);
         Assert.Equal(DatasetSource.Sample, location.Source);
         var docs = location.Files
-            .SelectMany(f => reader.Read(f, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(f)!, f)))
+            .SelectMany(f => DatasetReaders.All.First(r => r.CanRead(f)).Read(f, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(f)!, f)))
             .ToList();
         var responses = new string[docs.Count];
         foreach (var line in File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tasks", family, "sample", "responses.jsonl")))

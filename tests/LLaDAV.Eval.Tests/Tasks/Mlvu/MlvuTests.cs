@@ -1,3 +1,4 @@
+using LLaDAV.Eval.Testing;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Errors;
@@ -67,7 +68,7 @@ public sealed class MlvuTests
 
         var video = Assert.IsType<VideoRef>(Assert.Single(task.DocToVisual(doc, PromptKwargs.Empty)));
 
-        Assert.Equal(Path.Combine(task.Spec.Directory, "sample", "sy1998", "MLVU_dev", "needle_32.mp4"), video.Path);
+        Assert.Equal(Path.Combine(TestPaths.SampleSnapshot("mlvu", "sy1998/MLVU_dev"), "needle_32.mp4"), video.Path);
         Assert.True(File.Exists(video.Path));
     }
 
@@ -80,8 +81,8 @@ public sealed class MlvuTests
         var error = Assert.Throws<MissingMediaException>(() => task.DocToVisual(doc, PromptKwargs.Empty));
 
         Assert.Equal(2, error.SearchedPaths.Count);
-        Assert.EndsWith(Path.Combine("MLVU_dev", "not_there.mp4"), error.SearchedPaths[0], StringComparison.Ordinal);
-        Assert.EndsWith(Path.Combine("MLVU_dev", "video", "not_there.mp4"), error.SearchedPaths[1], StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(TestPaths.SampleSnapshot("mlvu", "sy1998/MLVU_dev"), "not_there.mp4"), error.SearchedPaths[0]);
+        Assert.Equal(Path.Combine(TestPaths.SampleSnapshot("mlvu", "sy1998/MLVU_dev"), "video", "not_there.mp4"), error.SearchedPaths[1]);
     }
 
     [Fact]

@@ -26,12 +26,12 @@ internal static class FamilySamples
     public static IReadOnlyList<Doc> Docs(string task)
     {
         var spec = Task(task).Spec;
-        var location = new DatasetLocator(null, null, [new JsonLinesReader()]).Locate(spec);
+        var location = new DatasetLocator(null, null, DatasetReaders.All).Locate(spec);
         Assert.Equal(DatasetSource.Sample, location.Source);
         var docs = new List<Doc>();
         foreach (var file in location.Files)
         {
-            docs.AddRange(new JsonLinesReader().Read(file, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(file)!, file)));
+            docs.AddRange(DatasetReaders.All.First(r => r.CanRead(file)).Read(file, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(file)!, file)));
         }
 
         return docs;

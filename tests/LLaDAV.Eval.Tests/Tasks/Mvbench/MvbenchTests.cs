@@ -1,3 +1,4 @@
+using LLaDAV.Eval.Testing;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
@@ -87,7 +88,7 @@ public sealed class MvbenchTests
     [Fact]
     public void Visuals_follow_data_list_with_the_data0613_fallback_and_frame_folders()
     {
-        var sample = Path.Combine(TaskSamples.Task("mvbench_moving_count").Spec.Directory, "sample", "OpenGVLab", "MVBench");
+        var sample = TestPaths.SampleSnapshot("mvbench", "OpenGVLab/MVBench", "video");
 
         var moving = TaskSamples.Task("mvbench_moving_count");
         var kwargs = PromptKwargsResolver.Resolve(moving.Spec.SpecificKwargs, "default");

@@ -1,3 +1,4 @@
+using LLaDAV.Eval.Testing;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Videomme;
@@ -78,7 +79,7 @@ public sealed class VideommeTests
     {
         var task = TaskSamples.Task("videomme");
         var doc = TaskSamples.Docs(task)[3];
-        var root = Path.Combine(task.Spec.Directory, "sample", "lmms-eval", "Video-MME", "data");
+        var root = Path.Combine(TestPaths.SampleSnapshot("videomme", "lmms-eval/Video-MME"), "data");
 
         var video = Assert.IsType<VideoRef>(Assert.Single(task.DocToVisual(doc, PromptKwargs.Empty)));
 
