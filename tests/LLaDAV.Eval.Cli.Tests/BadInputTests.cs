@@ -110,9 +110,10 @@ public sealed class BadInputTests : IDisposable
         var tinyLladav = LLaDAV.Eval.Testing.TestPaths.InTestData("model-reference", "tiny-lladav");
         var (code, _, error) = await Cli.RunAsync(
             "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "family",
-            "--model", "llama3v", "--model-args", $"path={tinyLladav}", "--tasks", "mmstar", "--limit", "1");
+            "--model", "llama3v", "--model-args", $"path={tinyLladav}", "--tasks", "mmstar", "--limit", "1",
+            "--data-dir", LLaDAV.Eval.Testing.TestPaths.SamplesAsDataDir(Path.Combine(_out, "data"), "mmstar"));
         Assert.Equal(3, code);
-        Assert.Contains("needs a Llama3V checkpoint", error, StringComparison.Ordinal);
+        Assert.True(error.Contains("needs a Llama3V checkpoint", StringComparison.Ordinal), error);
         Assert.Contains("config.json", error, StringComparison.Ordinal);
     }
 }

@@ -171,6 +171,8 @@ public sealed class LmmsEvalDropInTests : IDisposable
             File.Copy(f, Path.Combine(snapshot, Path.GetFileName(f)));
         }
 
+        // The dataset too, as `huggingface-cli download` leaves it: a real checkpoint never reads the embedded sample.
+        TestPaths.SamplesAsHubCache(Path.Combine(hf, "hub"), "mmmu");
         var cwd = Directory.CreateDirectory(Path.Combine(_out, "cwd")).FullName;
         var (code, output) = Cli.RunProcessIn(cwd, new Dictionary<string, string> { ["HF_HOME"] = hf, ["SOURCE_DATE_EPOCH"] = "1767225600" },
             "run", "--model", "llava_onevision_llada",

@@ -27,6 +27,53 @@ internal static class TestPaths
         return Path.Combine(repo, "snapshots", File.ReadAllText(Path.Combine(repo, "refs", revision)).Trim());
     }
 
+    /// <summary>
+    /// Copies the embedded samples of <paramref name="families"/> into <paramref name="hubCache"/> as the hub cache
+    /// holds real datasets (<c>datasets--org--name/{refs,snapshots}</c>), so a run of a real checkpoint finds "real"
+    /// data there: the tests of such runs use this, since a real checkpoint never reads the embedded sample.
+    /// </summary>
+    public static string SamplesAsHubCache(string hubCache, params string[] families)
+    {
+        foreach (var family in families)
+        {
+            var hub = Path.Combine(RepoRoot, "tasks", family, "sample", "hub");
+            foreach (var file in Directory.EnumerateFiles(hub, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(hubCache, Path.GetRelativePath(hub, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
+        }
+
+        return hubCache;
+    }
+
+    /// <summary>
+    /// A <c>--data-dir</c> holding each family's sample snapshot (revision <paramref name="revision"/>) as an
+    /// <c>org/name</c> copy: the "real data" of tests that run a real checkpoint.
+    /// </summary>
+    public static string SamplesAsDataDir(string dataDir, params string[] families) => SamplesAsDataDirAt(dataDir, "main", families);
+
+    public static string SamplesAsDataDirAt(string dataDir, string revision, params string[] families)
+    {
+        foreach (var family in families)
+        {
+            foreach (var repo in Directory.EnumerateDirectories(Path.Combine(RepoRoot, "tasks", family, "sample", "hub")))
+            {
+                var repoId = Path.GetFileName(repo)["datasets--".Length..].Replace("--", "/", StringComparison.Ordinal);
+                var snapshot = SampleSnapshot(family, repoId, revision);
+                foreach (var file in Directory.EnumerateFiles(snapshot, "*", SearchOption.AllDirectories))
+                {
+                    var target = Path.Combine(dataDir, repoId, Path.GetRelativePath(snapshot, file));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(file, target, overwrite: true);
+                }
+            }
+        }
+
+        return dataDir;
+    }
+
     private static string FindRepoRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), SourceDirectory() })

@@ -26,6 +26,16 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
     /// <summary>The random-weight demo checkpoint (no path, or <c>path=demo</c>) may run on the embedded samples.</summary>
     public bool MayUseSampleData(ModelArgs args) => (args?.Get("path") ?? args?.Get("pretrained")) is null or "demo";
 
+    public void Validate(ModelArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        LlavaModelArgs.Check(args, family, Name);
+        if ((args.Get("path") ?? args.Get("pretrained")) is { } path and not "demo")
+        {
+            LlavaModelArgs.ResolveCheckpoint(path);
+        }
+    }
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -126,5 +126,13 @@ public interface IModelBackendFactory
     /// </summary>
     bool MayUseSampleData(ModelArgs args) => false;
 
+    /// <summary>
+    /// The cheap checks of <see cref="Create"/> (args, a checkpoint path that exists), run before the data is located
+    /// so a usage error is reported before a missing dataset and before anything loads.
+    /// </summary>
+    void Validate(ModelArgs args)
+    {
+    }
+
     IModelBackend Create(ModelArgs args, BackendContext context);
 }

@@ -35,6 +35,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var factory = backends.Get(config.Model);
         var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
         BackendRegistry.CheckArgs(factory, modelArgs);
+        factory.Validate(modelArgs);
         var locator = DatasetLocator.ForRun(config.DataDir, readers, factory.MayUseSampleData(modelArgs));
         var located = tasks.Select(t =>
         {
