@@ -41,7 +41,21 @@ public sealed record DatasetLocation(DatasetSource Source, string Root, Immutabl
 
     /// <summary>Each file's relative path, size and sha256 (hashed once per process and file version).</summary>
     public ImmutableArray<DataFileDigest> Digests() =>
-        [.. Files.Select(f => new DataFileDigest(System.IO.Path.GetRelativePath(Root, f).Replace('\\', '/'), new FileInfo(f).Length, Sha256(f)))];
+        [.. Files.Select(f => new DataFileDigest(System.IO.Path.GetRelativePath(Root, f).Replace('\\', '/'), Content(f).Length, Sha256(f)))];
+
+    /// <summary>The file a snapshot entry stands for: itself, or (hub caches) the blob its symlink points at.</summary>
+    public static FileInfo Content(string file)
+    {
+        var info = new FileInfo(file);
+        if (info.LinkTarget is null)
+        {
+            return info;
+        }
+
+        return info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target
+            ? target
+            : throw new DataException($"{file}: a snapshot symlink whose blob is missing (an interrupted download or a half-cleaned cache). Download the file again (huggingface-cli download).");
+    }
 
     /// <summary>SHA-256 over each file's relative path, size and sha256: the manifest's data fingerprint.</summary>
     public string Fingerprint()
@@ -57,12 +71,7 @@ public sealed record DatasetLocation(DatasetSource Source, string Root, Immutabl
 
     private static string Sha256(string file)
     {
-        var info = new FileInfo(file);
-        if (info.LinkTarget is not null && !File.Exists(file))
-        {
-            throw new DataException($"{file}: a snapshot symlink whose blob is missing (an interrupted download?). Download the file again (huggingface-cli download).");
-        }
-
+        var info = Content(file);
         return s_hashes.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), key =>
         {
             using var stream = File.OpenRead(key.Path);

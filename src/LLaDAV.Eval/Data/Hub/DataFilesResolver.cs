@@ -5,6 +5,9 @@ using LLaDAV.Eval.Errors;
 
 namespace LLaDAV.Eval.Data.Hub;
 
+/// <summary>One split's data-file patterns; a config's splits come in datasets' order.</summary>
+public sealed record SplitPatterns(string Split, ImmutableArray<string> Patterns);
+
 /// <summary>A split resolved to files: which config, the patterns used, how they were chosen, and the files in read order.</summary>
 public sealed record ResolvedSplit(string? Config, string Split, ImmutableArray<string> Patterns, string How, ImmutableArray<string> Files, string Module);
 
@@ -81,7 +84,7 @@ public static class DataFilesResolver
     public static ResolvedSplit Resolve(string root, DatasetCard card, string? config, string split, string where)
     {
         var files = ListFiles(root);
-        ImmutableDictionary<string, ImmutableArray<string>> patterns;
+        ImmutableArray<SplitPatterns> patterns;
         string how;
         string? chosen;
         string basePath = "";
@@ -116,10 +119,10 @@ public static class DataFilesResolver
             how = "datasets' default patterns (no card configs)";
         }
 
-        if (!patterns.TryGetValue(split, out var splitPatterns))
+        if (patterns.FirstOrDefault(p => p.Split == split)?.Patterns is not { } splitPatterns)
         {
             throw new DataException(
-                $"{where}: {how} gives the splits {string.Join(", ", patterns.Keys.Select(k => $"'{k}'"))}, not '{split}'. Files here: {Listing(files)}.");
+                $"{where}: {how} gives the splits {string.Join(", ", patterns.Select(p => $"'{p.Split}'"))}, not '{split}'. Files here: {Listing(files)}.");
         }
 
         var scoped = Under(files, basePath);
@@ -176,7 +179,7 @@ public static class DataFilesResolver
     }
 
     /// <summary><c>_get_data_files_patterns</c>: the sharded names first, then the keyword patterns, then everything as train.</summary>
-    public static ImmutableDictionary<string, ImmutableArray<string>> DefaultPatterns(IReadOnlyList<string> files, string where)
+    public static ImmutableArray<SplitPatterns> DefaultPatterns(IReadOnlyList<string> files, string where)
     {
         var shardedHits = Match(files, ShardedPattern.Replace("{split}", "*", StringComparison.Ordinal), allowedExtensionsOnly: false);
         if (shardedHits.Count > 0)
@@ -195,7 +198,7 @@ public static class DataFilesResolver
 
             var ordered = s_splitKeywords.Select(k => k.Split).Where(splits.Contains)
                 .Concat(splits.Except(s_splitKeywords.Select(k => k.Split)).Order(StringComparer.Ordinal));
-            return ordered.ToImmutableDictionary(s => s, s => ImmutableArray.Create(ShardedPattern.Replace("{split}", s, StringComparison.Ordinal)), StringComparer.Ordinal);
+            return [.. ordered.Select(s => new SplitPatterns(s, [ShardedPattern.Replace("{split}", s, StringComparison.Ordinal)]))];
         }
 
         // ALL_DEFAULT_PATTERNS, in order: logs, split keywords in folder names, in file names, everything as train.
@@ -211,7 +214,7 @@ public static class DataFilesResolver
             var nonEmpty = group.Where(g => g.Patterns.Any(p => Match(files, p, allowedExtensionsOnly: false).Count > 0)).ToList();
             if (nonEmpty.Count > 0)
             {
-                return nonEmpty.ToImmutableDictionary(g => g.Split, g => g.Patterns, StringComparer.Ordinal);
+                return [.. nonEmpty.Select(g => new SplitPatterns(g.Split, g.Patterns))];
             }
         }
 
@@ -219,7 +222,7 @@ public static class DataFilesResolver
     }
 
     /// <summary><c>sanitize_patterns</c> for a card's <c>data_files</c>.</summary>
-    public static ImmutableDictionary<string, ImmutableArray<string>> Sanitize(object dataFiles, string where)
+    public static ImmutableArray<SplitPatterns> Sanitize(object dataFiles, string where)
     {
         static ImmutableArray<string> Paths(object? p) => p switch
         {
@@ -231,26 +234,26 @@ public static class DataFilesResolver
         switch (dataFiles)
         {
             case string s:
-                return ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("train", [s]);
+                return [new SplitPatterns("train", [s])];
             case List<object?> list when list.Any(i => i is Dictionary<string, object?>):
-                var result = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
+                var result = ImmutableArray.CreateBuilder<SplitPatterns>();
                 foreach (var item in list)
                 {
                     var map = (Dictionary<string, object?>)item!;
                     var split = (string)map["split"]!;
-                    if (result.ContainsKey(split))
+                    if (result.Any(r => r.Split == split))
                     {
                         throw new DataException($"{where}: the card's data_files name split '{split}' twice (datasets: 'Some splits are duplicated in data_files').");
                     }
 
-                    result[split] = Paths(map["path"]);
+                    result.Add(new SplitPatterns(split, Paths(map["path"])));
                 }
 
                 return result.ToImmutable();
             case List<object?> list:
-                return ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("train", Paths(list));
+                return [new SplitPatterns("train", Paths(list))];
             case Dictionary<string, object?> dict:
-                return dict.ToImmutableDictionary(kv => kv.Key, kv => Paths(kv.Value), StringComparer.Ordinal);
+                return [.. dict.Select(kv => new SplitPatterns(kv.Key, Paths(kv.Value)))];
             default:
                 throw new DataException($"{where}: unreadable data_files in the card.");
         }
