@@ -75,7 +75,26 @@ internal sealed class PlainObserver(TextWriter output) : IRunObserver
 
     internal static string Data(string task, int total, int alreadyDone, DatasetLocation data) =>
         $"[{task}] {total} docs{(alreadyDone > 0 ? $" ({alreadyDone} already done)" : "")} from " +
-        (data.Source == DatasetSource.Sample ? $"the embedded SAMPLE data ({data.Root}); pass --data-dir for the real benchmark" : $"real data at {data.Root}");
+        (data.Source == DatasetSource.Sample
+            ? $"the embedded SAMPLE data ({data.Root}); for the real benchmark download {data.RepoId} (./lladav-eval data --tasks {task} says how)"
+            : $"{data.RepoId}{(data.Revision is null ? "" : "@" + data.Revision)}{(data.Commit is { Length: >= 7 } c ? $" ({c[..7]})" : "")} at {data.Root}");
+
+    /// <summary>A line per archive and every 10% of the bytes: unpacking Video-MME's 100 GB shows it is alive.</summary>
+    public void MediaExtraction(Eval.Data.Hub.ExtractionProgress progress)
+    {
+        var tenth = progress.Total == 0 ? 10 : progress.Done * 10 / progress.Total;
+        if (progress.Archive != _lastArchive || tenth != _lastTenth)
+        {
+            _lastArchive = progress.Archive;
+            _lastTenth = tenth;
+            output.WriteLine(progress.Archive.Length == 0
+                ? $"[{progress.Task}] media ready in {progress.Target}"
+                : string.Create(CultureInfo.InvariantCulture, $"[{progress.Task}] extracting {progress.Archive} into {progress.Target}: {tenth * 10}% of {progress.Total / 1048576.0:0.#} MiB"));
+        }
+    }
+
+    private string? _lastArchive;
+    private long _lastTenth = -1;
 }
 
 /// <summary>Live Spectre.Console progress bars on an interactive terminal.</summary>
@@ -114,4 +133,21 @@ internal sealed class LiveObserver(ProgressContext context) : IRunObserver
     /// <summary>Judge waits and failures above the bars (Spectre's live display is thread-safe for this).</summary>
     public void Judge(Eval.Judging.JudgeEvent judgeEvent) =>
         AnsiConsole.MarkupLineInterpolated($"[{(judgeEvent.Kind == Eval.Judging.JudgeEventKind.Waiting ? "grey" : "yellow")}]judge:[/] {judgeEvent.Message}");
+
+    /// <summary>One bar for the media of a task being unpacked (bytes of the archives read).</summary>
+    public void MediaExtraction(Eval.Data.Hub.ExtractionProgress progress)
+    {
+        var key = "media:" + progress.Task;
+        if (!_tasks.TryGetValue(key, out var entry))
+        {
+            entry = (context.AddTask($"{progress.Task}: unpacking media into {progress.Target}", maxValue: Math.Max(progress.Total, 1)), new TaskProgress(0, 0));
+            _tasks[key] = entry;
+        }
+
+        entry.Bar.Value = progress.Done;
+        if (progress.Archive.Length == 0)
+        {
+            entry.Bar.StopTask();
+        }
+    }
 }

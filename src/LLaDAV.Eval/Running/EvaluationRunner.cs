@@ -48,6 +48,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         // Everything checkable is checked before the run directory exists (issue 14 §2); then one writer holds it (§1).
         var plans = RunPlanner.Plan(this, located, request, backend);
+        ExtractMedia(located, cancellationToken);
         using var directoryLock = Io.RunDirectoryLock.Acquire(request.RunDirectory, create: !request.Resume);
         ActiveRun.Set(request.RunDirectory);
         var manifest = PrepareRunDirectory(request, model, located);
@@ -83,6 +84,29 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         }
 
         return ResultsWriter.Write(request.RunDirectory, manifest, tasks, catalog);
+    }
+
+    /// <summary>
+    /// Unpacks the media archives of video tasks read from a hub cache snapshot into <c>$HF_HOME/&lt;cache_dir&gt;</c>, as
+    /// lmms-eval does on first use (<see cref="Data.Hub.MediaArchives"/>); samples and <c>--data-dir</c> copies keep theirs.
+    /// </summary>
+    private void ExtractMedia(IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> located, CancellationToken ct)
+    {
+        var hfHome = DatasetLocator.DefaultHfHome();
+        foreach (var (task, data, _) in located)
+        {
+            if (data.Source == DatasetSource.Real && data.Commit is not null && Data.Hub.MediaArchives.Target(task.Spec, hfHome) is { } target)
+            {
+                var link = task.Spec.DatasetKwargs.GetValueOrDefault("create_link") is true;
+                Data.Hub.MediaArchives.Ensure(task.Name, data.Root, target, link, new Reporter(observer), ct);
+            }
+        }
+    }
+
+    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+    private sealed class Reporter(IRunObserver observer) : IProgress<Data.Hub.ExtractionProgress>
+    {
+        public void Report(Data.Hub.ExtractionProgress value) => observer.MediaExtraction(value);
     }
 
     /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>

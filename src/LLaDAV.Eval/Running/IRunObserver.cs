@@ -23,6 +23,11 @@ public interface IRunObserver
     void Judge(Judging.JudgeEvent judgeEvent)
     {
     }
+
+    /// <summary>A video task's media archives are being unpacked into <c>$HF_HOME/&lt;cache_dir&gt;</c> before the run.</summary>
+    void MediaExtraction(Data.Hub.ExtractionProgress progress)
+    {
+    }
 }
 
 /// <summary>An observer that ignores everything (library use, tests).</summary>
