@@ -312,15 +312,16 @@ public sealed partial class GuardTests : IDisposable
     [Fact]
     public async Task Should_skip_a_doc_whose_image_file_is_missing_under_the_data_dir()
     {
-        var data = Path.Combine(_out, "data");
-        CopyDirectory(Path.Combine(Cli.Tasks, "mmstar", "sample"), data);
-        File.Delete(Path.Combine(data, "Lin-Chen", "MMStar", "data", "images", "mmstar_1.png"));
+        // MME's sample keeps its images as files beside the split (MMStar's are inside its Parquet, as on the Hub).
+        var data = LLaDAV.Eval.Testing.TestPaths.SamplesAsDataDir(Path.Combine(_out, "data"), "mme");
+        File.Delete(Path.Combine(data, "lmms-lab", "MME", "data", "images", "mme_1.png"));
         var (code, _, error) = await Cli.RunAsync(
             "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", RunRoot, "--run-id", "s", "--model", "lladav", "--model-args", "path=demo",
-            "--tasks", "mmstar", "--limit", "3", "--data-dir", data, "--skip-missing-media", "--gen-kwargs", "gen_length=2,steps=2,block_length=2");
+            "--tasks", "mme", "--limit", "3", "--data-dir", data, "--skip-missing-media", "--gen-kwargs", "gen_length=2,steps=2,block_length=2");
         Assert.True(code == 0, error);
-        var samples = File.ReadAllLines(Path.Combine(RunRoot, "lladav", "s", "samples_mmstar.jsonl"));
-        Assert.Contains(samples, l => l.Contains("\"doc_id\":1", StringComparison.Ordinal) && l.Contains("skipped", StringComparison.Ordinal));
+        var samples = File.ReadAllLines(Path.Combine(RunRoot, "lladav", "s", "samples_mme.jsonl"));
+        // Docs 2 and 3 show images/mme_1.png; docs 0 and 1 images/mme_0.png.
+        Assert.Contains(samples, l => l.Contains("\"doc_id\":2", StringComparison.Ordinal) && l.Contains("skipped", StringComparison.Ordinal));
         Assert.Contains(samples, l => l.Contains("\"doc_id\":0", StringComparison.Ordinal) && !l.Contains("skipped", StringComparison.Ordinal));
     }
 

@@ -12,6 +12,7 @@ internal static class CommandCatalog
     [
         RunCommand.Create(),
         TasksCommand.Create(),
+        DataCommand.Create(),
         ValidateCommand.Create(),
         MergeCommand.Create(),
         LaunchCommand.Create(),
