@@ -70,8 +70,9 @@ public sealed partial class ReaderTrustFigureTests
     [InlineData(40.0)]
     public void A_percent_axis_labels_no_impossible_value_for_flat_scores(double flat)
     {
-        var (ticks, _) = PanelPlot.Ticks(Axis.Score("score (%)", "%"), [flat, flat]);
+        var (ticks, range) = PanelPlot.Ticks(Axis.Score("score (%)", "%"), [flat, flat]);
         Assert.True(ticks.Values.Length >= 2, "a flat series still needs a scale");
+        Assert.True(flat - range.Lo >= 0.05 * (range.Hi - range.Lo) && range.Hi - flat >= 0.05 * (range.Hi - range.Lo), $"{flat} in [{range.Lo}, {range.Hi}] sits on the frame");
         Assert.All(ticks.Values, v => Assert.InRange(v, 0, 100));
         Assert.Contains(ticks.Values, v => v <= flat);
         Assert.Contains(ticks.Values, v => v >= flat);

@@ -240,7 +240,7 @@ public static class PanelPlot
         }
 
         var ticks = axis.Marks.IsDefaultOrEmpty ? Bounded(NiceTicks.Linear(lo, hi, 6), axis) : Marked(axis, lo, hi);
-        var pad = Math.Max(hi - lo, Math.Max(ticks.Max - ticks.Min, 1e-9) / 4) * Margin;
+        var pad = Math.Max(hi - lo, ticks.Max - ticks.Min) * Margin; // a flat series still keeps its markers off the frame
         return (ticks, (Math.Min(ticks.Min, lo - pad), Math.Max(ticks.Max, hi + pad)));
     }
 
