@@ -16,15 +16,15 @@ internal static class CompareCommand
     private static readonly Argument<string> s_new = new("new") { Description = "The candidate run directory." };
     private static readonly Option<string?> s_tasks = new("--tasks") { Description = "Comma-separated tasks to compare (default: every task both runs have)." };
     private static readonly Option<double> s_maxDrop = new("--max-drop") { Description = "Allowed drop in percentage points of a task's score before a significant regression fails the gate.", DefaultValueFactory = _ => 1.0 };
-    private static readonly Option<double> s_alpha = new("--alpha") { Description = "Significance level after Holm's correction across tasks; the CI is at 1 - alpha.", DefaultValueFactory = _ => 0.05 };
-    private static readonly Option<int> s_bootstrap = new("--bootstrap") { Description = "Paired bootstrap resamples for the confidence interval.", DefaultValueFactory = _ => 10_000 };
+    private static readonly Option<double> s_alpha = new("--alpha") { Description = "Family-wise significance level across the compared tasks (Bonferroni): each task's interval is at 1 - alpha/m, and a change is significant exactly when it excludes 0.", DefaultValueFactory = _ => 0.05 };
+    private static readonly Option<int> s_bootstrap = new("--bootstrap") { Description = "Paired bootstrap resamples (tasks whose scores are not all 0/1).", DefaultValueFactory = _ => 10_000 };
     private static readonly Option<int> s_seed = new("--seed") { Description = "Seed of the bootstrap's generator (reported, so the interval can be reproduced).", DefaultValueFactory = _ => 1234 };
     private static readonly Option<string?> s_junit = new("--junit") { Description = "Also write JUnit XML here: one test case per task, a failure for a gate-failing regression." };
     private static readonly Option<string?> s_markdown = new("--markdown") { Description = "Also write the markdown summary here (e.g. $GITHUB_STEP_SUMMARY)." };
 
     public static Command Create()
     {
-        var command = new Command("compare", "Compare two runs sample by sample: per-task delta with a paired bootstrap CI, McNemar's exact test for 0/1 scores, Holm correction; " +
+        var command = new Command("compare", "Compare two runs sample by sample: per-task delta with one test giving both p and the interval (McNemar exact with its exact interval for 0/1 scores, else the paired bootstrap), Bonferroni across tasks; " +
             "exit 1 when a task regresses significantly by more than --max-drop points.");
         command.Arguments.Add(s_base);
         command.Arguments.Add(s_new);

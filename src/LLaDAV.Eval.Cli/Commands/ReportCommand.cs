@@ -43,7 +43,8 @@ internal static class ReportCommand
                     s.Stderr,
                     paper?.Entries.FirstOrDefault(e => e.Task == s.Task && e.Metric == s.Metric && e.Model == RunMetadata.Family(run) && e.Table is "table2" or "table3")?.Value));
                 var name = unit == "%" ? "scores.svg" : $"scores_{string.Concat(unit.Where(char.IsLetterOrDigit))}.svg";
-                var svg = ScoreBarChart.Render($"{run.Label}: primary scores", unit, [.. bars]);
+                var sample = scores.Where(s => s.Unit == unit).Any(s => run.IsSample(s.Task)) ? " " + SampleData.Marker : "";
+                var svg = ScoreBarChart.Render($"{run.Label}: primary scores{sample}", unit, [.. bars]);
                 await File.WriteAllTextAsync(Path.Combine(folder, name), svg).ConfigureAwait(false);
             }
 

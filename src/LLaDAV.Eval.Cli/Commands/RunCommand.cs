@@ -89,7 +89,7 @@ internal static class RunCommand
         var interactive = output == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (interactive)
         {
-            outcome = await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            outcome = await AnsiConsole.Progress().Columns(LiveObserver.Columns()).AutoClear(false).HideCompleted(false)
                 .StartAsync(ctx => new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new LiveObserver(ctx))
                     .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct)).ConfigureAwait(false);
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Models.Backends;
 using LLaDAV.Eval.Running;
+using LLaDAV.Eval.Scaling;
 using Spectre.Console;
 
 namespace LLaDAV.Eval.Cli.Hosting;
@@ -29,9 +30,9 @@ internal sealed class TaskProgress(int total, int done)
     {
         var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
         var newDocs = Done - _startDone;
-        var eta = newDocs > 0 ? TimeSpan.FromSeconds((Total - Done) * seconds / newDocs) : (TimeSpan?)null;
+        var eta = newDocs > 0 ? (Total - Done) * seconds / newDocs : (double?)null;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Done}/{Total} docs, {newDocs / seconds:0.##} docs/s, {GeneratedTokens / seconds:0.#} tok/s, ETA {(eta is { } e ? e.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : "-")}");
+            $"{Done}/{Total} docs, {newDocs / seconds:0.##} docs/s, {GeneratedTokens / seconds:0.#} tok/s, ETA {EtaText.Format(eta)}");
     }
 }
 
@@ -108,9 +109,12 @@ internal sealed class LiveObserver(ProgressContext context) : IRunObserver
     public void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data)
     {
         AnsiConsole.MarkupLineInterpolated($"[grey]{PlainObserver.Data(task, total, alreadyDone, data)}[/]");
-        var bar = context.AddTask(task, maxValue: Math.Max(total, 1));
+        // The label has its full form from the start ("task 0/N docs, ..., ETA -"): a bare task name would stand alone,
+        // right-aligned by Spectre under the other bars' long labels, until the first doc finished.
+        var counts = new TaskProgress(total, alreadyDone);
+        var bar = context.AddTask(Label(task, counts), maxValue: Math.Max(total, 1));
         bar.Value = alreadyDone;
-        _tasks[task] = (bar, new TaskProgress(total, alreadyDone));
+        _tasks[task] = (bar, counts);
     }
 
     public void SamplesFinished(string task, int count, TokenUsage usage, TimeSpan elapsed)
@@ -118,8 +122,19 @@ internal sealed class LiveObserver(ProgressContext context) : IRunObserver
         var (bar, counts) = _tasks[task];
         counts.Add(count, usage);
         bar.Value = counts.Done;
-        bar.Description = $"{task} {counts.Describe()}";
+        bar.Description = Label(task, counts);
     }
+
+    /// <summary>The bar's label: the task and its counters, markup-escaped.</summary>
+    internal static string Label(string task, TaskProgress counts) => Markup.Escape($"{task} {counts.Describe()}");
+
+    /// <summary>
+    /// The bars' columns: the label left-aligned (Spectre right-aligns it by default, so a short label hangs far
+    /// from the margin), bar, percentage, spinner. No RemainingTimeColumn: the label carries the one ETA, in
+    /// <see cref="EtaText"/>'s format, and only once a doc is done.
+    /// </summary>
+    internal static ProgressColumn[] Columns() =>
+        [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn()];
 
     public void TaskFinished(string task)
     {

@@ -279,8 +279,10 @@ public sealed class ShardLauncher(LaunchRequest request, TextWriter output)
         var secondsPerCost = doneCost > 0 ? rows.Sum(r => r.ModelSeconds) / doneCost : double.NaN;
         double Eta(TaskProgress r, TaskWork w) =>
             (r.Done > 0 ? r.ModelSeconds / r.Done : secondsPerCost * w.CostPerDoc) * (r.Total - r.Done) / request.Workers;
+        // A task's own ETA only once one of its docs is done: before that it would be a guess from other tasks' speed,
+        // shown as if measured. The total still prices unstarted tasks by their cost (it is an estimate either way).
         var parts = rows.Zip(request.Work).Select(p => string.Create(CultureInfo.InvariantCulture,
-            $"{p.First.Task} {p.First.Done}/{p.First.Total}{(p.First.Done < p.First.Total ? $" ETA {FormatSeconds(Eta(p.First, p.Second))}" : "")}"));
+            $"{p.First.Task} {p.First.Done}/{p.First.Total}{(p.First.Done > 0 && p.First.Done < p.First.Total ? $" ETA {EtaText.Format(Eta(p.First, p.Second))}" : "")}"));
         var totalDone = rows.Sum(r => r.Done);
         var total = rows.Sum(r => r.Total);
         var eta = rows.Zip(request.Work).Sum(p => Eta(p.First, p.Second));
@@ -291,12 +293,8 @@ public sealed class ShardLauncher(LaunchRequest request, TextWriter output)
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"progress: {string.Join(", ", parts)} | total {totalDone}/{total} docs, {(tokens - _tokensAtStart) / elapsed:F1} tok/s, ETA {(totalDone < total ? FormatSeconds(eta) : "0s")} | {running} worker{(running == 1 ? "" : "s")} running");
+            $"progress: {string.Join(", ", parts)} | total {totalDone}/{total} docs, {(tokens - _tokensAtStart) / elapsed:F1} tok/s, ETA {(totalDone < total ? EtaText.Format(eta) : EtaText.Format(0))} | {running} worker{(running == 1 ? "" : "s")} running");
     }
-
-    private static string FormatSeconds(double s) => double.IsNaN(s) || double.IsInfinity(s)
-        ? "?"
-        : TimeSpan.FromSeconds(Math.Round(s)).ToString(s >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
 
     /// <summary>An exit status in words: .NET reports a child killed by signal S as 128 + S.</summary>
     internal static string Describe(int code) => code switch

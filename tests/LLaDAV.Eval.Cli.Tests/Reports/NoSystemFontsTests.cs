@@ -54,7 +54,7 @@ public sealed class NoSystemFontsTests(ReportRunsFixture runs) : IClassFixture<R
         }
 
         Assert.True(dark > 500, $"only {dark} dark pixels where the title should be");
-        Assert.Contains("Data scaling: score vs training samples", SvgTexts.Of(File.ReadAllText(Path.Combine(noFonts, "scaling.svg"))));
+        Assert.Contains("Data scaling: score vs training samples (sample data)", SvgTexts.Of(File.ReadAllText(Path.Combine(noFonts, "scaling.svg"))));
     }
 
     /// <summary>Null when this process may hide the system fonts (root, util-linux's unshare, mount rights), else why not.</summary>

@@ -53,6 +53,10 @@ public sealed partial class ReportInBrowserTests(ReportRunsFixture runs) : IClas
               styleUrls: [...d.querySelectorAll('style')].flatMap(s => (s.textContent.match(/url\([^)]*\)|@import[^;]*/g) || [])),
               resources: w.performance.getEntriesByType('resource').map(r => r.name),
               tables: [...d.querySelectorAll('table')].map(t => ({ right: t.getBoundingClientRect().right, inScroller: inScroller(t) })),
+              hiddenScores: [...d.querySelectorAll('table.scores td')].filter(td => { const r = td.getBoundingClientRect(); return r.left < -0.5 || r.right > vw + 0.5 || r.width < 1; })
+                .map(td => (td.getAttribute('data-label') || '?') + '=' + td.textContent),
+              scoreCells: d.querySelectorAll('table.scores td').length,
+              svgs: [...d.querySelectorAll('figure svg')].map(s => ({ box: box(s), viewBox: s.getAttribute('viewBox') })),
               overflowingText: [...d.querySelectorAll('h1,h2,h3,p,figcaption,li')].filter(e => e.getBoundingClientRect().right > vw + 0.5)
                 .map(e => e.tagName + ': ' + e.textContent.slice(0, 60)),
               smallestFontPx: Math.min(...[...d.querySelectorAll('h1,h2,h3,p,th,td,figcaption,li')].map(e => parseFloat(w.getComputedStyle(e).fontSize))),
@@ -103,7 +107,8 @@ public sealed partial class ReportInBrowserTests(ReportRunsFixture runs) : IClas
                 var box = f["box"]!;
                 Assert.True((double)box["width"]! > 50 && (double)box["height"]! > 50, $"{name}: figure '{f["caption"]}' is {box["width"]}x{box["height"]} px");
                 Assert.True((double)f["figure"]!["right"]! <= (double)page["viewport"]! + 0.5, $"{name}: figure '{f["caption"]}' ends at {f["figure"]!["right"]} px of {page["viewport"]}");
-                Assert.True((double)box["left"]! >= 0 && ((double)box["right"]! <= (double)page["viewport"]! + 0.5 || (bool)f["inScroller"]!), $"{name}: figure '{f["caption"]}' spans {box["left"]}..{box["right"]} px of {page["viewport"]}, clipped (not in a scrolling box)");
+                // Scaled to the screen, not cut or left to scroll sideways (issue 26: a third of each figure showed on a phone).
+                Assert.True((double)box["left"]! >= 0 && (double)box["right"]! <= (double)page["viewport"]! + 0.5, $"{name}: figure '{f["caption"]}' spans {box["left"]}..{box["right"]} px of {page["viewport"]}");
                 Assert.True((int)f["shapes"]! > 5, $"{name}: figure '{f["caption"]}' draws nothing");
             }
 
@@ -134,6 +139,17 @@ public sealed partial class ReportInBrowserTests(ReportRunsFixture runs) : IClas
             }
 
             Assert.True((double)page["smallestFontPx"]! >= 12, $"{name}: text as small as {page["smallestFontPx"]} px");
+
+            // Every score (value, paper, Δ, ...) is on screen without scrolling sideways; each figure keeps its aspect.
+            Assert.True((int)page["scoreCells"]! > 0, $"{name}: no scores table");
+            Assert.Empty(page["hiddenScores"]!.AsArray());
+            foreach (var svg in page["svgs"]!.AsArray())
+            {
+                var viewBox = ((string)svg!["viewBox"]!).Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                var shown = svg["box"]!;
+                var (expected, actual) = (viewBox[2] / viewBox[3], (double)shown["width"]! / (double)shown["height"]!);
+                Assert.True(Math.Abs(actual - expected) <= 0.01 * expected, $"{name}: a figure drawn {shown["width"]}x{shown["height"]} px has lost its {viewBox[2]}x{viewBox[3]} aspect (cut, not scaled)");
+            }
         }
 
         // A phone browser lays the page out at the device width only when the page says so.
@@ -155,9 +171,73 @@ public sealed partial class ReportInBrowserTests(ReportRunsFixture runs) : IClas
         }
     }
 
+    /// <summary>
+    /// Issue 26: the report's inline figures must look exactly like each figure alone. Each figure is screenshot in
+    /// place, inside the full report.html (every other figure still in the document, so colliding ids would still
+    /// resolve to another figure's clip rectangle): a style added to the page's head pins that one figure at the
+    /// top left, at its own size, over a white sheet. The same SVG file is screenshot alone in an otherwise empty page
+    /// at the same window size. The pixels must agree.
+    /// </summary>
+    [RequiresChromiumFact]
+    public async Task Should_draw_each_inline_figure_pixel_for_pixel_as_the_figure_alone()
+    {
+        var report = await WriteReportAsync();
+        var folder = Path.GetDirectoryName(report)!;
+        var html = await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken);
+        var captions = Regex.Matches(html, "<figcaption>(.*?)</figcaption>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.True(captions.Count >= 3, $"the report should inline several figures, has {captions.Count}");
+        for (var i = 0; i < captions.Count; i++)
+        {
+            var svg = await File.ReadAllTextAsync(Path.Combine(folder, captions[i]), TestContext.Current.CancellationToken);
+            var root = System.Xml.Linq.XDocument.Parse(svg).Root!;
+            var (w, h) = ((int)Math.Ceiling(double.Parse(root.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture)),
+                (int)Math.Ceiling(double.Parse(root.Attribute("height")!.Value, System.Globalization.CultureInfo.InvariantCulture)));
+            const string sheet = "html,body{overflow:hidden}body::before{content:'';position:fixed;inset:0;background:#fff;z-index:2147483646}";
+            var inPlace = Path.Combine(folder, $"inplace-{i}.html");
+            await File.WriteAllTextAsync(inPlace, html.Replace("</head>", $"<style>{sheet}figure:nth-of-type({i + 1})>svg{{position:fixed;left:0;top:0;z-index:2147483647;max-width:none;width:{w}px;height:{h}px}}</style></head>", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+            var alone = Path.Combine(folder, $"alone-{i}.html");
+            await File.WriteAllTextAsync(alone, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>{sheet}svg{{position:fixed;left:0;top:0;z-index:2147483647;width:{w}px;height:{h}px}}</style></head><body>{svg[svg.IndexOf("<svg", StringComparison.Ordinal)..]}</body></html>", TestContext.Current.CancellationToken);
+
+            using var a = await ScreenshotAsync(inPlace, w, h);
+            using var b = await ScreenshotAsync(alone, w, h);
+            var (differing, worst) = Difference(a, b);
+            Assert.True(differing == 0, $"{captions[i]}: {differing} of {w * h} pixels differ (worst channel difference {worst}) between the figure in report.html and the figure alone");
+        }
+    }
+
+    private async Task<SkiaSharp.SKBitmap> ScreenshotAsync(string page, int width, int height)
+    {
+        var png = Path.ChangeExtension(page, ".png");
+        var (_, log) = await ChromiumAsync(page, $"--window-size={width},{height}", "--hide-scrollbars", "--force-device-scale-factor=1", $"--screenshot={png}");
+        Assert.Empty(ConsoleMessages(log));
+        return SkiaSharp.SKBitmap.Decode(png);
+    }
+
+    /// <summary>Pixels whose colour differs by more than 8 in any channel (anti-aliasing noise is below that), and the largest difference.</summary>
+    private static (int Differing, int Worst) Difference(SkiaSharp.SKBitmap a, SkiaSharp.SKBitmap b)
+    {
+        Assert.Equal((a.Width, a.Height), (b.Width, b.Height));
+        int differing = 0, worst = 0;
+        for (var y = 0; y < a.Height; y++)
+        {
+            for (var x = 0; x < a.Width; x++)
+            {
+                var (p, q) = (a.GetPixel(x, y), b.GetPixel(x, y));
+                var d = Math.Max(Math.Abs(p.Red - q.Red), Math.Max(Math.Abs(p.Green - q.Green), Math.Abs(p.Blue - q.Blue)));
+                worst = Math.Max(worst, d);
+                differing += d > 8 ? 1 : 0;
+            }
+        }
+
+        return (differing, worst);
+    }
+
     private async Task<string> WriteReportAsync()
     {
+        // Several figures on one page: the scaling figures drawn into the report's folder are inlined beside scores.svg.
         var folder = Path.Combine(_scratch, "report");
+        var (plotCode, plotOut, plotError) = await Cli.RunAsync("plot", "scaling", runs.Base, runs.New, "--out", folder, "--paper-data", ReportRunsFixture.PaperData);
+        Assert.True(plotCode == 0, plotOut + plotError);
         var (code, output, error) = await Cli.RunAsync("report", runs.Base, "--out", folder, "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, output + error);
         return Path.Combine(folder, "report.html");

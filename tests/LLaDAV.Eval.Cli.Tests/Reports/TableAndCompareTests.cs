@@ -28,7 +28,7 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
     {
         var (code, output, error) = await Cli.RunAsync("table", runs.Base, "--paper", "table2", "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, error);
-        Assert.Contains("| base | run vs LLaDA-V | 80.0 (+31.4) | - | - | 50.0 (-10.1) | - |", output, StringComparison.Ordinal);
+        Assert.Contains("| base (sample data) | run vs LLaDA-V | 80.0 (+31.4) | - | - | 50.0 (-10.1) | - |", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
         // BASE is scored with 2025 rules, OLDRULES with current: the rows say so (issue 17 §3).
         var (code, output, error) = await Cli.RunAsync("table", runs.Base, runs.OldRules, "--paper", "table2", "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, error);
-        Assert.Contains("| base (scoring 2025) | run vs LLaDA-V | 80.0 (+31.4) |", output, StringComparison.Ordinal);
-        Assert.Matches(@"\(scoring current\) \| [^|]+ \| 40\.0", output);
+        Assert.Contains("| base (scoring 2025) (sample data) | run vs LLaDA-V | 80.0 (+31.4) |", output, StringComparison.Ordinal);
+        Assert.Matches(@"\(scoring current\) \(sample data\) \| [^|]+ \| 40\.0", output);
 
         var (_, single, _) = await Cli.RunAsync("table", runs.Base, "--paper", "table2", "--paper-data", ReportRunsFixture.PaperData);
         Assert.DoesNotContain("(scoring", single, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class TableAndCompareTests(ReportRunsFixture runs) : IClassFixture
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("table,model,source,reference,MMMU val,MMMU val paper,MMMU val delta,", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("table2,base,run,LLaDA-V,80.0,48.6,+31.4,", lines.Single(l => l.StartsWith("table2,base,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.StartsWith("table2,base (sample data),run,LLaDA-V,80.0,48.6,+31.4,", lines.Single(l => l.StartsWith("table2,base (sample data),", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

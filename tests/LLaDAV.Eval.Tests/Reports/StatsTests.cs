@@ -103,4 +103,58 @@ public sealed class StatsTests
         Assert.Equal(1.75, PairedBootstrap.Percentile([1.0, 2, 3, 4], 0.25), 12);
         Assert.Equal(4, PairedBootstrap.Percentile([1.0, 2, 3, 4], 1.0), 12);
     }
+
+    [Fact]
+    public void Should_give_Clopper_Pearson_bounds_from_their_closed_forms_and_R()
+    {
+        // x = 0 of n: upper = 1 − (α/2)^(1/n); x = n: lower = (α/2)^(1/n) (Clopper & Pearson 1934).
+        var (lo, hi) = ExactPairedInterval.ClopperPearson(0, 3, 0.95);
+        Assert.Equal(0, lo);
+        Assert.Equal(1 - Math.Pow(0.025, 1.0 / 3), hi, 12);
+        (lo, hi) = ExactPairedInterval.ClopperPearson(3, 3, 0.95);
+        Assert.Equal(Math.Pow(0.025, 1.0 / 3), lo, 10);
+        Assert.Equal(1, hi);
+
+        // R: binom.test(3, 10)$conf.int = 0.06673951 0.65245285.
+        (lo, hi) = ExactPairedInterval.ClopperPearson(3, 10, 0.95);
+        Assert.InRange(lo, 0.06673951 - 5e-9, 0.06673951 + 5e-9);
+        Assert.InRange(hi, 0.65245285 - 5e-9, 0.65245285 + 5e-9);
+    }
+
+    [Fact]
+    public void Should_make_the_exact_interval_exclude_zero_exactly_when_McNemar_rejects()
+    {
+        // Issue 26: one row printed CI [-83.33, -16.67] beside p = 0.25 and "no significant change".
+        foreach (var level in new[] { 0.5, 0.7, 0.9, 0.95, 0.975, 0.99 })
+        {
+            for (var b = 0; b <= 25; b++)
+            {
+                for (var c = 0; c <= 25; c++)
+                {
+                    var (lo, hi) = ExactPairedInterval.Delta(b, c, b + c + 7, level);
+                    var rejects = McNemar.ExactPValue(b, c) < 1 - level;
+                    Assert.True(rejects == (lo > 0 || hi < 0), $"b={b} c={c} level={level}: p={McNemar.ExactPValue(b, c)}, interval [{lo}, {hi}]");
+                    Assert.InRange((double)(c - b) / (b + c + 7), lo - 1e-12, hi + 1e-12);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Should_make_the_bootstrap_interval_exclude_zero_exactly_when_its_p_is_below_the_level()
+    {
+        var rng = new Random(26);
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var n = 5 + rng.Next(40);
+            var shift = rng.NextDouble() * 0.6 - 0.3;
+            var x = Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray();
+            var y = x.Select(v => v + shift + ((rng.NextDouble() - 0.5) * 0.8)).ToArray();
+            var level = new[] { 0.9, 0.95, 0.975, 0.99 }[trial % 4];
+            var boot = PairedBootstrap.Run(x, y, 400 + (trial % 7), trial, level);
+            // p = 2·min(#≤0, #≥0)/B is a multiple of 2/B; at p exactly 1 − level the test does not reject (1 − 0.99 is
+            // 0.010000000000000009 in floating point, hence the margin far below 2/B).
+            Assert.True((boot.PValue < 1 - level - 1e-12) == (boot.Lower > 0 || boot.Upper < 0), $"trial {trial}: p={boot.PValue}, [{boot.Lower}, {boot.Upper}] at {level}");
+        }
+    }
 }

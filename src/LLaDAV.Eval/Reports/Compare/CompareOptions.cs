@@ -2,8 +2,8 @@ namespace LLaDAV.Eval.Reports.Compare;
 
 /// <summary>
 /// How <c>lladav-eval compare</c> decides. <see cref="MaxDrop"/> is in percentage points of the task's score
-/// (per-sample mean × 100); a task fails the gate only if its drop is both significant (Holm-adjusted p &lt;
-/// <see cref="Alpha"/>) and larger than that.
+/// (per-sample mean × 100); a task fails the gate only if its drop is both significant (its Bonferroni interval at
+/// 1 − <see cref="Alpha"/>/m excludes 0) and larger than that.
 /// </summary>
 public sealed record CompareOptions
 {

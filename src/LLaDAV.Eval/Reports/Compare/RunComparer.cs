@@ -10,8 +10,11 @@ namespace LLaDAV.Eval.Reports.Compare;
 
 /// <summary>
 /// Paired comparison of two runs (DESIGN.md §6, <c>compare</c>): samples aligned by (task, doc_id); per task the
-/// per-sample score delta with a paired percentile-bootstrap interval, McNemar's exact test when every score is
-/// 0/1 (else the bootstrap's two-sided p), Holm's correction across tasks, and the gate.
+/// per-sample score delta and ONE test that gives both the p-value and the interval: McNemar's exact test with its
+/// Clopper–Pearson interval when every score is 0/1, else the paired bootstrap with order-statistic bounds. Across
+/// m tasks the interval is at 1 − α/m (Bonferroni) and p is multiplied by m: Bonferroni, not Holm, because only it
+/// has simultaneous intervals that match its adjusted p-values (Holm's step-down has no interval per task), so the
+/// verdict — the interval excludes 0 — is the same statement as "adjusted p &lt; α" on every row.
 /// </summary>
 public static class RunComparer
 {
@@ -27,15 +30,20 @@ public static class RunComparer
         }
 
         var tasks = SelectTasks(baseRun, newRun, options.Tasks);
-        var raw = tasks.Select(t => CompareTask(baseRun, newRun, t, options, paper)).ToList();
-        var adjusted = Holm.Adjust([.. raw.Select(r => r.PValue)]);
-        var results = raw.Select((r, i) =>
+        var confidence = 1 - (options.Alpha / tasks.Length);
+        var results = tasks.Select(t =>
         {
-            var significant = adjusted[i] < options.Alpha;
-            var verdict = !significant || r.DeltaPoints == 0 ? Verdict.NoSignificantChange : r.DeltaPoints > 0 ? Verdict.Improved : Verdict.Regressed;
-            return r with { AdjustedPValue = adjusted[i], Verdict = verdict, FailsGate = verdict == Verdict.Regressed && -r.DeltaPoints > options.MaxDrop };
+            var r = CompareTask(baseRun, newRun, t, options, confidence, paper);
+            var verdict = !r.Significant ? Verdict.NoSignificantChange : r.Lower > 0 ? Verdict.Improved : Verdict.Regressed;
+            return r with { AdjustedPValue = Math.Min(1, r.PValue * tasks.Length), Verdict = verdict, FailsGate = verdict == Verdict.Regressed && -r.DeltaPoints > options.MaxDrop };
         }).ToImmutableArray();
-        return new ComparisonResult(baseRun.Path, newRun.Path, baseRun.Label, newRun.Label, options, results);
+
+        // Without --tasks every shared task is compared; the others are named, not dropped silently.
+        var (onlyBase, onlyNew) = options.Tasks is { Count: > 0 }
+            ? (ImmutableArray<string>.Empty, ImmutableArray<string>.Empty)
+            : ([.. baseRun.Tasks.Except(newRun.Tasks).Order(StringComparer.Ordinal)], [.. newRun.Tasks.Except(baseRun.Tasks).Order(StringComparer.Ordinal)]);
+        var sample = tasks.Where(t => baseRun.IsSample(t) || newRun.IsSample(t)).ToImmutableArray();
+        return new ComparisonResult(baseRun.Path, newRun.Path, baseRun.Label, newRun.Label, options, results, onlyBase, onlyNew, sample);
     }
 
     private static void Validate(CompareOptions o)
@@ -79,7 +87,7 @@ public static class RunComparer
             : [.. tasks];
     }
 
-    private static TaskComparison CompareTask(RunDirectory baseRun, RunDirectory newRun, string task, CompareOptions options, PaperReference? paper)
+    private static TaskComparison CompareTask(RunDirectory baseRun, RunDirectory newRun, string task, CompareOptions options, double confidence, PaperReference? paper)
     {
         var metricKey = TaskScores.PrimaryMetric(baseRun, task, paper);
         var comma = metricKey.IndexOf(',', StringComparison.Ordinal);
@@ -108,11 +116,27 @@ public static class RunComparer
             wrongToRight += xs[i] == 0 && ys[i] == 1 ? 1 : 0;
         }
 
-        var boot = PairedBootstrap.Run([.. xs.Select(x => x * 100)], [.. ys.Select(y => y * 100)], options.BootstrapIterations, options.Seed, 1 - options.Alpha);
-        var p = binary ? McNemar.ExactPValue(rightToWrong, wrongToRight) : boot.PValue;
+        double p, lower, upper;
+        if (binary)
+        {
+            p = McNemar.ExactPValue(rightToWrong, wrongToRight);
+            (lower, upper) = ExactPairedInterval.Delta(rightToWrong, wrongToRight, ids.Count, confidence);
+            (lower, upper) = (lower * 100, upper * 100);
+        }
+        else
+        {
+            if (options.BootstrapIterations * (1 - confidence) / 2 < 1)
+            {
+                throw new ConfigException($"--bootstrap {options.BootstrapIterations} is too few resamples for a {confidence:P2} interval over these tasks: each tail needs at least one. Use at least {(int)Math.Ceiling(2 / (1 - confidence))}.");
+            }
+
+            var boot = PairedBootstrap.Run([.. xs.Select(x => x * 100)], [.. ys.Select(y => y * 100)], options.BootstrapIterations, options.Seed, confidence);
+            (p, lower, upper) = (boot.PValue, boot.Lower, boot.Upper);
+        }
+
         return new TaskComparison(
             task, metricKey, ids.Count, a.Count + b.Count - (2 * ids.Count), xs.Average() * 100, ys.Average() * 100,
-            baseRun.Score(task, metricKey), newRun.Score(task, metricKey), boot, binary, rightToWrong, wrongToRight, p, p, Verdict.NoSignificantChange, false);
+            baseRun.Score(task, metricKey), newRun.Score(task, metricKey), lower, upper, confidence, binary, rightToWrong, wrongToRight, p, p, Verdict.NoSignificantChange, false);
     }
 
     private static Dictionary<int, (double Score, string? Hash)> Scores(RunDirectory run, string task, string metric, string filter)

@@ -24,7 +24,8 @@ public sealed record RunReportModel(
     ImmutableArray<ReportScore> Scores,
     ImmutableArray<ReportExtraction> Extraction,
     ImmutableArray<ReportTiming> Timing,
-    ImmutableArray<ReportFigure> Figures)
+    ImmutableArray<ReportFigure> Figures,
+    string? SampleNotice = null)
 {
     public static RunReportModel Build(RunDirectory run, PaperReference? paper, ImmutableArray<ReportFigure> figures)
     {
@@ -47,17 +48,23 @@ public sealed record RunReportModel(
         foreach (var task in run.Tasks)
         {
             var primary = TaskScores.PrimaryMetric(run, task, paper);
+            var primaryEntry = paper?.ForMetric(task, primary);
             foreach (var metric in run.MetricKeys(task))
             {
                 var entry = paper?.ForMetric(task, metric);
                 var reference = entry is null ? null : paper!.Entries.FirstOrDefault(e => e.Task == task && e.Metric == metric && e.Model == family && e.Table is "table2" or "table3");
                 var value = run.Score(task, metric);
-                var shown = value is { } v && entry is not null ? entry.ToPaperScale(v) : value;
-                var se = run.Stderr(task, metric) is { } s && entry is not null ? entry.ToPaperScale(s) : run.Stderr(task, metric);
+
+                // One unit per task: a sub-metric the paper does not print (MMStar's categories) is on the same 0–1
+                // scale as the task's primary accuracy, so it is shown as the primary is (×100, %), not as 0.5 beside
+                // 66.67. A value above 1 cannot be a fraction and stays as results.json has it, labelled as such.
+                var scale = entry ?? (primaryEntry is { OursScale: MetricScale.Fraction, PaperScale: MetricScale.Percent } && value is >= 0 and <= 1 ? primaryEntry : null);
+                var shown = value is { } v && scale is not null ? scale.ToPaperScale(v) : value;
+                var se = run.Stderr(task, metric) is { } s && scale is not null ? scale.ToPaperScale(s) : run.Stderr(task, metric);
                 var cell = new Tables.TableCell(shown, reference?.Value, reference?.Decimals ?? 2);
                 scores.Add(new ReportScore(
                     task,
-                    metric + (metric == primary ? " (primary)" : "") + (entry is null ? "" : $" [{MetricScales.Unit(entry.PaperScale)}]"),
+                    metric + (metric == primary ? " (primary)" : "") + (scale is not null ? $" [{MetricScales.Unit(scale.PaperScale)}]" : primaryEntry is null ? "" : " [as in results.json]"),
                     shown is null ? "-" : Format(shown.Value),
                     se is null ? "N/A" : Format(se.Value),
                     cell.PaperText,
@@ -73,7 +80,8 @@ public sealed record RunReportModel(
         var timing = run.Tasks.Select(t => run.Timing?[t] is JsonObject tm
             ? new ReportTiming(t, (int?)tm["samples"] ?? 0, tm["wall_seconds"]?.ToString() ?? "-", tm["generated_tokens"]?.ToString() ?? "-", tm["tokens_per_second"]?.ToString() ?? "-")
             : null).OfType<ReportTiming>().ToImmutableArray();
-        return new RunReportModel($"lladav-eval report: {run.Label}", manifest, scores.ToImmutable(), extraction, timing, figures);
+        var notice = SampleData.Notice(run.SampleTasks);
+        return new RunReportModel($"lladav-eval report: {run.Label}" + (notice is null ? "" : " (sample data)"), manifest, scores.ToImmutable(), extraction, timing, figures, notice);
     }
 
     private static string Format(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);

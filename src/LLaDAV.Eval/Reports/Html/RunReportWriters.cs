@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LLaDAV.Eval.Reports.Plots;
 
 namespace LLaDAV.Eval.Reports.Html;
 
@@ -12,7 +13,13 @@ public sealed class RunReportMarkdownWriter : IReportWriter<RunReportModel>
     {
         ArgumentNullException.ThrowIfNull(model);
         var sb = new StringBuilder();
-        sb.Append("# ").Append(model.Title).Append("\n\n## Run\n\n");
+        sb.Append("# ").Append(model.Title).Append("\n\n");
+        if (model.SampleNotice is { } notice)
+        {
+            sb.Append("> **").Append(notice).Append("**\n\n");
+        }
+
+        sb.Append("## Run\n\n");
         foreach (var (k, v) in model.Manifest)
         {
             sb.Append("- ").Append(k).Append(": ").Append(v.Length == 0 ? "-" : v).Append('\n');
@@ -59,14 +66,22 @@ public sealed class RunReportHtmlWriter : IReportWriter<RunReportModel>
     {
         ArgumentNullException.ThrowIfNull(model);
         var sb = new StringBuilder();
-        sb.Append("<h1>").Append(HtmlText.Escape(model.Title)).Append("</h1>\n<h2>Run</h2>\n<div class=\"scroll\"><table class=\"kv\">\n");
+        sb.Append("<h1>").Append(HtmlText.Escape(model.Title)).Append("</h1>\n");
+        if (model.SampleNotice is { } notice)
+        {
+            sb.Append("<p class=\"sample\" role=\"alert\">").Append(HtmlText.Escape(notice)).Append("</p>\n");
+        }
+
+        sb.Append("<h2>Run</h2>\n<div class=\"scroll\"><table class=\"kv\">\n");
         foreach (var (k, v) in model.Manifest)
         {
             sb.Append("<tr><th>").Append(HtmlText.Escape(k)).Append("</th><td>").Append(HtmlText.Escape(v.Length == 0 ? "-" : v)).Append("</td></tr>\n");
         }
 
         sb.Append("</table></div>\n<h2>Scores</h2>\n<p>Values on the paper's scale where the paper reports the metric; paper = the row of this run's model family (Tables 2-3).</p>\n");
-        Table(sb, ["task", "metric", "value", "stderr", "paper", "Δ", "samples", "data"], model.Scores.Select(s => new[] { s.Task, s.Metric, s.Value, s.Stderr, s.Paper, s.Delta, s.Samples.ToString(CultureInfo.InvariantCulture), s.DataSource }));
+        // The scores table is the page's point: on a phone each row becomes a labelled block (HtmlText.Style's
+        // table.cards rule), so every value is on screen without scrolling sideways.
+        Table(sb, ["task", "metric", "value", "stderr", "paper", "Δ", "samples", "data"], model.Scores.Select(s => new[] { s.Task, s.Metric, s.Value, s.Stderr, s.Paper, s.Delta, s.Samples.ToString(CultureInfo.InvariantCulture), s.DataSource }), "cards scores");
         sb.Append("<h2>Answer extraction</h2>\n");
         Table(sb, ["task", "records", "by status", "by rule", "fallback", "unparseable"], model.Extraction.Select(e => new[]
         {
@@ -77,23 +92,26 @@ public sealed class RunReportHtmlWriter : IReportWriter<RunReportModel>
         if (!model.Figures.IsEmpty)
         {
             sb.Append("<h2>Plots</h2>\n");
-            foreach (var f in model.Figures)
+            for (var i = 0; i < model.Figures.Length; i++)
             {
-                // The SVG is inlined without its XML prolog so the page needs no external files; at its own size (text
-                // stays readable), scrolling sideways on a narrow screen.
-                sb.Append("<figure>\n<div class=\"scroll\">").Append(f.Svg.Trim()).Append("</div>\n<figcaption>").Append(HtmlText.Escape(f.Caption)).Append("</figcaption>\n</figure>\n");
+                // The SVG is inlined without its XML prolog so the page needs no external files; scaled down to the
+                // screen's width (viewBox, HtmlText.Style), never cut. Its ids get the figure's number as a prefix:
+                // ids are page-wide, and a file written by an older version may still say clip0 like its neighbour.
+                var f = model.Figures[i];
+                sb.Append("<figure>\n").Append(SvgIds.Prefix(f.Svg.Trim(), string.Create(CultureInfo.InvariantCulture, $"fig{i + 1}-")))
+                    .Append("\n<figcaption>").Append(HtmlText.Escape(f.Caption)).Append("</figcaption>\n</figure>\n");
             }
         }
 
         return HtmlText.Page(model.Title, sb.ToString());
     }
 
-    private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows)
+    private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows, string? cssClass = null)
     {
-        sb.Append("<div class=\"scroll\"><table>\n<tr>").Append(string.Concat(header.Select(h => $"<th>{HtmlText.Escape(h)}</th>"))).Append("</tr>\n");
+        sb.Append("<div class=\"scroll\"><table").Append(cssClass is null ? "" : $" class=\"{cssClass}\"").Append(">\n<tr>").Append(string.Concat(header.Select(h => $"<th>{HtmlText.Escape(h)}</th>"))).Append("</tr>\n");
         foreach (var row in rows)
         {
-            sb.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{HtmlText.Escape(c)}</td>"))).Append("</tr>\n");
+            sb.Append("<tr>").Append(string.Concat(row.Select((c, i) => $"<td data-label=\"{HtmlText.Escape(header[i])}\">{HtmlText.Escape(c)}</td>"))).Append("</tr>\n");
         }
 
         sb.Append("</table></div>\n");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using SkiaSharp;
@@ -24,10 +25,13 @@ public static partial class Canvases
         }
 
         // Skia numbers clip paths from a process-wide counter; renumber them in document order so the same figure
-        // gives the same bytes whatever was drawn before it.
+        // gives the same bytes whatever was drawn before it. Then give them a prefix from the figure's own content:
+        // ids are document-wide, so two figures inlined in one HTML page (report.html) that both say clip0 would
+        // both be clipped by the first one's rectangle.
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        var svg = ClipId().Replace(Encoding.UTF8.GetString(stream.ToArray()), m =>
+        var numbered = ClipId().Replace(Encoding.UTF8.GetString(stream.ToArray()), m =>
             ids.TryGetValue(m.Value, out var id) ? id : ids[m.Value] = string.Create(CultureInfo.InvariantCulture, $"clip{ids.Count}"));
+        var svg = SvgIds.Prefix(numbered, "f" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(numbered + "\n" + title)))[..10] + "-");
         var root = svg.IndexOf("<svg ", StringComparison.Ordinal);
         var close = svg.IndexOf('>', root);
         var label = WebUtility.HtmlEncode(title);

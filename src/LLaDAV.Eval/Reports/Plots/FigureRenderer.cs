@@ -59,14 +59,16 @@ public static class FigureRenderer
         legendHost.Legend.FontSize = LegendFont;
         legendHost.Legend.OutlineColor = Colors.Transparent;
         legendHost.Legend.ShadowColor = Colors.Transparent;
-        legendHost.Legend.ManualItems.AddRange(figure.Panels.SelectMany(p => p.Series).GroupBy(s => s.Name).Select(g => LegendEntry(g.First())));
+        // A legend entry for a series that draws nothing (a one-point frontier without markers) would name a line the
+        // reader cannot find.
+        legendHost.Legend.ManualItems.AddRange(figure.Panels.SelectMany(p => p.Series).Where(s => s.Draws).GroupBy(s => s.Name).Select(g => LegendEntry(g.First())));
         var legendSize = legendHost.Legend.ManualItems.Count == 0
             ? new PixelRect(0, 0, 0, 0)
             : legendHost.Legend.GetLayout(new PixelSize(2000, rows * PanelHeight), paint).LegendRect;
 
         var panelsWidth = columns * PanelWidth;
         var width = Math.Max(panelsWidth + legendSize.Width + Margin, Math.Max(titleSize.Width, noteSize?.Width ?? 0) + (2 * Margin));
-        var height = TitleHeight + (rows * PanelHeight) + (note is null ? 0 : NoteHeight) + 6;
+        var height = TitleHeight + (rows * PanelHeight) + (noteSize is { } h ? Math.Max(NoteHeight, h.Height + 8) : 0) + 6;
         var panelRects = Enumerable.Range(0, figure.Panels.Length)
             .Select(i => new PixelRect(new Pixel((i % columns) * PanelWidth, TitleHeight + ((i / columns) * PanelHeight)), new PixelSize(PanelWidth, PanelHeight)))
             .ToImmutableArray();

@@ -41,6 +41,7 @@ public static class PanelPlot
         Style(xAxis, panel.X, xs, xRange);
         Style(yAxis, panel.Y, ys, yRange);
         plot.Axes.SetLimits(xRange.Lo, xRange.Hi, yRange.Lo, yRange.Hi, xAxis, yAxis);
+        panel = Dodge(plot, xAxis, panel, size);
 
         foreach (var series in panel.Series)
         {
@@ -68,6 +69,44 @@ public static class PanelPlot
 
         AddPointLabels(plot, panel, size);
         return plot;
+    }
+
+    /// <summary>
+    /// Markers of different series at the same (x, y) (two families with the same score at the same checkpoint)
+    /// would hide each other: each is moved sideways by a marker's width, centred on the true x, as seaborn's
+    /// pointplot "dodge" does. Only the drawing moves (a few pixels); y and the error bar's length are unchanged.
+    /// </summary>
+    private static Panel Dodge(Plot plot, IXAxis xAxis, Panel panel, PixelSize size)
+    {
+        var groups = panel.Series.Select((s, i) => (Series: s, Index: i))
+            .Where(s => s.Series.Style.Marker is not null)
+            .SelectMany(s => s.Series.Points.Select(p => (s.Index, Point: p)))
+            .GroupBy(e => (e.Point.X, e.Point.Y))
+            .Where(g => g.Select(e => e.Index).Distinct().Count() > 1)
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return panel;
+        }
+
+        plot.RenderInMemory((int)size.Width, (int)size.Height);
+        var data = plot.LastRender.DataRect;
+        var moved = new Dictionary<(int Series, PlotPoint Point), double>();
+        foreach (var g in groups)
+        {
+            var members = g.Select(e => e.Index).Distinct().Order().ToList();
+            var at = xAxis.GetPixel(g.Key.X, data);
+            for (var k = 0; k < members.Count; k++)
+            {
+                var offset = (float)((k - ((members.Count - 1) / 2.0)) * (MarkerSize + 1));
+                moved[(members[k], g.First(e => e.Index == members[k]).Point)] = xAxis.GetCoordinate(at + offset, data);
+            }
+        }
+
+        return panel with
+        {
+            Series = [.. panel.Series.Select((s, i) => s with { Points = [.. s.Points.Select(p => moved.TryGetValue((i, p), out var x) ? p with { X = x } : p)] })],
+        };
     }
 
     /// <summary>A panel's point labels with their pixel offsets, once the layout (and so the data area) is known.</summary>
@@ -172,9 +211,14 @@ public static class PanelPlot
         return result.ToImmutable();
     }
 
+    /// <summary>Share of the data's span left empty beyond it on each side, so no marker or error cap touches the frame.</summary>
+    public const double Margin = 0.08;
+
     /// <summary>
-    /// Ticks from the data, and the drawn range: the ticks' span widened so no point sits on the frame (a 5% margin
-    /// beyond the data, in log space for log axes, as matplotlib's default margins).
+    /// Ticks from the data, and the drawn range: the ticks' span widened so no point sits on the frame (an 8% margin
+    /// beyond the data, in log space for log axes). Ticks are the axis's <see cref="Axis.Marks"/> where given, and
+    /// never lie outside its <see cref="Axis.Min"/>..<see cref="Axis.Max"/> (no "-1 %" or "110 %"); the margin may
+    /// reach past a bound, unlabelled.
     /// </summary>
     public static (TickSet Ticks, (double Lo, double Hi) Range) Ticks(Axis axis, IEnumerable<double> values)
     {
@@ -182,21 +226,42 @@ public static class PanelPlot
         var list = values.Where(v => double.IsFinite(v) && (axis.Scale == AxisScale.Linear || v > 0)).ToList();
         if (list.Count == 0)
         {
-            var empty = axis.Scale == AxisScale.Log ? NiceTicks.Log10(1, 10) : NiceTicks.Linear(0, 1);
+            var empty = axis.Scale == AxisScale.Log ? NiceTicks.Log10(1, 10) : Bounded(NiceTicks.Linear(axis.Min ?? 0, axis.Max is { } m ? Math.Min(m, 1) : 1), axis);
             return (empty, (empty.Min, empty.Max));
         }
 
+        var (lo, hi) = (list.Min(), list.Max());
         if (axis.Scale == AxisScale.Log)
         {
-            var logTicks = NiceTicks.Log10(list.Min(), list.Max());
-            var (a, b) = (Math.Log10(list.Min()), Math.Log10(list.Max()));
-            var logPad = Math.Max(b - a, 0.3) * 0.05;
+            var logTicks = axis.Marks.IsDefaultOrEmpty ? NiceTicks.Log10(lo, hi) : Marked(axis, lo, hi);
+            var (a, b) = (Math.Log10(lo), Math.Log10(hi));
+            var logPad = Math.Max(b - a, 0.3) * Margin;
             return (logTicks, (Math.Min(logTicks.Min, Math.Pow(10, a - logPad)), Math.Max(logTicks.Max, Math.Pow(10, b + logPad))));
         }
 
-        var ticks = NiceTicks.Linear(list.Min(), list.Max(), 6);
-        var pad = (list.Max() - list.Min()) * 0.05;
-        return (ticks, (Math.Min(ticks.Min, list.Min() - pad), Math.Max(ticks.Max, list.Max() + pad)));
+        var ticks = axis.Marks.IsDefaultOrEmpty ? Bounded(NiceTicks.Linear(lo, hi, 6), axis) : Marked(axis, lo, hi);
+        var pad = Math.Max(hi - lo, ticks.Max - ticks.Min) * Margin; // a flat series still keeps its markers off the frame
+        return (ticks, (Math.Min(ticks.Min, lo - pad), Math.Max(ticks.Max, hi + pad)));
+    }
+
+    /// <summary>Nice ticks cut to the axis's bounds (a flat series at 0 % gets 0..1, not -1..1).</summary>
+    private static TickSet Bounded(TickSet ticks, Axis axis)
+    {
+        if (axis.Min is null && axis.Max is null)
+        {
+            return ticks;
+        }
+
+        var values = ticks.Values.Where(v => v >= (axis.Min ?? double.NegativeInfinity) - 1e-9 && v <= (axis.Max ?? double.PositiveInfinity) + 1e-9).ToImmutableArray();
+        return ticks with { Min = values[0], Max = values[^1], Values = values };
+    }
+
+    /// <summary>The axis's own marks (e.g. the checkpoints' sample counts) as its ticks.</summary>
+    private static TickSet Marked(Axis axis, double lo, double hi)
+    {
+        var values = axis.Marks.Where(double.IsFinite).Distinct().Order().ToImmutableArray();
+        var decimals = values.Select(v => Math.Max(0, -(int)Math.Floor(Math.Log10(Math.Abs(v) is > 0 and var a ? a : 1)))).DefaultIfEmpty(0).Max();
+        return new TickSet(Math.Min(values[0], lo), Math.Max(values[^1], hi), values, Math.Min(decimals, 6));
     }
 
     internal static LinePattern Pattern(string? dash)

@@ -63,7 +63,9 @@ public static class ScoreBarChart
         }
 
         var max = bars.SelectMany(b => new[] { b.Value + (b.Stderr ?? 0), b.Paper ?? 0 }).DefaultIfEmpty(1).Max();
-        var ticks = NiceTicks.Linear(0, Math.Max(max, 1e-9), 6);
+        // 4% headroom so the longest bar does not end on the frame; a percentage axis ends at 100 at most (an error
+        // bar reaching past it is cut there, no "120" is labelled).
+        var ticks = NiceTicks.Linear(0, Math.Max(unit == "%" ? Math.Min(max * 1.04, 100) : max * 1.04, 1e-9), 6);
         var xTicks = new NumericManual();
         foreach (var t in ticks.Values)
         {

@@ -20,7 +20,8 @@ public static class TradeoffPlot
             throw new ConfigException("plot tradeoff needs run directories, e.g. those 'lladav-eval sweep --sweep refresh_interval=2,4,8' wrote.");
         }
 
-        var xAxis = new Axis("throughput (generated tokens/s)");
+        var xAxis = new Axis("throughput (generated tokens/s)", Min: 0);
+        var sample = runs.SelectMany(r => r.SampleTasks).ToHashSet(StringComparer.Ordinal);
         var panels = ImmutableArray.CreateBuilder<Panel>();
         var tasks = runs.SelectMany(r => r.Tasks).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var task in tasks)
@@ -63,8 +64,13 @@ public static class TradeoffPlot
                 series.Add(new PlotSeries($"ours: {family}", [.. points.Where(p => p.Family == family).Select(p => p.Point)], style));
             }
 
-            series.Add(new PlotSeries("ours: Pareto frontier", Pareto.Frontier(points.Select(p => p.Point)), new SeriesStyle(Palette.Color(0), null, true, "6 4")));
-            panels.Add(new Panel($"Our runs: {benchmark} ({task})", xAxis, new Axis($"score ({unit})"), series.ToImmutable()));
+            // A frontier of one point is that point: no line to draw, so no legend entry for one.
+            if (Pareto.Frontier(points.Select(p => p.Point)) is { Length: >= 2 } frontier)
+            {
+                series.Add(new PlotSeries("ours: Pareto frontier", frontier, new SeriesStyle(Palette.Color(0), null, true, "6 4")));
+            }
+
+            panels.Add(new Panel($"Our runs: {benchmark} ({task})" + (sample.Contains(task) ? " " + SampleData.Marker : ""), xAxis, Axis.Score($"score ({unit})", unit!), series.ToImmutable()));
         }
 
         if (panels.Count == 0)
@@ -74,15 +80,16 @@ public static class TradeoffPlot
 
         if (paper is not null && PaperCurve(paper) is { IsEmpty: false } curve)
         {
-            panels.Add(new Panel("Paper Table 8 (reference): MathVista testmini", xAxis, new Axis("accuracy (%)"),
+            panels.Add(new Panel("Paper Table 8 (reference): MathVista testmini", xAxis, Axis.Score("accuracy (%)", "%"),
             [
                 new PlotSeries("paper Table 8: LLaDA-V, Fast-dLLM cache", curve, new SeriesStyle(Palette.Reference, MarkerShape.Square, false)),
                 new PlotSeries("paper: Pareto frontier", Pareto.Frontier(curve), new SeriesStyle(Palette.Reference, null, true, "2 3")),
             ]));
         }
 
-        return new Figure("Accuracy vs throughput by cache refresh interval r", panels.ToImmutable(), Math.Min(2, panels.Count),
-            "Points labelled by refresh interval r. The grey panel is the paper's published Table 8, not our measurement.");
+        var notice = SampleData.FigureNote(sample);
+        return new Figure("Accuracy vs throughput by cache refresh interval r" + (notice is null ? "" : " " + SampleData.Marker), panels.ToImmutable(), Math.Min(2, panels.Count),
+            "Points labelled by refresh interval r. The grey panel is the paper's published Table 8, not our measurement." + (notice is null ? "" : "\n" + notice));
     }
 
     /// <summary>The paper's Table 8 as (tokens/s, accuracy %) points labelled r=….</summary>

@@ -66,6 +66,16 @@ public sealed record RunDirectory(string Path, JsonObject Manifest, JsonObject R
         return runs.ToImmutable();
     }
 
+    /// <summary>
+    /// Tasks whose documents came from the embedded 3–8-document sample rather than the real dataset: manifest.json
+    /// tasks.&lt;task&gt;.dataset.source is "sample" (Running/RunManifest.Tasks writes it). Their scores say nothing about
+    /// the model, so every figure, table and report that shows them says so.
+    /// </summary>
+    public ImmutableArray<string> SampleTasks => [.. Tasks.Where(IsSample)];
+
+    /// <summary>Whether <paramref name="task"/> ran on the embedded sample (manifest.json tasks.&lt;task&gt;.dataset.source).</summary>
+    public bool IsSample(string task) => (string?)Manifest["tasks"]?[task]?["dataset"]?["source"] == "sample";
+
     /// <summary>The run folder's name (the run id).</summary>
     public string Id => System.IO.Path.GetFileName(Path);
 

@@ -2,8 +2,8 @@ namespace LLaDAV.Eval.Reports.Stats;
 
 /// <summary>The bootstrap distribution's summary for a paired difference of means.</summary>
 /// <param name="Delta">The observed mean of (new − base).</param>
-/// <param name="Lower">The lower percentile bound.</param>
-/// <param name="Upper">The upper percentile bound.</param>
+/// <param name="Lower">The lower bound: the K-th smallest resampled delta, K = ⌈(1 − confidence)/2 · iterations⌉.</param>
+/// <param name="Upper">The upper bound: the K-th largest.</param>
 /// <param name="Confidence">The interval's nominal coverage, e.g. 0.95.</param>
 /// <param name="Iterations">Resamples drawn.</param>
 /// <param name="Seed">The generator's seed, so the interval can be reproduced.</param>
@@ -14,7 +14,9 @@ public sealed record BootstrapInterval(double Delta, double Lower, double Upper,
 /// The paired bootstrap (Efron 1979; percentile interval, Efron &amp; Tibshirani 1993 §13.3): resample documents
 /// with replacement, keeping each document's pair of scores together, and read the interval off the percentiles
 /// of the resampled mean differences. Pairing removes the between-document variance the two runs share (Koehn
-/// 2004 uses the same scheme for MT significance).
+/// 2004 uses the same scheme for MT significance). The bounds are order statistics chosen so that the interval
+/// excludes 0 exactly when <see cref="BootstrapInterval.PValue"/> &lt; 1 − confidence: the interval and the test
+/// are one decision, never two that can disagree on a row.
 /// </summary>
 public static class PairedBootstrap
 {
@@ -61,9 +63,20 @@ public static class PairedBootstrap
         }
 
         Array.Sort(means);
-        var tail = (1 - confidence) / 2;
+
+        // With c resampled deltas ≤ 0, means[K-1] > 0 iff c < K, i.e. iff c < tail·B for integer c (K = ⌈tail·B⌉);
+        // likewise at the top. So "interval excludes 0" iff 2·min(c, d)/B < 2·tail = 1 − confidence iff p < 1 − confidence.
+        var k = TailCount(confidence, iterations);
         var p = Math.Min(1, 2.0 * Math.Min(atMostZero, atLeastZero) / iterations);
-        return new BootstrapInterval(delta, Percentile(means, tail), Percentile(means, 1 - tail), confidence, iterations, seed, p);
+        return new BootstrapInterval(delta, means[k - 1], means[iterations - k], confidence, iterations, seed, p);
+    }
+
+    /// <summary>K = ⌈(1 − confidence)/2 · iterations⌉, the rank of each bound; at least 1 resample must lie beyond each.</summary>
+    public static int TailCount(double confidence, int iterations)
+    {
+        var k = (int)Math.Ceiling((((1 - confidence) / 2) * iterations) - 1e-9);
+        return k >= 1 ? k : throw new ArgumentOutOfRangeException(nameof(iterations), iterations,
+            $"{iterations} resamples are too few for a {confidence:P2} interval: each tail needs at least one (use at least {(int)Math.Ceiling(2 / (1 - confidence))}).");
     }
 
     /// <summary>The q-quantile of sorted values with linear interpolation between order statistics (type 7, numpy's default).</summary>

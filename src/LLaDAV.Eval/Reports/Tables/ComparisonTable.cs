@@ -33,5 +33,9 @@ public sealed record TableRow(string Label, bool IsPaper, string? Reference, Imm
     public string SourceText => IsPaper ? "paper" : Reference is null ? "run" : $"run vs {Reference}";
 }
 
-/// <summary>One paper table (PAPER.md Tables 2-4) with our runs' rows beside the paper's.</summary>
-public sealed record ComparisonTable(string Name, string Title, ImmutableArray<TableColumn> Columns, ImmutableArray<TableRow> Rows);
+/// <summary>
+/// One paper table (PAPER.md Tables 2-4) with our runs' rows beside the paper's. <see cref="Transposed"/>: printed as
+/// the paper prints it, benchmarks down the side and models across (Table 4, the ablation, has two models and twelve
+/// benchmarks). <see cref="Note"/>: a line printed under the table (the sample-data warning).
+/// </summary>
+public sealed record ComparisonTable(string Name, string Title, ImmutableArray<TableColumn> Columns, ImmutableArray<TableRow> Rows, bool Transposed = false, string? Note = null);

@@ -44,6 +44,7 @@ public static class ComparisonTableBuilder
         // Runs scored under different rule sets (--scoring current vs 2025) are not comparable cell by cell: say so
         // in each run's row label rather than refuse, since a table is often exactly that comparison (issue 17 §3).
         var mixedScoring = runs.Select(r => r.Scoring).Distinct(StringComparer.Ordinal).Count() > 1;
+        var sampleTasks = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
             var wanted = run.Tags.GetValueOrDefault(PaperModelTag) ?? RunMetadata.Family(run);
@@ -55,9 +56,14 @@ public static class ComparisonTableBuilder
                 var ours = run.Score(c.Task, c.Metric) is { } v ? any.ToPaperScale(v) : (double?)null;
                 return new TableCell(ours, refEntry?.Value, refEntry?.Decimals ?? Math.Max(1, any.Decimals));
             });
-            rows.Add(new TableRow(mixedScoring ? $"{run.Label} (scoring {run.Scoring})" : run.Label, false, reference, [.. cells]));
+            // A run on the embedded sample (3-8 docs) has numbers, and deltas against the paper, that mean nothing
+            // about the model: its row says so, and the table's note names the tasks.
+            var sample = columns.Where(c => run.Score(c.Task, c.Metric) is not null && run.IsSample(c.Task)).Select(c => c.Task).ToList();
+            sampleTasks.UnionWith(sample);
+            var label = (mixedScoring ? $"{run.Label} (scoring {run.Scoring})" : run.Label) + (sample.Count > 0 ? " " + SampleData.Marker : "");
+            rows.Add(new TableRow(label, false, reference, [.. cells]));
         }
 
-        return new ComparisonTable(table, Titles.GetValueOrDefault(table, table), columns, rows.ToImmutable());
+        return new ComparisonTable(table, Titles.GetValueOrDefault(table, table), columns, rows.ToImmutable(), Transposed: table == "table4", Note: SampleData.Notice(sampleTasks));
     }
 }

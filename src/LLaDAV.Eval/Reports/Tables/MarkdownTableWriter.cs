@@ -22,6 +22,12 @@ public sealed class MarkdownTableWriter : ITableWriter
             }
 
             sb.Append("### ").Append(table.Title).Append("\n\n");
+            if (table.Transposed)
+            {
+                WriteTransposed(sb, table);
+                continue;
+            }
+
             sb.Append("| model | source | ").Append(string.Join(" | ", table.Columns.Select(c => Escape(c.Name)))).Append(" |\n");
             sb.Append("|---|---|").Append(string.Concat(table.Columns.Select(_ => "---:|"))).Append('\n');
             foreach (var row in table.Rows)
@@ -29,9 +35,32 @@ public sealed class MarkdownTableWriter : ITableWriter
                 sb.Append("| ").Append(Escape(row.Label)).Append(" | ").Append(Escape(row.SourceText)).Append(" | ");
                 sb.Append(string.Join(" | ", row.Cells.Select(c => CellText(row, c)))).Append(" |\n");
             }
+
+            WriteNote(sb, table);
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>Benchmarks as rows, one column per model or run (the column head says which: "LLaDA-V (paper)").</summary>
+    private static void WriteTransposed(StringBuilder sb, ComparisonTable table)
+    {
+        sb.Append("| benchmark | ").Append(string.Join(" | ", table.Rows.Select(r => Escape($"{r.Label} ({r.SourceText})")))).Append(" |\n");
+        sb.Append("|---|").Append(string.Concat(table.Rows.Select(_ => "---:|"))).Append('\n');
+        for (var i = 0; i < table.Columns.Length; i++)
+        {
+            sb.Append("| ").Append(Escape(table.Columns[i].Name)).Append(" | ").Append(string.Join(" | ", table.Rows.Select(r => CellText(r, r.Cells[i])))).Append(" |\n");
+        }
+
+        WriteNote(sb, table);
+    }
+
+    private static void WriteNote(StringBuilder sb, ComparisonTable table)
+    {
+        if (table.Note is { } note)
+        {
+            sb.Append("\n> **").Append(note).Append("**\n");
+        }
     }
 
     internal static string CellText(TableRow row, TableCell cell) =>
