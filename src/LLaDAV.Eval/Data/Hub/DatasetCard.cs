@@ -206,11 +206,14 @@ public sealed record DatasetCard(ImmutableArray<CardConfig> Configs, string? Sou
                     return value;
                 }
 
+                // PyYAML's safe loader types plain scalars: null, bool, int, float, else str.
                 return value switch
                 {
                     "" or "~" or "null" or "Null" or "NULL" => null,
                     "true" or "True" or "TRUE" => true,
                     "false" or "False" or "FALSE" => false,
+                    _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => l,
+                    _ when value.Any(c => c is '.' or 'e' or 'E') && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
                     _ => value,
                 };
             default:
