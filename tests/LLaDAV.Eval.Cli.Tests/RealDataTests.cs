@@ -98,6 +98,27 @@ public sealed class RealDataTests : IDisposable
         Assert.Contains(HubCacheBuilder.CommitFor("mme-v2"), output, StringComparison.Ordinal);
     }
 
+    // compare pairs docs by id: runs over two commits of a dataset are refused, naming both.
+    [Fact]
+    public void Compare_refuses_runs_over_different_commits_of_a_dataset()
+    {
+        var home = HubHome();
+        var env = Home(home);
+        Assert.Equal(0, Cli.RunProcess(env, Cli.ReplayArgs(Path.Combine(_root, "runs"), "a", "--tasks", "mme")).Code);
+        var files = HubCacheBuilder.FilesOf(TestPaths.SampleSnapshot("mme", "lmms-lab/MME"));
+        files["README.md"] = [.. files["README.md"], .. "\nA later commit.\n"u8.ToArray()];
+        var shard = files.Keys.Single(k => k.EndsWith(".jsonl", StringComparison.Ordinal));
+        files[shard] = [.. files[shard], .. "\n"u8.ToArray()];
+        new HubCacheBuilder(Path.Combine(home, "hub"), "lmms-lab/MME").Snapshot(HubCacheBuilder.CommitFor("mme-v2"), files);
+        Assert.Equal(0, Cli.RunProcess(env, Cli.ReplayArgs(Path.Combine(_root, "runs"), "b", "--tasks", "mme")).Code);
+
+        var (code, output) = Cli.RunProcess(env, "compare", Path.Combine(_root, "runs", "replay", "a"), Path.Combine(_root, "runs", "replay", "b"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("read different data", output, StringComparison.Ordinal);
+        Assert.Contains(HubCacheBuilder.CommitFor("mme-v2"), output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Data_says_where_each_split_comes_from_and_how_to_fetch_what_is_missing()
     {

@@ -185,9 +185,10 @@ internal static class RunCommand
             lines.Add($"  INCOMPLETE {task}: the judge FAILED on {(int)info!["unscored_samples"]!} samples; they are UNSCORED (not counted as wrong) and the score above is over the other samples only. Make the judge reachable, then: lladav-eval run --resume {outcome.RunDirectory}");
         }
 
-        if (results["lladav_eval"]!["data_source"]!.AsObject().Any(kv => (string?)kv.Value == "sample"))
+        if (results["lladav_eval"]!["data_source"]!.AsObject().Where(kv => (string?)kv.Value == "sample").Select(kv => kv.Key).ToList() is { Count: > 0 } sampled)
         {
-            lines.Add("  Note: 'sample' tasks ran on the tiny embedded sample data, not the benchmark; pass --data-dir for real scores.");
+            lines.Add($"  Note: {string.Join(", ", sampled)} ran on the tiny embedded SAMPLE data, not the benchmark; these scores say nothing about a model. " +
+                $"./lladav-eval data --tasks {string.Join(',', sampled)} says what to download for real scores.");
         }
 
         var model = (string?)results["config"]?["model"];

@@ -5,6 +5,7 @@ using LLaDAV.Eval.Metrics;
 using LLaDAV.Eval.Reports.Paper;
 using LLaDAV.Eval.Reports.Runs;
 using LLaDAV.Eval.Reports.Stats;
+using LLaDAV.Eval.Running;
 
 namespace LLaDAV.Eval.Reports.Compare;
 
@@ -80,12 +81,28 @@ public static class RunComparer
                 // Name both files: a damaged results.json (an emptied version) must be findable from this line alone.
                 throw new ConfigException($"Task '{task}' has version '{baseRun.Version(task)}' in BASE ({System.IO.Path.Combine(baseRun.Path, "results.json")}) but '{newRun.Version(task)}' in NEW ({System.IO.Path.Combine(newRun.Path, "results.json")}) (versions.{task}): the task's prompts or scoring changed, or a file was edited, so the runs are not comparable. Re-run BASE with the current task.");
             }
+
+            if (DataIdentity(baseRun, task) is { } baseData && DataIdentity(newRun, task) is { } newData && baseData != newData)
+            {
+                throw new ConfigException(
+                    $"Task '{task}' read different data: BASE {baseData} ({System.IO.Path.Combine(baseRun.Path, RunManifest.FileName)}), NEW {newData} ({System.IO.Path.Combine(newRun.Path, RunManifest.FileName)}) (tasks.{task}.dataset): " +
+                    "scores over different files are not a paired comparison. Re-run BASE on the same dataset revision.");
+            }
         }
 
         return tasks.Count == 0
             ? throw new ConfigException("The runs share no task. Compare runs of the same tasks.")
             : [.. tasks];
     }
+
+    /// <summary>
+    /// What a run read for a task, from manifests that record it (repository, revision, commit, the files' sha256):
+    /// null for older runs, whose manifests have no file list.
+    /// </summary>
+    private static string? DataIdentity(RunDirectory run, string task) =>
+        run.Manifest["tasks"]?[task]?["dataset"] is JsonObject d && d["files"] is JsonArray files
+            ? $"{(string?)d["source"]} {(string?)d["repo_id"]}@{(string?)d["revision"] ?? "(copy)"} commit {(string?)d["commit"] ?? "-"}, files {string.Join(" ", files.Select(f => $"{(string?)f?["path"]}:{((string?)f?["sha256"])?[..12]}"))}"
+            : null;
 
     private static TaskComparison CompareTask(RunDirectory baseRun, RunDirectory newRun, string task, CompareOptions options, double confidence, PaperReference? paper)
     {
