@@ -36,6 +36,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var located = tasks.Select(t =>
         {
             var data = locator.Locate(t.Spec);
+            RequireRegularFiles(data);
             return (Task: t, Data: data, Fingerprint: data.Fingerprint());
         }).ToList();
 
@@ -82,6 +83,22 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         }
 
         return ResultsWriter.Write(request.RunDirectory, manifest, tasks, catalog);
+    }
+
+    /// <summary>A split file that is a FIFO or a device would block or never end in the fingerprint's read (issue 23 §3).</summary>
+    internal static void RequireRegularFiles(DatasetLocation data)
+    {
+        foreach (var file in data.Files)
+        {
+            try
+            {
+                _ = Media.BoundedFile.RequireRegular(file, "dataset file");
+            }
+            catch (Media.InputLimitException e)
+            {
+                throw new DataException(e.Message, e);
+            }
+        }
     }
 
     /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>
@@ -298,7 +315,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     {
         var docs = data.Files.SelectMany(file => ReaderFor(file)
             .Read(file, null, ct)
-            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file)));
+            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, data.Root)));
         if (task.ProcessDocs is { } process)
         {
             docs = process(docs);
