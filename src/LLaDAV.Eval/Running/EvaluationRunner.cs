@@ -85,6 +85,18 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         return ResultsWriter.Write(request.RunDirectory, manifest, tasks, catalog);
     }
 
+    /// <summary>
+    /// A new run never overwrites a file it did not write (issue 23 §2): any file a run writes already there (not only
+    /// a manifest: a report.md or timing.json of something else too) means the folder is taken.
+    /// </summary>
+    internal static void ThrowIfHoldsRun(string runDirectory)
+    {
+        if (RunFiles.FirstExisting(runDirectory) is { } existing)
+        {
+            throw new ConfigException($"{runDirectory} already holds a run ({Path.GetFileName(existing)} is there). Use --resume {runDirectory} to continue it, or choose another --run-id; a new run never overwrites files it did not write.");
+        }
+    }
+
     /// <summary>A split file that is a FIFO or a device would block or never end in the fingerprint's read (issue 23 §3).</summary>
     internal static void RequireRegularFiles(DatasetLocation data)
     {
@@ -145,10 +157,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             return existing;
         }
 
-        if (File.Exists(path))
-        {
-            throw new ConfigException($"{request.RunDirectory} already holds a run. Use --resume {request.RunDirectory} to continue it, or choose another --run-id.");
-        }
+        ThrowIfHoldsRun(request.RunDirectory);
 
         Directory.CreateDirectory(request.RunDirectory);
         var manifest = RunManifest.Create(request.Config, request.Config.Shard, model, tasks, located, ToolInfo.GitCommit(request.RepositoryRoot));

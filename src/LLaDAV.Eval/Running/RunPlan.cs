@@ -72,6 +72,7 @@ public static class RunPlanner
 
         if (!request.Resume)
         {
+            EvaluationRunner.ThrowIfHoldsRun(request.RunDirectory);
             CheckWritable(request.RunDirectory);
         }
 
