@@ -75,7 +75,7 @@ internal static class RunCommand
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
-        await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error).ConfigureAwait(false);
+        await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error, all: false).ConfigureAwait(false);
         _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
