@@ -185,7 +185,8 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         }
 
         Interlocked.Increment(ref _requests);
-        using var response = _client.Send(request, cancellationToken);
+        // Headers first: the default (ResponseContentRead) would buffer the whole body, up to 2 GB, before ReadBody's cap.
+        using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var payload = ReadBody(response, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
