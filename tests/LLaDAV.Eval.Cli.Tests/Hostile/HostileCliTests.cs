@@ -197,28 +197,34 @@ public sealed class HostileCliTests : IDisposable
     }
 
     /// <summary>
-    /// Every generated name is either refused by the run-id check with exit 2 before anything is written, or it is
-    /// one plain folder: the run lands at output/replay/&lt;id&gt; exactly, and nothing appears outside output/.
-    /// 12 seeded end-to-end runs (each a process-free in-memory CLI run).
+    /// Every generated name is refused with exit 2 exactly when the rule of issue 23 §2 says so (empty, '.', '..', a
+    /// '/' or '\\', a control or bidi-override character, over 200 UTF-8 bytes), before anything is written; otherwise
+    /// the run lands in output/replay/&lt;id&gt; as one folder of exactly that name. 20 seeded end-to-end runs.
     /// </summary>
     [Fact]
     public async Task Campaign_a_crafted_run_id_is_refused_or_lands_exactly_in_its_folder()
     {
-        var ids = FluentGen.Sample(Hostile(), Setting("LLADAV_PROPERTY_RUNS", 12), new Rnd(2323UL), 12);
+        var ids = FluentGen.Sample(Hostile(), Setting("LLADAV_PROPERTY_RUNS", 20), new Rnd(2323UL), 30).ToList();
         var output = Directory.CreateDirectory(Path.Combine(_dir, "campaign", "out")).FullName;
-        foreach (var id in ids)
+        var replay = Path.Combine(output, "replay");
+        for (var i = 0; i < ids.Count; i++)
         {
+            var id = ids[i];
+            var mustRefuse = id.Length == 0 || id is "." or ".." || id.Contains('/', StringComparison.Ordinal) || id.Contains('\\', StringComparison.Ordinal)
+                || id.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') || System.Text.Encoding.UTF8.GetByteCount(id) > 200;
+            var before = Directory.Exists(replay) ? Directory.GetDirectories(replay).Length : 0;
             var (code, o, e) = await Cli.RunAsync(Cli.ReplayArgs(output, id, "--tasks", "mmstar"));
             Assert.DoesNotContain("   at ", e, StringComparison.Ordinal);
-            if (code == 2)
+            Assert.True(code == (mustRefuse ? 2 : 0), $"run id {i} ({Errors.Terminal.Escape(id)}): exit {code}\n{o}{e}");
+            if (mustRefuse)
             {
                 Assert.Contains("--run-id", e, StringComparison.Ordinal);
+                Assert.Equal(before, Directory.Exists(replay) ? Directory.GetDirectories(replay).Length : 0);
                 continue;
             }
 
-            Assert.True(code == 0, $"run id {ids.IndexOf(id)}: {o}{e}");
-            Assert.True(File.Exists(Path.Combine(output, "replay", id, "results.json")), $"run id {ids.IndexOf(id)} did not land in its folder");
-            Assert.Equal(Path.Combine(output, "replay"), Path.GetDirectoryName(Path.Combine(output, "replay", id)));
+            Assert.Contains(Directory.GetDirectories(replay), d => Path.GetFileName(d) == id);
+            Assert.True(File.Exists(Path.Combine(replay, id, "results.json")));
         }
 
         Assert.Equal(["out"], Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "campaign")).Select(Path.GetFileName));
