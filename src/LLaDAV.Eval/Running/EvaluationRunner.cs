@@ -322,9 +322,10 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
     public IEnumerable<(int Id, Doc Doc)> ReadDocs(TaskDefinition task, DatasetLocation data, CancellationToken ct)
     {
+        var root = MediaPath.DatasetRoot(data.Root, task.Spec.DatasetPath);
         var docs = data.Files.SelectMany(file => ReaderFor(file)
             .Read(file, null, ct)
-            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, data.Root)));
+            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, root)));
         if (task.ProcessDocs is { } process)
         {
             docs = process(docs);
