@@ -216,7 +216,14 @@ public sealed class TaskCatalog
             else
             {
                 var brokenNote = IndexBroken.IsEmpty ? "" : $" {IndexBroken.Length} task file(s) did not load and may define it:\n  " + string.Join("\n  ", IndexBroken);
-                throw new ConfigException($"Unknown task or group '{Errors.Terminal.Escape(name)}'.{Suggest(name, _taskFiles.Keys.Concat(Groups.Keys))} Run 'lladav-eval tasks' for the full list.{brokenNote}");
+                // Files are loaded on demand, so a suggested task's file is named: a typo in a file's 'task:' shows there.
+                var suggestion = Suggest(name, _taskFiles.Keys.Concat(Groups.Keys));
+                foreach (var (task, file) in _taskFiles.Where(t => suggestion.Contains(Errors.Terminal.Escape(t.Key), StringComparison.Ordinal)))
+                {
+                    suggestion = suggestion.Replace(Errors.Terminal.Escape(task), $"{Errors.Terminal.Escape(task)} ({file})", StringComparison.Ordinal);
+                }
+
+                throw new ConfigException($"Unknown task or group '{Errors.Terminal.Escape(name)}'.{suggestion} Run 'lladav-eval tasks' for the full list.{brokenNote}");
             }
         }
 
@@ -244,6 +251,6 @@ public sealed class TaskCatalog
             .Select(k => (k, d: Metrics.BuiltinMetrics.Levenshtein(name, k)))
             .Where(x => x.d <= Math.Max(2, name.Length / 3) || x.k.Contains(name, StringComparison.Ordinal))
             .OrderBy(x => x.d).ThenBy(x => x.k, StringComparer.Ordinal).Take(5).Select(x => x.k).ToList();
-        return close.Count == 0 ? "" : $" Did you mean: {string.Join(", ", close)}?";
+        return close.Count == 0 ? "" : $" Did you mean: {string.Join(", ", close.Select(c => Errors.Terminal.Escape(c)))}?";
     }
 }
