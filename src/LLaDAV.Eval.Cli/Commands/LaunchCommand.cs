@@ -122,9 +122,9 @@ internal static class LaunchCommand
 
             forwarded = ForwardedRun.Parse(tokens, "launch");
             runRoot = forwarded.RunRoot;
-            if (ScalePlanFile.Exists(runRoot) || File.Exists(Path.Combine(runRoot, RunManifest.FileName)))
+            if (RunFiles.FirstExisting(runRoot) is { } existing)
             {
-                throw new ConfigException($"{runRoot} already holds a run. Continue it with 'lladav-eval launch --resume {runRoot}', or choose another --run-id.");
+                throw new ConfigException($"{runRoot} already holds a run ({Path.GetFileName(existing)} is there). Continue it with 'lladav-eval launch --resume {runRoot}', or choose another --run-id.");
             }
 
             work = forwarded.Work();

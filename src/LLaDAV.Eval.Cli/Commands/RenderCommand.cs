@@ -77,9 +77,10 @@ internal static class RenderCommand
                 return 0;
             }
 
-            await output.WriteLineAsync($"# {task.Name} doc {docId} for {model} ({directory}); {visuals} visual(s); {data.Source.ToString().ToLowerInvariant()} data").ConfigureAwait(false);
+            await output.WriteLineAsync($"# {task.Name} doc {docId} for {model} ({Errors.Terminal.Escape(directory)}); {visuals} visual(s); {data.Source.ToString().ToLowerInvariant()} data").ConfigureAwait(false);
             await output.WriteLineAsync("## prompt").ConfigureAwait(false);
-            await output.WriteLineAsync(prompt).ConfigureAwait(false);
+            // The prompt is dataset text: its control characters are shown escaped, never sent to the terminal (issue 23 §6).
+            await output.WriteLineAsync(Errors.Terminal.Escape(prompt, keepLayout: true)).ConfigureAwait(false);
             await output.WriteLineAsync($"## ids ({ids.Length}; -200 = image placeholder)").ConfigureAwait(false);
             await output.WriteLineAsync(string.Join(",", ids)).ConfigureAwait(false);
             return 0;

@@ -75,12 +75,12 @@ internal static class RunCommand
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var catalog = Workspace.Catalog(settings.TasksDir);
-        await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error).ConfigureAwait(false);
+        await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error, all: false).ConfigureAwait(false);
         _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
             config.Model,
-            (parse.GetValue(s_runId) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)) + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
+            (RunIdOf(parse) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)) + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
 
         await output.WriteLineAsync("Effective configuration:").ConfigureAwait(false);
         await output.WriteLineAsync(RunManifest.Config(config).ToJsonString(JsonOutput.Indented)).ConfigureAwait(false);
@@ -109,6 +109,10 @@ internal static class RunCommand
         // not done, so it must not look like success to a script or a Slurm job.
         return ResultsWriter.Incomplete(outcome.Results).Count > 0 ? IncompleteExitCode : 0;
     }
+
+    /// <summary>--run-id, checked: one folder name inside &lt;output&gt;/&lt;model&gt;/ (issue 23 §2), never '..', 'a/b' or an absolute path.</summary>
+    internal static string? RunIdOf(ParseResult parse) =>
+        parse.GetValue(s_runId) is { } id ? RunFiles.CheckComponent(id, "--run-id") : null;
 
     /// <summary>Exit code of a run that wrote its results but left judge-scored samples unscored (resume to finish).</summary>
     internal const int IncompleteExitCode = 4;

@@ -83,9 +83,9 @@ internal static class SubmitCommand
             return 0;
         }
 
-        if (ScalePlanFile.Exists(root) || File.Exists(Path.Combine(root, RunManifest.FileName)))
+        if (RunFiles.FirstExisting(root) is { } existing)
         {
-            throw new ConfigException($"{root} already holds a run; choose another --run-id (a submitted run continues by itself: requeue its array tasks, or see 'lladav-eval status {root}').");
+            throw new ConfigException($"{root} already holds a run ({Path.GetFileName(existing)} is there); choose another --run-id (a submitted run continues by itself: requeue its array tasks, or see 'lladav-eval status {root}').");
         }
 
         var created = !Directory.Exists(root);

@@ -28,6 +28,7 @@ internal static class ValidateCommand
             var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
             var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
             var failures = 0;
+            _ = catalog.Tasks; // validate loads every file in full, so that every broken one is reported below
             foreach (var message in catalog.Broken)
             {
                 // validate checks the whole folder: a file that does not load is an error here (a warning in run).

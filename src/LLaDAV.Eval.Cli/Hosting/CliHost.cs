@@ -40,6 +40,11 @@ internal static class CliHost
             await Report(error, e, parse).ConfigureAwait(false);
             return 2;
         }
+        catch (Media.InputLimitException e)
+        {
+            await Report(error, e, parse).ConfigureAwait(false);
+            return e.Usage ? 2 : 3;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             await Report(error, e, parse).ConfigureAwait(false);
@@ -81,7 +86,8 @@ internal static class CliHost
 
     private static async Task Report(TextWriter error, Exception e, ParseResult parse)
     {
-        await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+        // Messages quote data (paths, fields, judge replies): their control characters are escaped (issue 23 §6).
+        await error.WriteLineAsync($"error: {Errors.Terminal.Escape(e.Message, keepLayout: true)}").ConfigureAwait(false);
         if (parse.GetValue(Verbose))
         {
             await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);

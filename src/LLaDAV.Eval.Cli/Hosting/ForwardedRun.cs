@@ -43,7 +43,7 @@ internal sealed record ForwardedRun(ImmutableArray<string> Tokens, RunConfig Con
         var runRoot = Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
             config.Model,
-            parse.GetValue<string?>("--run-id") ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture));
+            RunCommand.RunIdOf(parse) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture));
         return new ForwardedRun([.. tokens], config, catalog, Path.GetFullPath(runRoot), settings.TasksDir);
     }
 

@@ -51,10 +51,14 @@ internal static class Workspace
     public static TaskCatalog Catalog(string? tasksDir) =>
         TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault());
 
-    /// <summary>A task file that did not load is a warning where it was not asked for (run, tasks; issue 14 §2).</summary>
-    public static async Task WarnBrokenAsync(TaskCatalog catalog, TextWriter error)
+    /// <summary>
+    /// A task file that did not load is a warning where it was not asked for (run, tasks; issue 14 §2). <paramref name="all"/>
+    /// loads every file (tasks); without it only files whose header could not be read are named (run: a file nobody
+    /// asked for is never loaded, issue 23 §4).
+    /// </summary>
+    public static async Task WarnBrokenAsync(TaskCatalog catalog, TextWriter error, bool all = true)
     {
-        foreach (var message in catalog.Broken)
+        foreach (var message in all ? catalog.Broken : catalog.IndexBroken)
         {
             await error.WriteLineAsync($"warning: skipped a task file that does not load: {message}").ConfigureAwait(false);
         }

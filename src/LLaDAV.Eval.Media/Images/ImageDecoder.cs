@@ -12,6 +12,11 @@ public static class ImageDecoder
     /// <exception cref="MediaException">The bytes are not a decodable image (unknown format, corrupt or truncated data).</exception>
     public static RgbImage Decode(ReadOnlySpan<byte> bytes, AlphaMode mode = AlphaMode.Drop)
     {
+        if (bytes.Length > InputLimits.Current.MaxImageBytes)
+        {
+            throw new MediaException($"Cannot decode this image: it is {bytes.Length} bytes. {InputLimits.RaiseHint("LLADAV_MAX_IMAGE_BYTES", InputLimits.Current.MaxImageBytes)}");
+        }
+
         try
         {
             return SkiaImageCodec.Decode(bytes).ToRgb(mode);
@@ -30,7 +35,12 @@ public static class ImageDecoder
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // A regular file of bounded size only: /dev/zero or a FIFO named as an image must not grow or block (issue 23 §3).
+            bytes = BoundedFile.ReadAllBytes(path, "image file", InputLimits.Current.MaxImageBytes, "LLADAV_MAX_IMAGE_BYTES");
+        }
+        catch (InputLimitException e)
+        {
+            throw new MediaException(e.Message, e) { MediaPath = path };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,6 +9,11 @@ namespace LLaDAV.Eval.Backends;
 public interface IRequestPreflight
 {
     void Check(TaskName task, IReadOnlyCollection<DocId> docs);
+
+    /// <summary>Refuses answers for documents the task's split does not have (ids outside 0..<paramref name="docCount"/>-1).</summary>
+    void CheckKnown(TaskName task, int docCount)
+    {
+    }
 }
 
 /// <summary>Marks a backend that never looks at visuals (re-scoring), so the runner does not resolve media for it.</summary>

@@ -13,6 +13,7 @@ namespace LLaDAV.Eval.Backends;
 public sealed class ReplayBackend : IModelBackend, IRequestPreflight, IMediaFreeBackend
 {
     private readonly Dictionary<(string Task, int Doc), string> _responses;
+    private readonly Dictionary<(string Task, int Doc), string> _where = [];
 
     public ReplayBackend(IReadOnlyList<string> files, string promptModel)
     {
@@ -22,7 +23,18 @@ public sealed class ReplayBackend : IModelBackend, IRequestPreflight, IMediaFree
         foreach (var file in files)
         {
             var lineNumber = 0;
-            foreach (var line in File.ReadLines(file))
+            // Bounded lines from a regular file: a FIFO or /dev/zero named as the responses must not block or grow (issue 23 §3).
+            IEnumerable<string> lines;
+            try
+            {
+                lines = Media.BoundedFile.ReadLines(file, "replay responses file").ToList();
+            }
+            catch (Exception e) when (e is Media.InputLimitException or IOException)
+            {
+                throw new DataException(e.Message, e);
+            }
+
+            foreach (var line in lines)
             {
                 lineNumber++;
                 if (string.IsNullOrWhiteSpace(line))
@@ -38,7 +50,15 @@ public sealed class ReplayBackend : IModelBackend, IRequestPreflight, IMediaFree
                     var task = root.GetProperty("task").GetString() ?? throw new KeyNotFoundException("task");
                     var docId = root.GetProperty("doc_id").GetInt32();
                     var response = root.GetProperty("response");
-                    _responses[(task, docId)] = response.ValueKind == JsonValueKind.Null ? "" : response.GetString() ?? "";
+                    var text = response.ValueKind == JsonValueKind.Null ? "" : response.GetString() ?? "";
+                    var where = $"{file}:{lineNumber}";
+                    if (!_where.TryAdd((task, docId), where))
+                    {
+                        // One answer per document: which of two lines "wins" must not depend on file order (issue 23 §6).
+                        throw new DataException($"{where}: a second response for task '{Errors.Terminal.Escape(task)}' doc_id {docId} (the first is at {_where[(task, docId)]}). Keep one line per (task, doc_id).");
+                    }
+
+                    _responses[(task, docId)] = text;
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
                 {
@@ -54,6 +74,18 @@ public sealed class ReplayBackend : IModelBackend, IRequestPreflight, IMediaFree
     public string Name { get; }
 
     public string Fingerprint { get; }
+
+    public void CheckKnown(TaskName task, int docCount)
+    {
+        var unknown = _where.Where(kv => kv.Key.Task == task.Value && (kv.Key.Doc < 0 || kv.Key.Doc >= docCount)).OrderBy(kv => kv.Key.Doc).ToList();
+        if (unknown.Count > 0)
+        {
+            var shown = string.Join(", ", unknown.Take(5).Select(kv => $"doc_id {kv.Key.Doc} at {kv.Value}"));
+            throw new DataException(
+                $"The replay responses answer {unknown.Count} document(s) that task '{task}' does not have (its split has doc ids 0..{docCount - 1}): {shown}{(unknown.Count > 5 ? ", ..." : "")}. " +
+                "The responses belong to another split or dataset revision; remove those lines or replay against the data they came from.");
+        }
+    }
 
     public void Check(TaskName task, IReadOnlyCollection<DocId> docs)
     {

@@ -11,12 +11,16 @@ public sealed class Doc : IReadOnlyDictionary<string, object?>
 {
     private readonly IReadOnlyDictionary<string, object?> _fields;
 
-    public Doc(IReadOnlyDictionary<string, object?> fields, string sourceDirectory, string sourceFile)
+    public Doc(IReadOnlyDictionary<string, object?> fields, string sourceDirectory, string sourceFile, string? datasetRoot = null)
     {
         _fields = fields;
         SourceDirectory = sourceDirectory;
         SourceFile = sourceFile;
+        DatasetRoot = datasetRoot ?? sourceDirectory;
     }
+
+    /// <summary>The dataset's root folder (snapshot, --data-dir dataset folder or embedded sample): media paths stay inside it.</summary>
+    public string DatasetRoot { get; }
 
     /// <summary>The folder of the file this row came from: where relative image/video paths start.</summary>
     public string SourceDirectory { get; }
@@ -57,6 +61,6 @@ public sealed class Doc : IReadOnlyDictionary<string, object?>
     public Doc With(string key, object? value)
     {
         var copy = new Dictionary<string, object?>(_fields, StringComparer.Ordinal) { [key] = value };
-        return new Doc(copy, SourceDirectory, SourceFile);
+        return new Doc(copy, SourceDirectory, SourceFile, DatasetRoot);
     }
 }

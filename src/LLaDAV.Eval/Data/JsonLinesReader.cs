@@ -19,9 +19,8 @@ public sealed class JsonLinesReader : IDatasetFileReader
 
     private static IEnumerable<IReadOnlyDictionary<string, object?>> ReadLines(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(path);
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var line in Lines(path))
         {
             cancellationToken.ThrowIfCancellationRequested();
             lineNumber++;
@@ -59,7 +58,29 @@ public sealed class JsonLinesReader : IDatasetFileReader
 
     public long CountRows(string path) => IsJsonArray(path)
         ? ReadArray(path, [], CancellationToken.None).LongCount()
-        : File.ReadLines(path).LongCount(l => !string.IsNullOrWhiteSpace(l));
+        : Lines(path).LongCount(l => !string.IsNullOrWhiteSpace(l));
+
+    /// <summary>Lines of a regular file, each capped (issue 23 §3): a FIFO, a device or an endless line is a data error.</summary>
+    private static IEnumerable<string> Lines(string path)
+    {
+        using var lines = Media.BoundedFile.ReadLines(path, "data file").GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!lines.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (Media.InputLimitException e)
+            {
+                throw new DataException(e.Message, e);
+            }
+
+            yield return lines.Current;
+        }
+    }
 
     /// <summary>A <c>.json</c> file whose first non-blank character is '[': one array of rows.</summary>
     private static bool IsJsonArray(string path)
@@ -69,7 +90,7 @@ public sealed class JsonLinesReader : IDatasetFileReader
             return false;
         }
 
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(OpenRegular(path));
         int c;
         while ((c = reader.Read()) >= 0 && char.IsWhiteSpace((char)c))
         {
@@ -80,7 +101,7 @@ public sealed class JsonLinesReader : IDatasetFileReader
 
     private static IEnumerable<IReadOnlyDictionary<string, object?>> ReadArray(string path, IReadOnlyCollection<string>? columns, CancellationToken cancellationToken)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = OpenRegular(path);
         using var items = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, cancellationToken: cancellationToken)
             .ToBlockingEnumerable(cancellationToken).GetEnumerator();
         for (var index = 0; ; index++)
@@ -122,6 +143,18 @@ public sealed class JsonLinesReader : IDatasetFileReader
             }
 
             yield return row;
+        }
+    }
+
+    private static FileStream OpenRegular(string path)
+    {
+        try
+        {
+            return Media.BoundedFile.OpenRead(path, "data file");
+        }
+        catch (Media.InputLimitException e)
+        {
+            throw new DataException(e.Message, e);
         }
     }
 

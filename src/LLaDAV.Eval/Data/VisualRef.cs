@@ -15,19 +15,16 @@ public sealed record ImageRef(byte[]? Bytes, string? Path, string Column) : Visu
         var value = doc[column];
         return value switch
         {
-            IReadOnlyDictionary<string, object?> s => new ImageRef(
-                s.TryGetValue("bytes", out var b) ? b as byte[] : null,
-                Resolve(doc, s.TryGetValue("path", out var p) ? p as string : null),
-                column),
+            // HF's Image.decode_example reads the bytes when there are any; the path is then only the original file
+            // name (often of another machine) and is never opened, so only a path that will be opened is resolved.
+            IReadOnlyDictionary<string, object?> s when s.TryGetValue("bytes", out var b) && b is byte[] bytes => new ImageRef(bytes, null, column),
+            IReadOnlyDictionary<string, object?> s => new ImageRef(null, MediaPath.Resolve(doc, s.TryGetValue("path", out var p) ? p as string : null, column), column),
             byte[] bytes => new ImageRef(bytes, null, column),
-            string path => new ImageRef(null, Resolve(doc, path), column),
+            string path => new ImageRef(null, MediaPath.Resolve(doc, path, column), column),
             null => throw new Errors.MissingMediaException($"Image column '{column}' is null in a row of {doc.SourceFile}; pass --skip-missing-media to record such samples as skipped.", []),
             _ => throw new Errors.DataException($"Image column '{column}' in {doc.SourceFile} holds a {value.GetType().Name}; expected an HF Image struct {{bytes, path}}."),
         };
     }
-
-    private static string? Resolve(Doc doc, string? path) =>
-        string.IsNullOrEmpty(path) ? null : System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(doc.SourceDirectory, path);
 
     public override string ToString() => Bytes is not null ? $"{Column}: {Bytes.Length} bytes" : $"{Column}: {Path}";
 }

@@ -62,7 +62,7 @@ public sealed record JudgeOptions(Uri Endpoint, string Model, string? ApiKeyEnvi
     /// <summary>What the run manifest records about the judge (never the key itself).</summary>
     public JsonObject ToManifest() => new()
     {
-        ["endpoint"] = ChatCompletionsUri.GetLeftPart(UriPartial.Path),
+        ["endpoint"] = Errors.Redact.Url(ChatCompletionsUri.GetLeftPart(UriPartial.Path)),
         ["model"] = Model,
         ["api_key_env"] = ApiKeyEnvironmentVariable,
         ["cache_directory"] = CacheDirectory,

@@ -146,7 +146,8 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
             ? $"Judge {_options.Model} at {Endpoint} is treated as down after {Math.Max(1, _options.BreakerThreshold)} consecutive failed requests (last: {_lastError}); no further requests in this run (--judge-breaker). The samples stay unscored; fix the judge and --resume the run to score them."
             : null;
 
-    private string Endpoint => _options.ChatCompletionsUri.GetLeftPart(UriPartial.Path);
+    /// <summary>The endpoint as printed and written: no user-info password (issue 23 §6).</summary>
+    private string Endpoint => Errors.Redact.Url(_options.ChatCompletionsUri.GetLeftPart(UriPartial.Path));
 
     private void Raise(JudgeEventKind kind, int attempt, int attempts, string message) =>
         _events?.Invoke(new JudgeEvent(kind, attempt, attempts, message));
@@ -184,12 +185,12 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         }
 
         Interlocked.Increment(ref _requests);
-        using var response = _client.Send(request, cancellationToken);
-        using var reader = new StreamReader(response.Content.ReadAsStream(cancellationToken), Encoding.UTF8);
-        var payload = reader.ReadToEnd();
+        // Headers first: the default (ResponseContentRead) would buffer the whole body, up to 2 GB, before ReadBody's cap.
+        using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var payload = ReadBody(response, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new JudgeException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(payload)}");
+            throw new JudgeException($"HTTP {(int)response.StatusCode} {Errors.Terminal.Escape(response.ReasonPhrase)}: {Truncate(payload)}");
         }
 
         var json = JsonNode.Parse(payload);
@@ -204,9 +205,48 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         return content.Length == 0 ? throw new JudgeException("the reply content is empty") : content;
     }
 
+    /// <summary>
+    /// The body, at most <see cref="Media.InputLimits.MaxResponseBytes"/>: a server that streams without end is a failed
+    /// attempt (counted, retried, breaker) like any other, not a process that grows until it is killed (issue 23 §3).
+    /// </summary>
+    private static string ReadBody(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var limit = Media.InputLimits.Current.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength is { } declared && declared > limit)
+        {
+            throw new JudgeException($"the reply declares {declared} bytes, more than the limit. {Media.InputLimits.RaiseHint("LLADAV_MAX_RESPONSE_BYTES", limit)}");
+        }
+
+        using var stream = response.Content.ReadAsStream(cancellationToken);
+        using var body = new MemoryStream();
+        var buffer = new byte[16384];
+        int n;
+        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (body.Length + n > limit)
+            {
+                throw new JudgeException($"the reply is longer than the limit. {Media.InputLimits.RaiseHint("LLADAV_MAX_RESPONSE_BYTES", limit)}");
+            }
+
+            body.Write(buffer, 0, n);
+        }
+
+        return Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
+    }
+
+    /// <summary>
+    /// The cache file of a prompt, keyed by everything that decides the verdict (issue 23 §5): the endpoint (another
+    /// server is another judge, even under the same model name), the model, max_tokens, the template and the input.
+    /// Temperature and n are fixed (0, 1). The endpoint enters the key without its user-info password.
+    /// </summary>
     private string CachePath(JudgePrompt prompt)
     {
-        var key = JudgePrompt.Sha256(_options.Model + "\n" + prompt.TemplateHash + "\n" + prompt.InputHash);
+        var key = JudgePrompt.Sha256(string.Join("\n",
+            "endpoint=" + Errors.Redact.Url(_options.ChatCompletionsUri.ToString()),
+            "model=" + _options.Model,
+            "max_tokens=" + _options.MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            prompt.TemplateHash,
+            prompt.InputHash));
         return Path.Combine(_options.CacheDirectory, SafeName(_options.Model), prompt.TemplateName, key[..2], key + ".json");
     }
 
@@ -220,16 +260,16 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
 
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(file));
+            var node = JsonNode.Parse(Media.BoundedFile.ReadAllText(file, "judge cache entry"));
             if (node?["response"]?.GetValue<string>() is { } r)
             {
                 answer = r;
                 return true;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or Media.InputLimitException or IOException)
         {
-            // A torn or edited entry is ignored and rewritten by the next successful call.
+            // A torn, edited, oversized or non-regular entry is ignored and rewritten by the next successful call.
         }
 
         return false;
@@ -240,7 +280,9 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var entry = new JsonObject
         {
+            ["endpoint"] = Errors.Redact.Url(_options.ChatCompletionsUri.ToString()),
             ["model"] = _options.Model,
+            ["max_tokens"] = _options.MaxTokens,
             ["template"] = prompt.TemplateName,
             ["template_sha256"] = prompt.TemplateHash,
             ["input_sha256"] = prompt.InputHash,
@@ -258,7 +300,8 @@ public sealed class OpenAiCompatibleJudge : ITemplatedAnswerJudge, IDisposable
         return new string(chars);
     }
 
-    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "...";
+    /// <summary>The start of a reply for an error message, its control characters escaped: the message reaches a terminal.</summary>
+    private static string Truncate(string s) => Errors.Terminal.Escape(s.Length <= 300 ? s : s[..300] + "...");
 
     public void Dispose() => _client.Dispose();
 }

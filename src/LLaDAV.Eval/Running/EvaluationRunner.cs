@@ -40,6 +40,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var located = tasks.Select(t =>
         {
             var data = locator.Locate(t.Spec);
+            RequireRegularFiles(data);
             return (Task: t, Data: data, Fingerprint: data.Fingerprint());
         }).ToList();
 
@@ -103,6 +104,34 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         }
     }
 
+    /// <summary>
+    /// A new run never overwrites a file it did not write (issue 23 §2): any file a run writes already there (not only
+    /// a manifest: a report.md or timing.json of something else too) means the folder is taken.
+    /// </summary>
+    internal static void ThrowIfHoldsRun(string runDirectory)
+    {
+        if (RunFiles.FirstExisting(runDirectory) is { } existing)
+        {
+            throw new ConfigException($"{runDirectory} already holds a run ({Path.GetFileName(existing)} is there). Use --resume {runDirectory} to continue it, or choose another --run-id; a new run never overwrites files it did not write.");
+        }
+    }
+
+    /// <summary>A split file that is a FIFO or a device would block or never end in the fingerprint's read (issue 23 §3).</summary>
+    internal static void RequireRegularFiles(DatasetLocation data)
+    {
+        foreach (var file in data.Files)
+        {
+            try
+            {
+                _ = Media.BoundedFile.RequireRegular(file, "dataset file");
+            }
+            catch (Media.InputLimitException e)
+            {
+                throw new DataException(e.Message, e);
+            }
+        }
+    }
+
     /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
     private sealed class Reporter(IRunObserver observer) : IProgress<Data.Hub.ExtractionProgress>
     {
@@ -153,10 +182,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             return existing;
         }
 
-        if (File.Exists(path))
-        {
-            throw new ConfigException($"{request.RunDirectory} already holds a run. Use --resume {request.RunDirectory} to continue it, or choose another --run-id.");
-        }
+        ThrowIfHoldsRun(request.RunDirectory);
 
         Directory.CreateDirectory(request.RunDirectory);
         var manifest = RunManifest.Create(request.Config, request.Config.Shard, model, tasks, located, ToolInfo.GitCommit(request.RepositoryRoot));
@@ -321,9 +347,10 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
     public IEnumerable<(int Id, Doc Doc)> ReadDocs(TaskDefinition task, DatasetLocation data, CancellationToken ct)
     {
+        var root = MediaPath.DatasetRoot(data.Root, task.Spec.DatasetPath);
         var docs = data.Files.SelectMany(file => ReaderFor(file)
             .Read(file, null, ct)
-            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file)));
+            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, root)));
         if (task.ProcessDocs is { } process)
         {
             docs = process(docs);

@@ -16,9 +16,9 @@ namespace LLaDAV.Eval.Running;
 /// </summary>
 public static class ResultsWriter
 {
-    public static string JournalPath(string runDirectory, string task) => Path.Combine(runDirectory, "journal", task + ".jsonl");
+    public static string JournalPath(string runDirectory, string task) => RunFiles.Inside(Path.Combine(runDirectory, "journal"), task + ".jsonl");
 
-    public static string CountsPath(string runDirectory, string task) => Path.Combine(runDirectory, "journal", task + ".counts.json");
+    public static string CountsPath(string runDirectory, string task) => RunFiles.Inside(Path.Combine(runDirectory, "journal"), task + ".counts.json");
 
     public static RunOutcome Write(string runDirectory, JsonObject manifest, IReadOnlyList<TaskDefinition> tasks, TaskCatalog catalog)
     {
@@ -39,7 +39,7 @@ public static class ResultsWriter
                 }
             }
 
-            JsonOutput.WriteAtomically(Path.Combine(runDirectory, $"samples_{task.Name}.jsonl"), sb.ToString());
+            JsonOutput.WriteAtomically(RunFiles.Inside(runDirectory, $"samples_{task.Name}.jsonl"), sb.ToString());
         }
 
         JsonOutput.WriteFile(Path.Combine(runDirectory, "results.json"), results);
@@ -98,7 +98,7 @@ public static class ResultsWriter
                         if (agg.Submission is { } file)
                         {
                             // Test splits have no answers: the file is the result; there is no accuracy to report.
-                            File.WriteAllBytes(Path.Combine(runDirectory, file.FileName), file.Content);
+                            File.WriteAllBytes(RunFiles.Inside(runDirectory, file.FileName), file.Content);
                             submissions[task.Name] = new JsonObject { ["file"] = file.FileName, ["upload_to"] = file.UploadTo };
                         }
 

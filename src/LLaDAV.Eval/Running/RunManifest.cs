@@ -38,7 +38,7 @@ public static class RunManifest
         ["scoring"] = c.Scoring == global::LLaDAV.Eval.Tasks.Hooks.ScoringRules.Legacy2025 ? "2025" : "current",
         ["reasoning_tags"] = new JsonArray([.. c.ReasoningTags.Select(t => (JsonNode?)new JsonArray(t.Open, t.Close))]),
         ["skip_missing_media"] = c.SkipMissingMedia,
-        ["judge"] = c.Judge is null ? null : new JsonObject { ["url"] = c.Judge.Url, ["model"] = c.Judge.Model, ["api_key_env"] = c.Judge.ApiKeyEnvironmentVariable },
+        ["judge"] = c.Judge is null ? null : new JsonObject { ["url"] = Errors.Redact.Url(c.Judge.Url), ["model"] = c.Judge.Model, ["api_key_env"] = c.Judge.ApiKeyEnvironmentVariable },
         ["tags"] = new JsonObject(c.RunTags.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
     };
 

@@ -58,6 +58,7 @@ public static class RunPlanner
             var mine = Enumerable.Range(0, effective).Where(config.Shard.Owns).ToList();
             if (backend is IRequestPreflight preflight)
             {
+                preflight.CheckKnown(new Models.Backends.TaskName(task.Name), original);
                 var done = request.Resume ? SampleJournal.Read(ResultsWriter.JournalPath(request.RunDirectory, task.Name)) : [];
                 var todo = mine.Where(id => !done.ContainsKey(id)).Select(i => new Models.Backends.DocId(i)).ToList();
                 if (todo.Count > 0)
@@ -71,6 +72,7 @@ public static class RunPlanner
 
         if (!request.Resume)
         {
+            EvaluationRunner.ThrowIfHoldsRun(request.RunDirectory);
             CheckWritable(request.RunDirectory);
         }
 

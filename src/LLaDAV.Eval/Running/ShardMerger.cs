@@ -72,9 +72,9 @@ public static class ShardMerger
 
         // One writer per run directory (issue 14 §1): a second merge into the same --output is refused while this one runs.
         using var directoryLock = Io.RunDirectoryLock.Acquire(outputDirectory, create: true);
-        if (File.Exists(Path.Combine(outputDirectory, RunManifest.FileName)))
+        if (RunFiles.FirstExisting(outputDirectory, scaleOut: false) is { } existing)
         {
-            throw new ConfigException($"{outputDirectory} already holds a run; choose an empty --output folder for the merge.");
+            throw new ConfigException($"{outputDirectory} already holds a run ({Path.GetFileName(existing)} is there); choose an empty --output folder for the merge.");
         }
 
         Directory.CreateDirectory(Path.Combine(outputDirectory, "journal"));

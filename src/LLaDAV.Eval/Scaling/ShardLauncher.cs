@@ -102,6 +102,33 @@ public sealed class ShardLauncher(LaunchRequest request, TextWriter output)
         var log = ScaleLayout.LogFile(request.Root, k, n);
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         var start = _clock.Elapsed.TotalSeconds;
+        if (Running.Io.RunDirectoryLock.Holder(dir) is { } holder)
+        {
+            // A worker of an earlier launcher that was killed (kill -9 leaves its children running) still holds the
+            // shard: a second worker would only fail on the lock and be reported FAILED (issue 23 §6). Follow it instead,
+            // and take over only if it ends without finishing.
+            await WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"launch: shard {k}/{n} is still being run by {holder} (a worker of an earlier launch); waiting for it instead of starting another.")).ConfigureAwait(false);
+            SetState(k, "running", HolderPid(holder), 0, null, slot);
+            while (!ct.IsCancellationRequested && Running.Io.RunDirectoryLock.Holder(dir) is not null)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            if (ScaleLayout.ShardFinished(request.Root, k, n) || ct.IsCancellationRequested)
+            {
+                var finished = ScaleLayout.ShardFinished(request.Root, k, n);
+                SetState(k, finished ? "done" : "stopped", null, 0, finished ? 0 : null);
+                return new ShardSpan(k, slot, 0, start, _clock.Elapsed.TotalSeconds, finished);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var resume = File.Exists(Path.Combine(dir, RunManifest.FileName));
@@ -135,6 +162,13 @@ public sealed class ShardLauncher(LaunchRequest request, TextWriter output)
                 return new ShardSpan(k, slot, attempt, start, _clock.Elapsed.TotalSeconds, false);
             }
         }
+    }
+
+    /// <summary>The pid of a lock holder line "pid 123 on host h since ...", or null.</summary>
+    private static int? HolderPid(string holder)
+    {
+        var parts = holder.Split(' ');
+        return parts.Length > 1 && parts[0] == "pid" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     private async Task<int> RunProcessAsync(int slot, int k, int attempt, string[] args, string log, CancellationToken ct)

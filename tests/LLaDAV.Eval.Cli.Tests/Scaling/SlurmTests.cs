@@ -83,6 +83,31 @@ public sealed class SlurmTests : IDisposable
         ScaleRuns.AssertSameResults(Path.Combine(_out, "lladav", "single"), root);
     }
 
+    /// <summary>
+    /// Issue 23 §1 on a real slurmctld: a job name, an extra sbatch flag and a run id built to run commands
+    /// (command substitution, backticks, quotes, spaces) are submitted; every array task and the merge run, the job
+    /// name arrives literally (scontrol), and no marker file appears. Before the fix the run id's <c>$(...)</c>
+    /// ran when a task was requeued and a newline in the job name became a script line.
+    /// </summary>
+    [SlurmFact]
+    public async Task Should_carry_crafted_values_through_sbatch_as_text()
+    {
+        // The run id may hold no '/', so its commands name a relative marker: the scripts cd to the submitting folder.
+        var marker = Path.Combine(Directory.GetCurrentDirectory(), "lladav-issue23-ran");
+        File.Delete(marker);
+        var id = "a b$(touch${IFS}lladav-issue23-ran)`touch lladav-issue23-ran`'\"";
+        var name = "n \"q$(touch " + marker + ")";
+        var (code, o, e) = await Cli.RunAsync(["submit", "slurm", "--shards", "2", "--cpus-per-task", "1", "--job-name", name, "--sbatch=--comment=c $(touch " + marker + ")", .. ScaleRuns.Replay(_out, id)]);
+        Assert.True(code == 0, o + e);
+        var root = Path.Combine(_out, "replay", id);
+        await ScaleRuns.WaitForAsync(() => ScaleLayout.Merged(root), s_timeout, $"the merge job of {root} ({Logs(root)})");
+        var job = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(root, "scale.json")))!["slurm"]!["array_job"]!;
+        var show = Slurm.Run(["scontrol", "-o", "show", "job", job]);
+        Assert.Contains("JobName=" + name, show.Out, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "a crafted value ran as a command");
+        Assert.Equal(["replay"], Directory.EnumerateFileSystemEntries(_out).Select(Path.GetFileName));
+    }
+
     private static string Logs(string root) =>
         Directory.Exists(Path.Combine(root, "logs"))
             ? string.Join(" | ", Directory.GetFiles(Path.Combine(root, "logs"), "*.log").Select(f => Path.GetFileName(f) + ": " + string.Join(" / ", File.ReadLines(f).TakeLast(3))))

@@ -16,8 +16,9 @@ internal static class SkiaImageCodec
     /// <summary>
     /// PIL's decompression-bomb limit (Image.py <c>_decompression_bomb_check</c>): above 2 × MAX_IMAGE_PIXELS
     /// (89 478 485) <c>Image.open</c> raises <c>DecompressionBombError</c>; a crafted header must not make us allocate more.
+    /// The default of <see cref="InputLimits.MaxPixels"/>, which LLADAV_MAX_PIXELS raises.
     /// </summary>
-    public const long MaxPixels = 2L * 89_478_485;
+    public static long MaxPixels => InputLimits.Current.MaxPixels;
 
     public static unsafe DecodedPixels Decode(ReadOnlySpan<byte> bytes)
     {
@@ -43,7 +44,7 @@ internal static class SkiaImageCodec
             var (width, height) = (codec.Info.Width, codec.Info.Height);
             if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
             {
-                throw new MediaException($"Cannot decode {what}: its header claims {width}x{height} pixels, beyond PIL's limit of {MaxPixels} (a decompression bomb or a corrupt header).");
+                throw new MediaException($"Cannot decode {what}: its header claims {width}x{height} pixels, beyond the limit of {MaxPixels} pixels (PIL's decompression-bomb limit; a decompression bomb or a corrupt header). {InputLimits.RaiseHint("LLADAV_MAX_PIXELS", MaxPixels)}");
             }
 
             if (format == ImageFormat.Jpeg && !HasEndOfImageAfterLastScan(bytes))

@@ -13,16 +13,23 @@ public sealed class RunReportMarkdownWriter : IReportWriter<RunReportModel>
     {
         ArgumentNullException.ThrowIfNull(model);
         var sb = new StringBuilder();
-        sb.Append("# ").Append(model.Title).Append("\n\n");
+        // Run path, tags, model args are the user's or the data's text: literal Markdown (issue 23 §6).
+        sb.Append("# ").Append(Running.RunReport.Text(model.Title)).Append("
+
+");
         if (model.SampleNotice is { } notice)
         {
-            sb.Append("> **").Append(notice).Append("**\n\n");
+            sb.Append("> **").Append(notice).Append("**
+
+");
         }
 
-        sb.Append("## Run\n\n");
+        sb.Append("## Run
+
+");
         foreach (var (k, v) in model.Manifest)
         {
-            sb.Append("- ").Append(k).Append(": ").Append(v.Length == 0 ? "-" : v).Append('\n');
+            sb.Append("- ").Append(k).Append(": ").Append(v.Length == 0 ? "-" : Running.RunReport.Text(v)).Append('\n');
         }
 
         sb.Append("\n## Scores\n\nValues on the paper's scale where the paper reports the metric; paper = the row of this run's model family (Tables 2-3).\n\n");

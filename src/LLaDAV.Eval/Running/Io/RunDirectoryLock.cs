@@ -83,6 +83,29 @@ public sealed class RunDirectoryLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Who holds <paramref name="runDirectory"/>'s lock now (the holder's pid line), or null when nobody does. The probe
+    /// takes and at once drops the flock, so it never waits and never leaves a lock behind.
+    /// </summary>
+    public static string? Holder(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        if (!PosixFile.Supported || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var fd = PosixFile.OpenForLock(path);
+        try
+        {
+            return PosixFile.TryLockExclusive(fd, path) ? null : Encoding.UTF8.GetString(PosixFile.ReadPrefix(path, 4096) ?? []).Trim() is { Length: > 0 } who ? who : "another process";
+        }
+        finally
+        {
+            PosixFile.Close(fd);
+        }
+    }
+
     public void Dispose()
     {
         if (_fallback is not null)

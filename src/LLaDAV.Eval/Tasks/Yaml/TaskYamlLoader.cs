@@ -98,7 +98,9 @@ internal static class TaskYamlLoader
             : throw new ConfigException($"{file}: required key '{key}' is missing. Add it (see LMMS-EVAL.md §1.2) or include a template that has it.");
         string? Opt(string key) => map.TryGetValue(key, out var v) && v is not null ? Str(v) : null;
 
-        var name = Req("task");
+        // The name becomes file names in the run directory (journal/<task>.jsonl, samples_<task>.jsonl): one plain
+        // component, checked rather than cleaned (issue 23 §2).
+        var name = Running.RunFiles.CheckComponent(Req("task"), $"{file}: task name");
         var split = Opt("test_split") ?? Opt("validation_split")
             ?? throw new ConfigException($"{file}: task '{name}' needs 'test_split' (or 'validation_split') to say which split to evaluate.");
         var outputType = Opt("output_type") ?? "generate_until";

@@ -17,9 +17,10 @@ internal static class YamlTree
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            // A regular file of bounded size (issue 23 §3): a FIFO named as a task file must not block the catalog.
+            text = Media.BoundedFile.ReadAllText(file, "YAML file");
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or Media.InputLimitException)
         {
             throw new ConfigException($"Cannot read task file {file}: {e.Message}", e);
         }
@@ -50,7 +51,29 @@ internal static class YamlTree
             throw new ConfigException($"{file}: the top level must be a mapping of keys (task:, dataset_path:, ...).");
         }
 
-        return (Dictionary<string, object?>)Convert(root, file)!;
+        var budget = new NodeBudget(file, Media.InputLimits.Current.MaxYamlNodes);
+        return (Dictionary<string, object?>)Convert(root, file, budget)!;
+    }
+
+    /// <summary>
+    /// YamlDotNet keeps an alias as a second reference to its anchored node, so the tree stays as small as the text;
+    /// converting it to plain values copies the node at every use. A billion-laughs file (nine aliases of nine aliases
+    /// ..., 1 KB) would expand to 10^9 values: each file may expand to <see cref="Media.InputLimits.MaxYamlNodes"/>
+    /// values at most, counted as they are made, aliases included (issue 23 §4). Real task files have a few hundred.
+    /// </summary>
+    private sealed class NodeBudget(string file, long limit)
+    {
+        private long _used;
+
+        public void Spend(YamlNode node)
+        {
+            if (++_used > limit)
+            {
+                throw new ConfigException(
+                    $"{file}:{node.Start.Line}: the YAML expands to more than {limit} values (aliases counted at every use); refused as an alias bomb. " +
+                    Media.InputLimits.RaiseHint("LLADAV_MAX_YAML_NODES", limit));
+            }
+        }
     }
 
     private static (long Line, long Column) LastGoodMark(string text)
@@ -78,16 +101,20 @@ internal static class YamlTree
         return mark;
     }
 
-    private static object? Convert(YamlNode node, string file) => node switch
+    private static object? Convert(YamlNode node, string file, NodeBudget budget)
     {
-        YamlMappingNode map => map.Children.ToDictionary(
-            kv => kv.Key is YamlScalarNode k ? k.Value ?? "" : throw new ConfigException($"{file}:{kv.Key.Start.Line}: mapping keys must be plain strings."),
-            kv => Convert(kv.Value, file),
-            StringComparer.Ordinal),
-        YamlSequenceNode seq => seq.Children.Select(c => Convert(c, file)).ToList(),
-        YamlScalarNode scalar => Scalar(scalar, file),
-        _ => throw new ConfigException($"{file}:{node.Start.Line}: unsupported YAML node ({node.NodeType})."),
-    };
+        budget.Spend(node);
+        return node switch
+        {
+            YamlMappingNode map => map.Children.ToDictionary(
+                kv => kv.Key is YamlScalarNode k ? k.Value ?? "" : throw new ConfigException($"{file}:{kv.Key.Start.Line}: mapping keys must be plain strings."),
+                kv => Convert(kv.Value, file, budget),
+                StringComparer.Ordinal),
+            YamlSequenceNode seq => seq.Children.Select(c => Convert(c, file, budget)).ToList(),
+            YamlScalarNode scalar => Scalar(scalar, file),
+            _ => throw new ConfigException($"{file}:{node.Start.Line}: unsupported YAML node ({node.NodeType})."),
+        };
+    }
 
     private static object? Scalar(YamlScalarNode scalar, string file)
     {

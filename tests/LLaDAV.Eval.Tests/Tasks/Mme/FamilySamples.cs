@@ -31,7 +31,7 @@ internal static class FamilySamples
         var docs = new List<Doc>();
         foreach (var file in location.Files)
         {
-            docs.AddRange(DatasetReaders.All.First(r => r.CanRead(file)).Read(file, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(file)!, file)));
+            docs.AddRange(DatasetReaders.All.First(r => r.CanRead(file)).Read(file, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, MediaPath.DatasetRoot(location.Root, spec.DatasetPath))));
         }
 
         return docs;

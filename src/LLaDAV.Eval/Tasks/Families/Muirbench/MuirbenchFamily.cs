@@ -45,7 +45,7 @@ public sealed class MuirbenchFamily : ITaskFamily
         return [.. images.Select((image, i) =>
         {
             // Each element is read as an HF Image column value would be.
-            var single = new Doc(new Dictionary<string, object?> { ["image"] = image }, doc.SourceDirectory, doc.SourceFile);
+            var single = new Doc(new Dictionary<string, object?> { ["image"] = image }, doc.SourceDirectory, doc.SourceFile, doc.DatasetRoot);
             var r = ImageRef.FromColumn(single, "image");
             return (VisualRef)(r with { Column = $"image_list[{i}]" });
         })];

@@ -39,12 +39,10 @@ public sealed class SeedbenchFamily : ITaskFamily
 
         return images.Select((value, i) => (VisualRef)(value switch
         {
-            IReadOnlyDictionary<string, object?> s => new ImageRef(
-                s.TryGetValue("bytes", out var b) ? b as byte[] : null,
-                Resolve(doc, s.TryGetValue("path", out var p) ? p as string : null),
-                $"image[{i}]"),
+            IReadOnlyDictionary<string, object?> s when s.TryGetValue("bytes", out var b) && b is byte[] inline => new ImageRef(inline, null, $"image[{i}]"),
+            IReadOnlyDictionary<string, object?> s => new ImageRef(null, Resolve(doc, s.TryGetValue("path", out var p) ? p as string : null, i), $"image[{i}]"),
             byte[] bytes => new ImageRef(bytes, null, $"image[{i}]"),
-            string path => new ImageRef(null, Resolve(doc, path), $"image[{i}]"),
+            string path => new ImageRef(null, Resolve(doc, path, i), $"image[{i}]"),
             _ => throw new Errors.DataException($"SEED-Bench column 'image' item {i} in {doc.SourceFile} is {value?.GetType().Name ?? "null"}; expected an HF Image struct {{bytes, path}}."),
         })).ToList();
     }
@@ -105,6 +103,5 @@ public sealed class SeedbenchFamily : ITaskFamily
         return total == 0 ? null : (double)correct / total;
     }
 
-    private static string? Resolve(Doc doc, string? path) =>
-        string.IsNullOrEmpty(path) ? null : Path.IsPathRooted(path) ? path : Path.Combine(doc.SourceDirectory, path);
+    private static string? Resolve(Doc doc, string? path, int i) => MediaPath.Resolve(doc, path, $"image[{i}]");
 }
