@@ -18,9 +18,6 @@ public sealed record CardConfig(string Name, object? DataFiles, string? DataDir,
 /// </summary>
 public sealed record DatasetCard(ImmutableArray<CardConfig> Configs, string? Source)
 {
-    /// <summary>Cards are small (the largest lmms-eval cards are a few hundred KB); a bigger file is not a card.</summary>
-    public const long MaxBytes = 16L << 20;
-
     /// <summary>YAML nodes converted per card: bounds alias expansion ("billion laughs") to a fixed cost.</summary>
     public const int MaxNodes = 200_000;
 
@@ -142,15 +139,17 @@ public sealed record DatasetCard(ImmutableArray<CardConfig> Configs, string? Sou
         _ => $"'{value}'",
     };
 
+    /// <summary>A regular file (never a FIFO or device) within the small-file limit (LLADAV_MAX_FILE_BYTES), read through the bounded reader.</summary>
     private static string ReadBounded(string path)
     {
-        var info = new FileInfo(path);
-        if (info.Length > MaxBytes)
+        try
         {
-            throw new DataException($"{path}: {info.Length} bytes is too large for a dataset card (limit {MaxBytes}). Check that the file is the repository's README.md.");
+            return System.Text.Encoding.UTF8.GetString(Media.BoundedFile.ReadAllBytes(path, "dataset card", Media.InputLimits.Current.MaxSmallFileBytes, "LLADAV_MAX_FILE_BYTES")).TrimStart('\uFEFF');
         }
-
-        return File.ReadAllText(path);
+        catch (Media.InputLimitException e)
+        {
+            throw new DataException($"{e.Message} A dataset card is the repository's README.md; check the file.", e);
+        }
     }
 
     private static Dictionary<string, object?> Parse(string yaml, string file)
