@@ -28,6 +28,32 @@ public static class Program
             config.Error = error;
         }
 
-        return root.Parse(args).InvokeAsync(config);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Every usage error exits 2, whichever layer finds it (issue 24): System.CommandLine's own parse errors
+            // would exit 1, which is the compare gate's "regression".
+            var stderr = config.Error;
+            foreach (var e in parse.Errors)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+            }
+
+            stderr.WriteLine($"Run '{string.Join(' ', ["lladav-eval", .. CommandPath(parse.CommandResult)])} --help' for usage.");
+            return Task.FromResult(2);
+        }
+
+        return parse.InvokeAsync(config);
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, r.Command.Name);
+        }
+
+        return names;
     }
 }

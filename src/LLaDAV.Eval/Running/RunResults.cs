@@ -48,7 +48,12 @@ public sealed record SampleRecord(JsonObject Line, JsonNode? Usage)
 
     public JsonNode? FilteredResps => Line["filtered_resps"];
 
+    /// <summary>The keys our scorer adds around what <c>process_results</c> returned (SampleScorer, task families).</summary>
+    public static readonly IReadOnlySet<string> OwnKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "doc_id", "filter", "doc_hash", "target", "input", "resps", "filtered_resps", "extraction", "judge_error", "token_counts",
+    };
+
     /// <summary>The keys <c>process_results</c> returned, in their order (the line minus our own bookkeeping keys).</summary>
-    public IEnumerable<KeyValuePair<string, JsonNode?>> ProcessResults(IReadOnlySet<string> metricNames) =>
-        Line.Where(kv => metricNames.Contains(kv.Key));
+    public IEnumerable<string> ProcessResultKeys => Line.Select(kv => kv.Key).Where(k => !OwnKeys.Contains(k));
 }

@@ -33,8 +33,18 @@ public static class LmmsEvalFiles
         foreach (var t in evalTasks)
         {
             var row = new JsonObject { ["alias"] = t.Task.Spec.Alias ?? t.Name };
-            foreach (var m in SampleMetricsOrder(t))
+            foreach (var (metric, filter, m, count) in SampleMetricsOrder(t))
             {
+                if (m is null)
+                {
+                    // A key process_results returned with no aggregation in metric_list (MMMU's "submission"):
+                    // agg_metrics is a defaultdict(list), so value and stderr are [] and no CLT keys are set.
+                    row[$"{metric},{filter}"] = new JsonArray();
+                    row["samples"] = count;
+                    row[$"{metric}_stderr,{filter}"] = new JsonArray();
+                    continue;
+                }
+
                 row[m.Key] = m.Value?.DeepClone();
                 row["samples"] = m.Items.Length;
                 row[m.StderrKey] = m.Stderr?.DeepClone();
@@ -181,7 +191,6 @@ public static class LmmsEvalFiles
     /// </summary>
     public static IEnumerable<JsonObject> SampleLines(TaskResult task)
     {
-        var metricNames = task.Task.Spec.Metrics.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var tags = task.Task.Spec.ReasoningTags;
         foreach (var s in Logged(task))
         {
@@ -202,8 +211,9 @@ public static class LmmsEvalFiles
             line["filtered_resps"] = filtered;
             line["token_counts"] = new JsonArray(TokenCounts(s.Usage));
             line["doc_hash"] = s.DocHash;
-            foreach (var (key, value) in s.ProcessResults(metricNames))
+            foreach (var key in s.ProcessResultKeys)
             {
+                var value = s.Line[key];
                 line[key] = value?.DeepClone();
             }
 
@@ -260,16 +270,20 @@ public static class LmmsEvalFiles
     private static IEnumerable<SampleRecord> Logged(TaskResult task) =>
         task.Task.Filters.SelectMany(f => task.Samples.Where(s => s.Filter == f.Name && !Metrics.RecordStatus.IsUnscored(s.Line)).OrderBy(s => s.DocId));
 
-    /// <summary>sample_metrics keys in insertion order: filters outermost, then the keys process_results returned.</summary>
-    private static IEnumerable<MetricResult> SampleMetricsOrder(TaskResult t)
+    /// <summary>
+    /// <c>sample_metrics</c> keys in insertion order (evaluator.py 1298): filters outermost, then every key
+    /// process_results returned, in its order; each with its aggregated result, or null when metric_list has no
+    /// aggregation for it.
+    /// </summary>
+    private static IEnumerable<(string Metric, string Filter, MetricResult? Result, int Count)> SampleMetricsOrder(TaskResult t)
     {
         foreach (var filter in t.Task.Filters)
         {
-            var first = Logged(t).FirstOrDefault(s => s.Filter == filter.Name);
-            var order = first?.Line.Select(kv => kv.Key).ToList() ?? [];
-            foreach (var m in t.Metrics.Where(m => m.Filter == filter.Name).OrderBy(m => order.IndexOf(m.Metric) is var i && i < 0 ? int.MaxValue : i))
+            var logged = Logged(t).Where(s => s.Filter == filter.Name).ToList();
+            var keys = logged.SelectMany(s => s.ProcessResultKeys).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var key in keys)
             {
-                yield return m;
+                yield return (key, filter.Name, t.Metrics.FirstOrDefault(m => m.Filter == filter.Name && m.Metric == key), logged.Count(s => s.Line.ContainsKey(key)));
             }
         }
     }

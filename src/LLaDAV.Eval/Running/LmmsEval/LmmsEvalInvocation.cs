@@ -25,7 +25,7 @@ public sealed record LmmsEvalInvocation(
     JsonNode BatchSize,
     string? Device,
     double? Limit,
-    ImmutableArray<int?> Seeds,
+    ImmutableArray<long?> Seeds,
     string DateId,
     JsonObject ResolvedCliArgs,
     double StartTime,
