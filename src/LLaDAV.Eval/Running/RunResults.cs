@@ -51,7 +51,7 @@ public sealed record SampleRecord(JsonObject Line, JsonNode? Usage)
     /// <summary>The keys our scorer adds around what <c>process_results</c> returned (SampleScorer, task families).</summary>
     public static readonly IReadOnlySet<string> OwnKeys = new HashSet<string>(StringComparer.Ordinal)
     {
-        "doc_id", "filter", "doc_hash", "target", "input", "resps", "filtered_resps", "extraction", "judge_error", "token_counts",
+        "doc_id", "filter", "doc_hash", "target", "input", "input_media", "resps", "filtered_resps", "extraction", "judge_error", "token_counts",
     };
 
     /// <summary>The keys <c>process_results</c> returned, in their order (the line minus our own bookkeeping keys).</summary>

@@ -211,6 +211,11 @@ public static class LmmsEvalFiles
             line["filtered_resps"] = filtered;
             line["token_counts"] = new JsonArray(TokenCounts(s.Usage));
             line["doc_hash"] = s.DocHash;
+            if (s.Line["input_media"] is JsonArray { Count: > 0 } media)
+            {
+                line["input_media"] = media.DeepClone();
+            }
+
             foreach (var key in s.ProcessResultKeys)
             {
                 var value = s.Line[key];
