@@ -76,6 +76,12 @@ public sealed record TaskSpec
 
     public ImmutableSortedDictionary<string, object?> Metadata { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
 
+    /// <summary>
+    /// The YAML wrote <c>metadata</c> as a list (<c>- version: 0.0</c>): lmms-eval then keeps the class VERSION
+    /// "Yaml" (api/task.py <c>ConfigurableTask.__init__</c> reads the version only from a dict).
+    /// </summary>
+    public bool MetadataIsList { get; init; }
+
     /// <summary><c>cluster_key</c>: the per-sample field grouping non-independent samples (evaluator_utils.py <c>calculate_clt_aggregate_metric</c>).</summary>
     public string? ClusterKey { get; init; }
 

@@ -68,7 +68,9 @@ public static class LmmsEvalFiles
 
         var subtasks = SubtaskList(tree);
         var configs = new JsonObject(evalTasks.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => Pair(t.Name, TaskConfig(t, ours))));
-        var versions = new JsonObject(evalTasks.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => Pair(t.Name, t.Task.Spec.Metadata.TryGetValue("version", out var v) ? JsonOutput.ToNode(v) : null)));
+        // Task.VERSION: metadata["version"] when metadata is a dict, else ConfigurableTask's class value "Yaml" (api/task.py 770, 796-798).
+        var versions = new JsonObject(evalTasks.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => Pair(t.Name,
+            !t.Task.Spec.MetadataIsList && t.Task.Spec.Metadata.TryGetValue("version", out var v) ? JsonOutput.ToNode(v) : "Yaml")));
         var nShot = new JsonObject(evalTasks.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => Pair(t.Name, 0)));
         var higher = HigherIsBetter(evalTasks, subtasks);
         var nSamples = new JsonObject();
@@ -657,7 +659,7 @@ public static class LmmsEvalFiles
         o["score_key"] = s.ScoreKey;
         if (!s.Metadata.IsEmpty)
         {
-            o["metadata"] = JsonOutput.ToNode(s.Metadata);
+            o["metadata"] = s.MetadataIsList ? new JsonArray(JsonOutput.ToNode(s.Metadata)) : JsonOutput.ToNode(s.Metadata);
         }
 
         if (!s.SpecificKwargs.IsEmpty)
@@ -674,8 +676,13 @@ public static class LmmsEvalFiles
         return o;
     }
 
+    /// <summary>
+    /// A <c>!function</c> value is a Python function there, dumped as <c>str(fn)</c> = <c>&lt;function NAME at 0x...&gt;</c>;
+    /// ours is a C# hook name (family.hook), written <c>&lt;function family.hook&gt;</c>. Other values (a column, a
+    /// template, a built-in aggregation name like "mean") stay strings, as in lmms-eval.
+    /// </summary>
     private static string Callable(string yamlValue) =>
-        yamlValue.StartsWith("!function ", StringComparison.Ordinal) ? $"<function {yamlValue["!function ".Length..].Split('.')[^1]}>" : yamlValue;
+        System.Text.RegularExpressions.Regex.IsMatch(yamlValue, @"^[A-Za-z_]\w*\.[A-Za-z_][\w.]*$") ? $"<function {yamlValue}>" : yamlValue;
 
     /// <summary><c>utils.sanitize_list</c>: every leaf of a (nested) list as <c>str()</c>.</summary>
     private static JsonNode? Sanitize(JsonNode? node) => node switch

@@ -149,6 +149,7 @@ internal static class TaskYamlLoader
             ModelSpecificGenerationKwargs = Map(map, "model_specific_generation_kwargs", file),
             ReasoningTags = ReasoningTags(map, file),
             ClusterKey = Opt("cluster_key"),
+            MetadataIsList = map.GetValueOrDefault("metadata") is List<object?>,
             ScoreKey = Opt("score_key") ?? "score",
             Metadata = map.GetValueOrDefault("metadata") switch
             {
