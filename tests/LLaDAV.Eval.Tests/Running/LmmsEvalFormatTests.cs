@@ -40,12 +40,12 @@ public sealed class LmmsEvalFormatTests
     [Fact]
     public void Should_sum_in_numpys_pairwise_order()
     {
-        // numpy pairwise_sum for 8 <= n <= 128: eight running sums r[j] over a[j::8], combined
-        // ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)). With a = [1e16, 1, 1, 1, 1, 1, 1, 1, -1e16, 1] the sequential sum
-        // loses every 1 next to 1e16 (ulp 2) and gives 1; pairwise: r0 = 1e16 + -1e16 = 0, r1 = 1 + 1 = 2,
-        // r2..r7 = 1, so ((0+2)+(1+1))+((1+1)+(1+1)) = 8.
+        // numpy pairwise_sum for 8 <= n <= 128: r[j] = a[j] for j < 8 (no full second block at n = 10), combined as
+        // ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the rest a[8], a[9] added in turn. 1e16 + 1 rounds to 1e16 (ulp 2,
+        // tie to even), so: ((1e16) + 2) + 4 = 1e16 + 6; - 1e16 = 6; + 1 = 7. Left to right every 1 beside 1e16 is
+        // lost: 1e16 ... - 1e16 + 1 = 1.
         double[] a = [1e16, 1, 1, 1, 1, 1, 1, 1, -1e16, 1];
-        Assert.Equal(8.0, LmmsEvalFiles.NumpySum(a));
+        Assert.Equal(7.0, LmmsEvalFiles.NumpySum(a));
         Assert.Equal(1.0, a.Aggregate(0.0, (s, x) => s + x));
     }
 }
