@@ -234,7 +234,7 @@ internal static partial class LmmsEvalFlags
     }
 
     /// <summary>What lmms-eval's files record about this command line (see <see cref="LmmsEvalInvocation"/>).</summary>
-    public static LmmsEvalInvocation Invocation(ParseResult parse, string? typedModel, string? typedModelArgs, string? typedGenKwargs, string? typedSeed, RunConfig config, double startTime, string root)
+    public static LmmsEvalInvocation Invocation(ParseResult parse, string? typedModel, string? typedModelArgs, string? typedGenKwargs, string? typedSeed, string? typedTasks, RunConfig config, DateTimeOffset started, double startTime, string root)
     {
         var seeds = SeedList(typedSeed ?? DefaultSeeds);
         var model = typedModel ?? config.Model;
@@ -244,7 +244,8 @@ internal static partial class LmmsEvalFlags
         var output = parse.GetValue(s_outputPath);
         var logSamples = parse.GetValue(s_logSamples) || parse.GetValue(s_predictOnly);
         var zone = TimeZone(parse);
-        var dateId = TimeZoneInfo.ConvertTime(ToolInfo.Now(), zone).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        // __main__.py 715: datetime_str is taken before the evaluation starts.
+        var dateId = TimeZoneInfo.ConvertTime(started, zone).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
         var hubArgs = output is null ? "" : $",output_path={output}";
 
         // vars(args) of lmms-eval's parser, in its add_argument order (__main__.py 148-446), after cli_evaluate_single's
@@ -253,7 +254,7 @@ internal static partial class LmmsEvalFlags
         {
             ["config"] = "",
             ["model"] = model,
-            ["tasks"] = string.Join(",", config.Tasks),
+            ["tasks"] = typedTasks ?? string.Join(",", config.Tasks),
             ["model_args"] = modelArgs,
             ["launcher_args"] = null,
             ["num_fewshot"] = parse.GetValue(s_numFewshot),
@@ -302,7 +303,7 @@ internal static partial class LmmsEvalFlags
             ["std_b"] = null,
         };
 
-        return new LmmsEvalInvocation(model, modelArgs, genKwargs, batch, DeviceFlag(parse), config.Limit, seeds, dateId, cli, startTime,
+        return new LmmsEvalInvocation(model, modelArgs, genKwargs, batch, DeviceFlag(parse), config.Limit, parse.GetValue(s_numFewshot), seeds, dateId, cli, startTime,
             logSamples, output is null ? "" : Path.GetFullPath(output), ToolInfo.GitBranch(root), $"lladav_eval.backends.{config.Model} (simple)");
     }
 

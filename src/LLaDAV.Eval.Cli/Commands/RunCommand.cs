@@ -82,6 +82,7 @@ internal static class RunCommand
         var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
+        var started = ToolInfo.Now();
         var startTime = System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
         var quiet = LmmsEvalFlags.QuietVerbosity(parse);
         var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
@@ -120,7 +121,7 @@ internal static class RunCommand
 
         // lmms-eval's end of run (__main__.py cli_evaluate 599-606): the banner line, make_table's markdown table (and
         // the groups table when a group aggregates); ours follows.
-        var call = LmmsEvalFlags.Invocation(parse, parse.GetValue(s_model), parse.GetValue(s_modelArgs), parse.GetValue(s_genKwargs), parse.GetValue(s_seed), config, startTime, root);
+        var call = LmmsEvalFlags.Invocation(parse, parse.GetValue(s_model), parse.GetValue(s_modelArgs), parse.GetValue(s_genKwargs), parse.GetValue(s_seed), parse.GetValue(s_tasks), config, started, startTime, root);
         var tree = Running.LmmsEval.TaskTree.Build(catalog, config.Tasks);
         var lmms = Running.LmmsEval.LmmsEvalFiles.Results(outcome.Model, tree, outcome.Results, call);
         await output.WriteLineAsync(Running.LmmsEval.MakeTable.Banner(call)).ConfigureAwait(false);

@@ -13,6 +13,7 @@ namespace LLaDAV.Eval.Running.LmmsEval;
 /// <param name="BatchSize"><c>--batch_size</c>: the typed string (argparse <c>type=str</c>), else the int default 1.</param>
 /// <param name="Device"><c>--device</c> (default None).</param>
 /// <param name="Limit"><c>--limit</c> (argparse <c>type=float</c>, default None).</param>
+/// <param name="NumFewshot"><c>--num_fewshot</c> (default None; only 0 is accepted here).</param>
 /// <param name="Seeds"><c>--seed</c> after <c>_int_or_none_list_arg_type(3, 4, "0,1234,1234,1234")</c>: random, numpy, torch, fewshot.</param>
 /// <param name="DateId"><c>utils.get_datetime_str(--timezone)</c>: <c>%Y%m%d_%H%M%S</c>.</param>
 /// <param name="ResolvedCliArgs"><c>vars(args)</c>: every flag of lmms-eval's parser with its value (config.resolved_cli_args).</param>
@@ -25,6 +26,7 @@ public sealed record LmmsEvalInvocation(
     JsonNode BatchSize,
     string? Device,
     double? Limit,
+    int? NumFewshot,
     ImmutableArray<long?> Seeds,
     string DateId,
     JsonObject ResolvedCliArgs,

@@ -200,5 +200,5 @@ public static class MakeTable
 
     /// <summary>The banner line <c>cli_evaluate</c> prints before the tables (__main__.py 602).</summary>
     public static string Banner(LmmsEvalInvocation call) => string.Create(CultureInfo.InvariantCulture,
-        $"{call.Model} ({call.ModelArgs}), gen_kwargs: ({call.GenKwargs}), limit: {(call.Limit is { } l ? PythonJson.Float(l) : "None")}, offset: 0, num_fewshot: None, batch_size: {(call.BatchSize is JsonValue b && b.TryGetValue<string>(out var s) ? s : call.BatchSize.ToJsonString())}");
+        $"{call.Model} ({call.ModelArgs}), gen_kwargs: ({call.GenKwargs}), limit: {(call.Limit is { } l ? PythonJson.Float(l) : "None")}, offset: 0, num_fewshot: {(call.NumFewshot is { } n ? n.ToString(CultureInfo.InvariantCulture) : "None")}, batch_size: {(call.BatchSize is JsonValue b && b.TryGetValue<string>(out var s) ? s : call.BatchSize.ToJsonString())}");
 }
