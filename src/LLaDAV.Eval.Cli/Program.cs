@@ -28,12 +28,33 @@ public static class Program
             config.Error = error;
         }
 
-        // A command line that does not parse (a missing argument, an unknown option, a bad value) is a usage error:
-        // exit 2 as every other usage error does. System.CommandLine's own parse-error action prints the message and
-        // returns 1, which is the regression gate's "a task regressed" (compare) and must not mean "you mistyped".
         var parse = root.Parse(args);
-        var code = await parse.InvokeAsync(config).ConfigureAwait(false);
-        return parse.Errors.Count > 0 ? UsageExitCode : code;
+        if (parse.Errors.Count > 0)
+        {
+            // Every usage error exits 2, whichever layer finds it (issue 24): System.CommandLine's own parse errors
+            // would exit 1, which is the compare gate's "regression".
+            var stderr = config.Error;
+            foreach (var e in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync($"Run '{string.Join(' ', ["lladav-eval", .. CommandPath(parse.CommandResult)])} --help' for usage.").ConfigureAwait(false);
+            return UsageExitCode;
+        }
+
+        return await parse.InvokeAsync(config).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, r.Command.Name);
+        }
+
+        return names;
     }
 
     /// <summary>The exit status of a usage error (DESIGN.md: 2 usage, 3 data, 1 only for a failed gate).</summary>

@@ -224,7 +224,7 @@ public sealed class LmmsEvalDropInTests : IDisposable
 
     [Theory]
     [InlineData("--num_fewshot", "5", "--num_fewshot 5: every ported task is zero-shot")]
-    [InlineData("--include_path", "/x", "--include_path /x: lladav-eval reads one tasks folder")]
+    [InlineData("--include_path", "/nonexistent-lladav-include", "--include_path /nonexistent-lladav-include: no such folder")]
     [InlineData("--batch_size", "auto", "--batch_size auto: a positive whole number")]
     public async Task Should_refuse_lmms_eval_flag_values_we_do_not_support(string flag, string value, string expected)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Running;
+using LLaDAV.Eval.Running.LmmsEval;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
@@ -21,10 +23,11 @@ internal static partial class LmmsEvalFlags
     private static readonly Option<string?> s_outputPath = new("--output_path") { Description = "lmms-eval: results root (= --output) and also <path>/<model>/<date>_results.json, <date>_samples_<task>.jsonl." };
     private static readonly Option<bool> s_logSamples = new("--log_samples") { Description = "lmms-eval: write <date>_samples_<task>.jsonl under --output_path (our samples_<task>.jsonl are always written)." };
     private static readonly Option<string?> s_logSamplesSuffix = new("--log_samples_suffix") { Description = "lmms-eval: accepted; at 75571cf it names only W&B runs, not files." };
-    private static readonly Option<string?> s_includePath = new("--include_path") { Description = "lmms-eval: extra task YAML folder; refused (use --tasks-dir)." };
+    private static readonly Option<string?> s_includePath = new("--include_path") { Description = "lmms-eval: a folder of task YAMLs (or a task .yaml) added to the built-in tasks; a built-in name wins on a clash." };
     private static readonly Option<int?> s_numFewshot = new("--num_fewshot") { Description = "lmms-eval: only 0 (every ported task is zero-shot)." };
     private static readonly Option<bool> s_predictOnly = new("--predict_only") { Description = "lmms-eval: accepted; responses are written and also scored." };
-    private static readonly Option<string?> s_verbosity = new("--verbosity") { Description = "lmms-eval: log level; DEBUG = --verbose, others accepted." };
+    private static readonly Option<string?> s_verbosity = new("--verbosity") { Description = "lmms-eval: log level TRACE, DEBUG (= --verbose), INFO (default), SUCCESS, WARNING, ERROR or CRITICAL (WARNING and above: no progress or configuration lines)." };
+    private static readonly Option<string?> s_timezone = new("--timezone") { Description = "lmms-eval: time zone of the <date> in --output_path file names and results' 'date' (default Asia/Singapore)." };
     private static readonly Option<int?> s_offset = new("--offset") { Description = "lmms-eval: only 0 (use --shard K/N to split a task)." };
 
     /// <summary>lmms-eval <c>--model</c> names of our backends (LMMS-EVAL.md §3.4, LLADAV-MODEL.md §7.1, §9).</summary>
@@ -41,7 +44,7 @@ internal static partial class LmmsEvalFlags
 
     public static void AddTo(Command command)
     {
-        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_includePath, s_numFewshot, s_predictOnly, s_verbosity, s_offset })
+        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_includePath, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone })
         {
             command.Options.Add(o);
         }
@@ -50,10 +53,16 @@ internal static partial class LmmsEvalFlags
     /// <summary>Our flags with lmms-eval's folded in; an lmms-eval flag given beside ours for the same setting is refused.</summary>
     public static RunSettings Apply(ParseResult parse, RunSettings ours)
     {
-        if (parse.GetValue(s_includePath) is { } include)
+        _ = Verbosity(parse);
+        _ = TimeZone(parse);
+        var include = parse.GetValue(s_includePath) is { } inc ? Path.GetFullPath(inc) : null;
+        if (include is not null && !Directory.Exists(include) && !File.Exists(include))
         {
-            throw new ConfigException($"--include_path {include}: lladav-eval reads one tasks folder (C# hooks, not Python utils); put the YAMLs under tasks/ or pass --tasks-dir.");
+            throw new ConfigException($"--include_path {parse.GetValue(s_includePath)}: no such folder. Pass a folder holding task YAMLs (lmms-eval's TaskManager include_path).");
         }
+
+        var (tasks, yamls) = TaskPaths(ours.Tasks);
+        var includes = string.Join(",", new[] { ours.IncludePath, include, yamls }.Where(x => !string.IsNullOrEmpty(x)));
 
         if (parse.GetValue(s_numFewshot) is { } shots and not 0)
         {
@@ -83,6 +92,8 @@ internal static partial class LmmsEvalFlags
 
         return ours with
         {
+            Tasks = tasks,
+            IncludePath = includes.Length == 0 ? null : includes,
             Model = Backend(ours.Model, modelArgs),
             ModelArgs = modelArgs,
             GenKwargs = genKwargs,
@@ -91,7 +102,213 @@ internal static partial class LmmsEvalFlags
         };
     }
 
-    public static bool DebugVerbosity(ParseResult parse) => string.Equals(parse.GetValue(s_verbosity), "DEBUG", StringComparison.OrdinalIgnoreCase);
+    /// <summary>loguru's level names, in order (lmms-eval passes --verbosity to <c>eval_logger.add(level=...)</c>, which knows only these).</summary>
+    internal static readonly string[] Levels = ["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"];
+
+    /// <summary><c>--verbosity</c> (default INFO); any other name is a usage error (loguru: "Level 'X' does not exist").</summary>
+    public static string Verbosity(ParseResult parse)
+    {
+        var level = parse.CommandResult.Command.Options.Contains(s_verbosity) ? parse.GetValue(s_verbosity) : null;
+        return level is null ? "INFO"
+            : Levels.Contains(level, StringComparer.Ordinal) ? level
+            : throw new ConfigException($"--verbosity {level}: not a log level. Use one of {string.Join(", ", Levels)} (upper case, as lmms-eval's loguru takes them).");
+    }
+
+    /// <summary>DEBUG or TRACE: stack traces and debug lines, as --verbose.</summary>
+    public static bool DebugVerbosity(ParseResult parse) => Array.IndexOf(Levels, Verbosity(parse)) <= 1;
+
+    /// <summary>WARNING and above: the INFO lines (configuration, progress) are not printed.</summary>
+    public static bool QuietVerbosity(ParseResult parse) => Array.IndexOf(Levels, Verbosity(parse)) >= 4;
+
+    /// <summary>
+    /// <c>--timezone</c> (default Asia/Singapore, <c>utils.get_datetime_str</c> via <c>pytz.timezone</c>): an IANA
+    /// name, else a usage error. Singapore has been UTC+8 since 1982, so it needs no tz database.
+    /// </summary>
+    public static TimeZoneInfo TimeZone(ParseResult parse)
+    {
+        var name = parse.GetValue(s_timezone) ?? "Asia/Singapore";
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(name);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return name == "Asia/Singapore"
+                ? TimeZoneInfo.CreateCustomTimeZone(name, TimeSpan.FromHours(8), name, name)
+                : throw new ConfigException($"--timezone {name}: not a known time zone (IANA names, e.g. Asia/Singapore, America/New_York, UTC).", e);
+        }
+    }
+
+    /// <summary>lmms-eval's default <c>--seed</c>: random, numpy, torch, fewshot.</summary>
+    internal const string DefaultSeeds = "0,1234,1234,1234";
+
+    /// <summary>
+    /// <c>_int_or_none_list_arg_type(3, 4, "0,1234,1234,1234", value)</c> (__main__.py 46-69): items split on ',',
+    /// <c>strip().lower()</c>, "none" or an int; one item is used four times; 3 items get the default 4th; other
+    /// counts are an error.
+    /// </summary>
+    public static ImmutableArray<long?> SeedList(string text)
+    {
+        long? Item(string raw)
+        {
+            var item = raw.Trim().ToLowerInvariant();
+            if (item == "none")
+            {
+                return null;
+            }
+
+            return long.TryParse(item.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && !item.StartsWith('_') && !item.EndsWith('_')
+                ? v
+                : throw new ConfigException($"--seed {text}: {item} is not an integer or None.");
+        }
+
+        var items = text.Split(',').Select(Item).ToList();
+        if (items.Count == 1)
+        {
+            return [items[0], items[0], items[0], items[0]];
+        }
+
+        if (items.Count is < 3 or > 4)
+        {
+            throw new ConfigException($"--seed {text}: Argument requires 4 integers or None, separated by ','. E.g. --seed 0,1234,1234,1234 (random, numpy, torch, fewshot) or one integer for all four.");
+        }
+
+        if (items.Count == 3)
+        {
+            items.Add(1234);
+        }
+
+        return [.. items];
+    }
+
+    /// <summary>
+    /// Our run seed from <c>--seed</c>: one integer as given; lmms-eval's list form gives its torch seed (the one
+    /// model sampling draws from), else the random seed; all None leaves eval.yaml's.
+    /// </summary>
+    public static long? RunSeed(string? text) => text is null ? null : SeedList(text) is var l ? l[2] ?? l[0] : null;
+
+    /// <summary>
+    /// Task YAML paths in <c>--tasks</c> (__main__.py 686-712): the whole value a folder → every <c>*.yaml</c> in it;
+    /// else each item that names an existing file is loaded as a task config. Returns the names and the paths to add
+    /// to the catalog.
+    /// </summary>
+    internal static (string? Tasks, string? Include) TaskPaths(string? tasks)
+    {
+        if (tasks is null)
+        {
+            return (null, null);
+        }
+
+        if (Directory.Exists(tasks) && !tasks.Contains(',', StringComparison.Ordinal))
+        {
+            var dir = Path.GetFullPath(tasks);
+            var files = Directory.GetFiles(dir, "*.yaml").Order(StringComparer.Ordinal).ToList();
+            return files.Count == 0
+                ? throw new ConfigException($"--tasks {tasks}: the folder holds no *.yaml task files.")
+                : (string.Join(",", files.Select(YamlName)), string.Join(",", files));
+        }
+
+        var names = new List<string>();
+        var paths = new List<string>();
+        foreach (var item in tasks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if ((item.EndsWith(".yaml", StringComparison.Ordinal) || item.EndsWith(".yml", StringComparison.Ordinal)) && File.Exists(item))
+            {
+                names.Add(YamlName(item));
+                paths.Add(Path.GetFullPath(item));
+            }
+            else
+            {
+                names.Add(item);
+            }
+        }
+
+        return (string.Join(",", names), paths.Count == 0 ? null : string.Join(",", paths));
+    }
+
+    /// <summary>The <c>task</c> (or <c>group</c>) a task YAML file defines.</summary>
+    private static string YamlName(string file)
+    {
+        return Tasks.TaskCatalog.DefinedName(Path.GetFullPath(file))
+            ?? throw new ConfigException($"{file}: a task YAML given in --tasks needs a 'task:' name (or 'group:').");
+    }
+
+    /// <summary>What lmms-eval's files record about this command line (see <see cref="LmmsEvalInvocation"/>).</summary>
+    public static LmmsEvalInvocation Invocation(ParseResult parse, string? typedModel, string? typedModelArgs, string? typedGenKwargs, string? typedSeed, string? typedTasks, RunConfig config, DateTimeOffset started, double startTime, string root)
+    {
+        var seeds = SeedList(typedSeed ?? DefaultSeeds);
+        var model = typedModel ?? config.Model;
+        var modelArgs = parse.GetValue(s_modelArgs) ?? typedModelArgs ?? config.ModelArgs;
+        var genKwargs = parse.GetValue(s_genKwargs) ?? typedGenKwargs ?? "";
+        JsonNode batch = parse.GetValue(s_batchSize) is { } b ? JsonValue.Create(b) : JsonValue.Create(config.BatchSize);
+        var output = parse.GetValue(s_outputPath);
+        var logSamples = parse.GetValue(s_logSamples) || parse.GetValue(s_predictOnly);
+        var zone = TimeZone(parse);
+        // __main__.py 715: datetime_str is taken before the evaluation starts.
+        var dateId = TimeZoneInfo.ConvertTime(started, zone).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var hubArgs = output is null ? "" : $",output_path={output}";
+
+        // vars(args) of lmms-eval's parser, in its add_argument order (__main__.py 148-446), after cli_evaluate_single's
+        // updates (predict_only → log_samples; output_path appended to hf_hub_log_args).
+        var cli = new JsonObject
+        {
+            ["config"] = "",
+            ["model"] = model,
+            ["tasks"] = typedTasks ?? string.Join(",", config.Tasks),
+            ["model_args"] = modelArgs,
+            ["launcher_args"] = null,
+            ["num_fewshot"] = parse.GetValue(s_numFewshot),
+            ["batch_size"] = batch.DeepClone(),
+            ["max_batch_size"] = null,
+            ["device"] = DeviceFlag(parse),
+            ["output_path"] = output,
+            ["limit"] = config.Limit,
+            ["offset"] = 0,
+            ["use_cache"] = null,
+            ["cache_requests"] = null,
+            ["check_integrity"] = false,
+            ["write_out"] = false,
+            ["log_samples"] = logSamples,
+            ["wandb_log_samples"] = false,
+            ["swanlab_log_samples"] = false,
+            ["log_samples_suffix"] = parse.GetValue(s_logSamplesSuffix) ?? "model_outputs",
+            ["system_instruction"] = null,
+            ["apply_chat_template"] = false,
+            ["fewshot_as_multiturn"] = false,
+            ["show_config"] = false,
+            ["include_path"] = parse.GetValue(s_includePath),
+            ["gen_kwargs"] = genKwargs,
+            ["reasoning_tags"] = """[["<think>", "</think>"], ["<analysis>", "</analysis>"]]""",
+            ["verbosity"] = Verbosity(parse),
+            ["wandb_args"] = "",
+            ["swanlab_args"] = "",
+            ["timezone"] = parse.GetValue(s_timezone) ?? "Asia/Singapore",
+            ["hf_hub_log_args"] = hubArgs,
+            ["predict_only"] = parse.GetValue(s_predictOnly),
+            ["seed"] = new JsonArray([.. seeds.Select(x => (JsonNode?)(x is { } v ? JsonValue.Create(v) : null))]),
+            ["trust_remote_code"] = false,
+            ["process_with_media"] = false,
+            ["agentic_trace_mode"] = "basic",
+            ["force_simple"] = false,
+            ["tui"] = false,
+            ["repeats"] = 1,
+            ["baseline"] = null,
+            ["max_tokens"] = null,
+            ["power_analysis"] = false,
+            ["effect_size"] = 0.03,
+            ["alpha"] = 0.05,
+            ["power"] = 0.8,
+            ["correlation"] = 0.5,
+            ["std_a"] = null,
+            ["std_b"] = null,
+        };
+
+        return new LmmsEvalInvocation(model, modelArgs, genKwargs, batch, DeviceFlag(parse), config.Limit, parse.GetValue(s_numFewshot), seeds, dateId, cli, startTime,
+            logSamples, output is null ? "" : Path.GetFullPath(output), ToolInfo.GitBranch(root), $"lladav_eval.backends.{config.Model} (simple)");
+    }
+
+    private static string? DeviceFlag(ParseResult parse) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--device") is Option<string?> d ? parse.GetValue(d) : null;
 
     /// <summary>
     /// The LLaDA-V fork parses <c>--gen_kwargs</c> with <c>json.loads</c> and copies <c>gen_steps</c> to <c>steps</c>
@@ -138,11 +355,11 @@ internal static partial class LmmsEvalFlags
     }
 
     /// <summary>
-    /// With <c>--output_path</c>: lmms-eval's names beside our run folder, <c>&lt;path&gt;/&lt;model&gt;/&lt;date&gt;_results.json</c>
-    /// and (with <c>--log_samples</c>) <c>&lt;date&gt;_samples_&lt;task&gt;.jsonl</c>, and submission files under
-    /// <c>&lt;path&gt;/submissions/</c> (<c>generate_submission_file</c>).
+    /// With <c>--output_path</c>: lmms-eval's files beside our run folder, <c>&lt;path&gt;/&lt;model&gt;/&lt;date&gt;_results.json</c>
+    /// and (with <c>--log_samples</c>) <c>&lt;date&gt;_samples_&lt;task&gt;.jsonl</c>, in lmms-eval's schema
+    /// (<see cref="LmmsEvalFiles"/>), and submission files under <c>&lt;path&gt;/submissions/</c> (<c>generate_submission_file</c>).
     /// </summary>
-    public static IEnumerable<string> WriteLayout(ParseResult parse, RunOutcome outcome)
+    public static IEnumerable<string> WriteLayout(ParseResult parse, RunOutcome outcome, ImmutableArray<TaskNode> tree, LmmsEvalInvocation call)
     {
         if (parse.GetValue(s_outputPath) is not { } root)
         {
@@ -150,21 +367,10 @@ internal static partial class LmmsEvalFlags
         }
 
         root = Path.GetFullPath(root);
-        var modelArgs = (string?)outcome.Results["config"]?["model_args"] ?? "";
-        var folder = Path.Combine(root, SanitizedModelName(modelArgs));
-        Directory.CreateDirectory(folder);
-        var dateId = DateId(ToolInfo.Now());
-        var results = Path.Combine(folder, $"{dateId}_results.json");
-        File.Copy(Path.Combine(outcome.RunDirectory, "results.json"), results, overwrite: true);
-        yield return results;
-        if (parse.GetValue(s_logSamples) || parse.GetValue(s_predictOnly))
+        var end = System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
+        foreach (var file in LmmsEvalFiles.Write(outcome.Model, tree, outcome.Results, call, LmmsEvalFiles.ModelName(call.ModelArgs), end))
         {
-            foreach (var task in outcome.Results["results"]!.AsObject().Select(kv => kv.Key))
-            {
-                var samples = Path.Combine(folder, $"{dateId}_samples_{task}.jsonl");
-                File.Copy(Path.Combine(outcome.RunDirectory, $"samples_{task}.jsonl"), samples, overwrite: true);
-                yield return samples;
-            }
+            yield return file;
         }
 
         if (outcome.Results["lladav_eval"]?["submissions"] is JsonObject { Count: > 0 } submissions)
@@ -185,32 +391,10 @@ internal static partial class LmmsEvalFlags
     /// model_version=, model_name=, model_id=, path=, engine= found in the args string (a substring test, as upstream),
     /// up to the next comma; then <c>utils.sanitize_model_name</c>: the last two '/'-parts, runs of <c>"&lt;&gt;:/\|?*[]</c> → "__".
     /// </summary>
-    internal static string SanitizedModelName(string modelArgs)
-    {
-        var name = "";
-        foreach (var prefix in new[] { "peft=", "delta=", "pretrained=", "model=", "model_version=", "model_name=", "model_id=", "path=", "engine=" })
-        {
-            var at = modelArgs.IndexOf(prefix, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                name = modelArgs[(at + prefix.Length)..].Split(',')[0];
-                break;
-            }
-        }
-
-        var parts = name.Split('/');
-        var lastTwo = parts.Length > 1 ? string.Join("/", parts[^2..]) : parts[^1];
-        return Unsafe().Replace(lastTwo, "__");
-    }
-
-    /// <summary><c>get_datetime_str(timezone="Asia/Singapore")</c> (UTC+8, no DST) with ':' → '-': <c>%Y%m%d_%H%M%S</c>.</summary>
-    internal static string DateId(DateTimeOffset now) => now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+    internal static string SanitizedModelName(string modelArgs) => LmmsEvalFiles.SanitizeModelName(LmmsEvalFiles.ModelName(modelArgs));
 
     private static string? Either(string? ours, string? theirs, string ourFlag, string theirFlag) =>
         ours is not null && theirs is not null && ours != theirs
             ? throw new ConfigException($"{ourFlag} and {theirFlag} are the same setting; give one.")
             : theirs ?? ours;
-
-    [GeneratedRegex(@"[""<>:/\|\\?\*\[\]]+")]
-    private static partial Regex Unsafe();
 }

@@ -20,7 +20,7 @@ internal static class RunCommand
     private static readonly Option<string?> s_output = new("--output") { Description = "Results root (default results/); the run goes to <output>/<model>/<run-id>/." };
     private static readonly Option<string?> s_runId = new("--run-id") { Description = "Name of the run folder (default: UTC time yyyyMMdd_HHmmss)." };
     private static readonly Option<double?> s_limit = new("--limit") { Description = "Evaluate the first N docs (or a fraction 0<L<1) of each task. For testing." };
-    private static readonly Option<long?> s_seed = new("--seed") { Description = "Run seed; per-doc seeds derive from (seed, task, doc id)." };
+    private static readonly Option<string?> s_seed = new("--seed") { Description = "Run seed; per-doc seeds derive from (seed, task, doc id). lmms-eval's list form 'random,numpy,torch,fewshot' (e.g. 0,1234,1234,1234; 'None' allowed) is accepted: its torch seed is ours." };
     private static readonly Option<string?> s_device = new("--device") { Description = "cpu, cuda or cuda:N." };
     private static readonly Option<int?> s_batchSize = new("--batch-size") { Description = "Documents per model call; results do not depend on it." };
     private static readonly Option<string?> s_resume = new("--resume") { Description = "Continue the run in this directory: finished samples are kept, the rest are run." };
@@ -69,12 +69,23 @@ internal static class RunCommand
     private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
     {
         var root = Workspace.Root(parse.GetValue(s_tasksDir));
+        if (parse.GetValue(s_tasks) is "list" or "list_groups" or "list_tags" or "list_subtasks")
+        {
+            // lmms-eval prints the names and exits before any model or data is touched (__main__.py 674-685).
+            var flagsForList = Flags(parse);
+            await output.WriteLineAsync(TaskListing.Render(Workspace.Catalog(flagsForList.TasksDir, flagsForList.IncludePath), parse.GetValue(s_tasks)!, root)).ConfigureAwait(false);
+            return 0;
+        }
+
         var flags = Flags(parse);
         var resume = parse.GetValue(s_resume);
         var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
-        var catalog = Workspace.Catalog(settings.TasksDir);
+        var started = ToolInfo.Now();
+        var startTime = System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
+        var quiet = LmmsEvalFlags.QuietVerbosity(parse);
+        var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
         await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error, all: false).ConfigureAwait(false);
         _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
@@ -82,11 +93,20 @@ internal static class RunCommand
             config.Model,
             (RunIdOf(parse) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)) + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
 
-        await output.WriteLineAsync("Effective configuration:").ConfigureAwait(false);
-        await output.WriteLineAsync(RunManifest.Config(config).ToJsonString(JsonOutput.Indented)).ConfigureAwait(false);
+        // lmms-eval logs at INFO: --verbosity WARNING and above leave out the configuration and progress lines.
+        if (!quiet)
+        {
+            await output.WriteLineAsync("Effective configuration:").ConfigureAwait(false);
+            await output.WriteLineAsync(RunManifest.Config(config).ToJsonString(JsonOutput.Indented)).ConfigureAwait(false);
+        }
+
+        if (LmmsEvalFlags.DebugVerbosity(parse))
+        {
+            await output.WriteLineAsync($"debug: selected tasks {string.Join(", ", catalog.Expand(config.Tasks).Select(t => t.Name))}; tasks from {catalog.Root}{(settings.IncludePath is { } inc ? " + " + inc : "")}").ConfigureAwait(false);
+        }
 
         RunOutcome outcome;
-        var interactive = output == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        var interactive = !quiet && output == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (interactive)
         {
             outcome = await AnsiConsole.Progress().Columns(LiveObserver.Columns()).AutoClear(false).HideCompleted(false)
@@ -95,12 +115,24 @@ internal static class RunCommand
         }
         else
         {
-            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new PlainObserver(output))
+            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, (quiet ? new SilentObserver() : new PlainObserver(output)))
                 .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct).ConfigureAwait(false);
         }
 
+        // lmms-eval's end of run (__main__.py cli_evaluate 599-606): the banner line, make_table's markdown table (and
+        // the groups table when a group aggregates); ours follows.
+        var call = LmmsEvalFlags.Invocation(parse, parse.GetValue(s_model), parse.GetValue(s_modelArgs), parse.GetValue(s_genKwargs), parse.GetValue(s_seed), parse.GetValue(s_tasks), config, started, startTime, root);
+        var tree = Running.LmmsEval.TaskTree.Build(catalog, config.Tasks);
+        var lmms = Running.LmmsEval.LmmsEvalFiles.Results(outcome.Model, tree, outcome.Results, call);
+        await output.WriteLineAsync(Running.LmmsEval.MakeTable.Banner(call)).ConfigureAwait(false);
+        await output.WriteLineAsync(Running.LmmsEval.MakeTable.Render(lmms)).ConfigureAwait(false);
+        if (lmms.ContainsKey("groups"))
+        {
+            await output.WriteLineAsync(Running.LmmsEval.MakeTable.Render(lmms, "groups")).ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync(Summary(outcome)).ConfigureAwait(false);
-        foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome))
+        foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome, tree, call))
         {
             await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
         }
@@ -130,7 +162,7 @@ internal static class RunCommand
             DataDir = parse.GetValue(s_dataDir) is { } d ? Path.GetFullPath(d) : null,
             Output = parse.GetValue(s_output) is { } o ? Path.GetFullPath(o) : null,
             Limit = parse.GetValue(s_limit),
-            Seed = parse.GetValue(s_seed),
+            Seed = LmmsEvalFlags.RunSeed(parse.GetValue(s_seed)),
             Device = parse.GetValue(s_device),
             BatchSize = parse.GetValue(s_batchSize),
             Shard = parse.GetValue(s_shard),

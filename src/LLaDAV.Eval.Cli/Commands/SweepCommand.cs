@@ -82,7 +82,7 @@ internal static class SweepCommand
         };
         var settings = flags.Over(Workspace.EvalYaml(parse.GetValue(s_config), root));
         var baseConfig = settings.ToConfig();
-        var catalog = Workspace.Catalog(settings.TasksDir);
+        var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
         var outputDir = Path.GetFullPath(parse.GetValue(s_output)!);
         var written = new List<string>();
         foreach (var value in values)

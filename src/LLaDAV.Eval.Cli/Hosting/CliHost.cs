@@ -62,7 +62,7 @@ internal static class CliHost
             var dir = Running.ActiveRun.Directory;
             var resume = dir is null ? "" : $" Finished samples are kept; fix it (e.g. free disk space) and continue with: lladav-eval run --resume {dir}";
             await error.WriteLineAsync($"error: cannot read or write a file: {e.Message}.{resume}").ConfigureAwait(false);
-            if (parse.GetValue(Verbose))
+            if (Traces(parse))
             {
                 await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
             }
@@ -73,6 +73,19 @@ internal static class CliHost
         {
             await ReportBug(error, e, parse).ConfigureAwait(false);
             return BugExitCode;
+        }
+    }
+
+    /// <summary>--verbose/--debug, or lmms-eval's --verbosity DEBUG/TRACE (which re-raises with its traceback).</summary>
+    private static bool Traces(ParseResult parse)
+    {
+        try
+        {
+            return parse.GetValue(Verbose) || (parse.CommandResult.Command.Name == "run" && Commands.LmmsEvalFlags.DebugVerbosity(parse));
+        }
+        catch (EvalException)
+        {
+            return parse.GetValue(Verbose);
         }
     }
 
@@ -88,7 +101,7 @@ internal static class CliHost
     {
         // Messages quote data (paths, fields, judge replies): their control characters are escaped (issue 23 §6).
         await error.WriteLineAsync($"error: {Errors.Terminal.Escape(e.Message, keepLayout: true)}").ConfigureAwait(false);
-        if (parse.GetValue(Verbose))
+        if (Traces(parse))
         {
             await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
         }
@@ -123,7 +136,7 @@ internal static class CliHost
         await error.WriteLineAsync(
             $"error: internal error (a bug in lladav-eval, please report it): {e.GetType().Name}: {e.Message}. " +
             $"Run directory: {dir ?? "(none yet)"}. Full trace: {traceFile ?? "(could not be written; rerun with --debug)"}.").ConfigureAwait(false);
-        if (parse.GetValue(Verbose))
+        if (Traces(parse))
         {
             await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
         }

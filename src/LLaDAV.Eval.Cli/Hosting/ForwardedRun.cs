@@ -39,7 +39,7 @@ internal sealed record ForwardedRun(ImmutableArray<string> Tokens, RunConfig Con
         var root = Workspace.Root(tasksDir);
         var settings = RunCommand.Flags(parse).Over(Workspace.EvalYaml(parse.GetValue<string?>("--config"), root));
         var config = settings.ToConfig();
-        var catalog = Workspace.Catalog(settings.TasksDir);
+        var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
         var runRoot = Path.Combine(
             settings.Output ?? Path.Combine(root, "results"),
             config.Model,

@@ -48,8 +48,9 @@ internal static class Workspace
             : throw new ConfigException($"--config {configFile} does not exist. Pass an existing eval.yaml or omit --config.");
     }
 
-    public static TaskCatalog Catalog(string? tasksDir) =>
-        TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault());
+    public static TaskCatalog Catalog(string? tasksDir, string? includePath = null) =>
+        TaskCatalog.Load(tasksDir ?? Path.Combine(Root(), "tasks"), HookRegistry.CreateDefault(),
+            includePath?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? []);
 
     /// <summary>
     /// A task file that did not load is a warning where it was not asked for (run, tasks; issue 14 §2). <paramref name="all"/>

@@ -13,7 +13,11 @@ namespace LLaDAV.Eval.Running;
 public sealed record RunRequest(RunConfig Config, string RunDirectory, bool Resume, string RepositoryRoot);
 
 /// <summary>The finished run: its directory and the results file's content.</summary>
-public sealed record RunOutcome(string RunDirectory, JsonObject Results, JsonObject Timing);
+public sealed record RunOutcome(string RunDirectory, JsonObject Results, JsonObject Timing)
+{
+    /// <summary>The typed results both our files and lmms-eval's are written from.</summary>
+    public RunResults Model { get; init; } = new([]);
+}
 
 /// <summary>
 /// The evaluation loop (DESIGN.md §1 data path; lmms-eval's <c>evaluate</c>, LMMS-EVAL.md §1.6): docs → requests →

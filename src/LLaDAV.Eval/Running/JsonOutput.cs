@@ -26,6 +26,57 @@ public static class JsonOutput
 
     public static string Line(JsonNode node) => node.ToJsonString(Compact);
 
+    /// <summary>
+    /// As <see cref="Line"/>, but a whole-number <c>double</c> keeps its point (<c>1.0</c>, not <c>1</c>): what a
+    /// journal line is written with, so a per-sample value that is a float in lmms-eval (MME's <c>score</c> 1.0)
+    /// is still a float when the journal is read back for the samples files (issue 24, type by type).
+    /// </summary>
+    public static string TypedLine(JsonNode node)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = Compact.Encoder, Indented = false }))
+        {
+            WriteTyped(writer, node);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteTyped(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case JsonObject o:
+                writer.WriteStartObject();
+                foreach (var (key, value) in o)
+                {
+                    writer.WritePropertyName(key);
+                    WriteTyped(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray a:
+                writer.WriteStartArray();
+                foreach (var item in a)
+                {
+                    WriteTyped(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValue v when !v.TryGetValue<JsonElement>(out _) && v.TryGetValue<double>(out var d) && double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 1e15:
+                writer.WriteRawValue(d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ".0");
+                break;
+            default:
+                node.WriteTo(writer, Compact);
+                break;
+        }
+    }
+
     /// <summary>Writes to a temporary file and renames it over <paramref name="path"/>: a reader never sees half a file.</summary>
     public static void WriteAtomically(string path, string content)
     {

@@ -23,7 +23,8 @@ public static class ResultsWriter
     public static RunOutcome Write(string runDirectory, JsonObject manifest, IReadOnlyList<TaskDefinition> tasks, TaskCatalog catalog)
     {
         var entries = tasks.ToDictionary(t => t.Name, t => SampleJournal.Read(JournalPath(runDirectory, t.Name)).OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList());
-        var results = BuildResults(manifest, tasks, entries, runDirectory);
+        var typed = ImmutableArray.CreateBuilder<TaskResult>();
+        var results = BuildResults(manifest, tasks, entries, runDirectory, typed);
         AddGroups(results, manifest, catalog);
         var timing = BuildTiming(tasks, entries);
         foreach (var task in tasks)
@@ -45,10 +46,10 @@ public static class ResultsWriter
         JsonOutput.WriteFile(Path.Combine(runDirectory, "results.json"), results);
         JsonOutput.WriteFile(Path.Combine(runDirectory, "timing.json"), timing);
         JsonOutput.WriteAtomically(Path.Combine(runDirectory, "report.md"), RunReport.Markdown(results, timing, manifest));
-        return new RunOutcome(runDirectory, results, timing);
+        return new RunOutcome(runDirectory, results, timing) { Model = new RunResults(typed.ToImmutable()) };
     }
 
-    private static JsonObject BuildResults(JsonObject manifest, IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries, string runDirectory)
+    private static JsonObject BuildResults(JsonObject manifest, IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries, string runDirectory, ImmutableArray<TaskResult>.Builder typed)
     {
         var config = manifest["config"]!.AsObject();
         var results = new JsonObject();
@@ -67,19 +68,23 @@ public static class ResultsWriter
         {
             var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
             var row = new JsonObject { ["alias"] = task.Spec.Alias ?? task.Name };
+            var metricResults = ImmutableArray.CreateBuilder<MetricResult>();
             var taskBreakdown = new JsonObject();
             foreach (var filter in task.Filters)
             {
                 var scored = records.Where(r => (string)r["filter"]! == filter.Name && !RecordStatus.IsUnscored(r)).ToList();
                 foreach (var metric in task.Spec.Metrics)
                 {
-                    var items = scored.Where(r => r.ContainsKey(metric.Name)).Select(r => r[metric.Name]).ToList();
+                    var withMetric = scored.Where(r => r.ContainsKey(metric.Name)).ToList();
+                    var items = withMetric.Select(r => r[metric.Name]).ToList();
                     if (items.Count == 0)
                     {
                         continue;
                     }
 
                     var key = $"{metric.Name},{filter.Name}";
+                    JsonNode? value;
+                    JsonNode? stderr;
                     if (task.Aggregations[metric.Name] is { } hook)
                     {
                         Tasks.Hooks.AggregationResult agg;
@@ -94,7 +99,7 @@ public static class ResultsWriter
                             throw new DataException($"{JournalPath(runDirectory, task.Name)}: the journaled '{metric.Name}' values cannot be aggregated ({e.GetType().Name}: {e.Message}); the journal is damaged. Remove the damaged lines and resume, or start a new run.", e);
                         }
 
-                        row[key] = agg.Value;
+                        value = agg.Value;
                         if (agg.Submission is { } file)
                         {
                             // Test splits have no answers: the file is the result; there is no accuracy to report.
@@ -102,7 +107,7 @@ public static class ResultsWriter
                             submissions[task.Name] = new JsonObject { ["file"] = file.FileName, ["upload_to"] = file.UploadTo };
                         }
 
-                        row[$"{metric.Name}_stderr,{filter.Name}"] = "N/A";
+                        stderr = "N/A";
                         if (!agg.Breakdown.IsEmpty)
                         {
                             taskBreakdown[key] = new JsonObject(agg.Breakdown.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
@@ -111,11 +116,22 @@ public static class ResultsWriter
                     else
                     {
                         var mean = MeanOf(items, JournalPath(runDirectory, task.Name), metric.Name);
-                        row[key] = mean.Value;
-                        row[$"{metric.Name}_stderr,{filter.Name}"] = mean.Stderr is { } se ? JsonValue.Create(se) : "N/A";
+                        value = mean.Value;
+                        stderr = mean.Stderr is { } se ? JsonValue.Create(se) : "N/A";
                     }
+
+                    // One typed result per (metric, filter); our row and lmms-eval's are both written from it.
+                    var result = new MetricResult(metric.Name, filter.Name, value, stderr, [.. items],
+                        [.. withMetric.Select(r => task.Spec.ClusterKey is { } ck && r[metric.Name] is JsonObject o ? o[ck]?.DeepClone() : null)]);
+                    metricResults.Add(result);
+                    row[result.Key] = result.Value?.DeepClone();
+                    row[result.StderrKey] = result.Stderr?.DeepClone();
                 }
             }
+
+            typed.Add(new TaskResult(task, metricResults.ToImmutable(),
+                [.. entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => new SampleRecord(r!.AsObject(), e["usage"])))],
+                entries[task.Name].Count));
 
             row["samples"] = entries[task.Name].Count;
             var unscored = entries[task.Name].Where(RecordStatus.EntryNeedsJudge).Select(e => (int)e["doc_id"]!).ToList();

@@ -183,6 +183,30 @@ public static class ToolInfo
         return null;
     }
 
+    /// <summary>
+    /// The branch checked out where <paramref name="directory"/> lies ("detached" at a bare commit, as lmms-eval's
+    /// <c>utils.get_git_branch_name</c> says), or null outside a checkout.
+    /// </summary>
+    public static string? GitBranch(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            var git = Path.Combine(dir.FullName, ".git");
+            if (File.Exists(git) && File.ReadAllText(git).Trim() is var pointer && pointer.StartsWith("gitdir:", StringComparison.Ordinal))
+            {
+                git = Path.GetFullPath(Path.Combine(dir.FullName, pointer["gitdir:".Length..].Trim()));
+            }
+
+            if (Directory.Exists(git) && File.Exists(Path.Combine(git, "HEAD")))
+            {
+                var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
+                return head.StartsWith("ref: refs/heads/", StringComparison.Ordinal) ? head["ref: refs/heads/".Length..] : "detached";
+            }
+        }
+
+        return null;
+    }
+
     private static string ReadCommonDir(string gitDir)
     {
         var common = Path.Combine(gitDir, "commondir");

@@ -15,7 +15,7 @@ public sealed record RunSettings
 {
     public static readonly ImmutableSortedSet<string> Keys = ImmutableSortedSet.Create(StringComparer.Ordinal,
         "tasks", "model", "model_args", "gen_kwargs", "data_dir", "output", "limit", "seed", "device", "batch_size",
-        "shard", "scoring", "reasoning_tags", "skip_missing_media", "tags", "judge_url", "judge_model", "judge_key_env", "judge_timeout", "judge_attempts", "judge_breaker", "tasks_dir");
+        "shard", "scoring", "reasoning_tags", "skip_missing_media", "tags", "judge_url", "judge_model", "judge_key_env", "judge_timeout", "judge_attempts", "judge_breaker", "tasks_dir", "include_path");
 
     public string? Tasks { get; init; }
 
@@ -64,6 +64,12 @@ public sealed record RunSettings
 
     public string? TasksDir { get; init; }
 
+    /// <summary>
+    /// lmms-eval's <c>--include_path</c>: more task YAML folders (or files), comma-separated, added to the tasks folder.
+    /// Like <see cref="TasksDir"/> it says where tasks are read from, not what a run computes, so it is not in the manifest.
+    /// </summary>
+    public string? IncludePath { get; init; }
+
     /// <summary>Reads eval.yaml; relative paths in it start at the file's folder.</summary>
     public static RunSettings FromYaml(string file)
     {
@@ -109,6 +115,7 @@ public sealed record RunSettings
             JudgeAttempts = Num("judge_attempts", s => int.Parse(s, CultureInfo.InvariantCulture)),
             JudgeBreaker = Num("judge_breaker", s => int.Parse(s, CultureInfo.InvariantCulture)),
             TasksDir = PathOf("tasks_dir"),
+            IncludePath = Str("include_path") is { } inc ? string.Join(",", inc.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Path.GetFullPath(Path.Combine(dir, p)))) : null,
         };
     }
 
@@ -164,6 +171,7 @@ public sealed record RunSettings
         JudgeAttempts = JudgeAttempts ?? under.JudgeAttempts,
         JudgeBreaker = JudgeBreaker ?? under.JudgeBreaker,
         TasksDir = TasksDir ?? under.TasksDir,
+        IncludePath = IncludePath ?? under.IncludePath,
     };
 
     public RunConfig ToConfig()

@@ -61,7 +61,7 @@ public sealed class SampleJournal : IDisposable
     public void Append(JsonObject entry)
     {
         var docId = (int)entry["doc_id"]!;
-        var bytes = Encoding.UTF8.GetBytes(JsonOutput.Line(entry) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(JsonOutput.TypedLine(entry) + "\n");
         FaultInjection.Point();
         if (FaultInjection.Active)
         {

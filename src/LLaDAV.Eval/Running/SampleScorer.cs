@@ -54,6 +54,11 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
                 throw new DataException($"Task '{task.Name}' doc_id {docId} ({doc.SourceFile}): process_results failed: {e.Message}", e);
             }
 
+            if (InputMedia(doc, context) is { Count: > 0 } media)
+            {
+                record["input_media"] = media;
+            }
+
             record["resps"] = new JsonArray(result.Text);
             record["filtered_resps"] = new JsonArray(filtered);
             foreach (var (metric, value) in score.Metrics)
@@ -110,6 +115,97 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
         }
 
         return node;
+    }
+
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"];
+
+    /// <summary>
+    /// lmms-eval 75571cf evaluator.py <c>_collect_input_media</c> (171-240): up to 4 image references found in the
+    /// doc, then in the request arguments (the context; gen_kwargs hold none): strings that look like an image
+    /// (<c>data:image/</c>, an http(s)/file URL naming an image extension, or a name ending in one) and the
+    /// url/uri/path/image/image_url/image_path strings of nested dicts. An image column is a PIL image there (the
+    /// datasets library decodes it), not a dict, so its bytes give nothing; here it is a {bytes, path} struct and is skipped.
+    /// </summary>
+    private static JsonArray InputMedia(Doc doc, string context)
+    {
+        var found = new List<string>();
+        void Add(string v)
+        {
+            if (v.Length > 0 && found.Count < 4 && !found.Contains(v, StringComparer.Ordinal))
+            {
+                found.Add(v);
+            }
+        }
+
+        static bool LooksLikeImage(string value)
+        {
+            var lowered = value.ToLowerInvariant().Trim();
+            if (lowered.StartsWith("data:image/", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            return lowered.StartsWith("http://", StringComparison.Ordinal) || lowered.StartsWith("https://", StringComparison.Ordinal) || lowered.StartsWith("file://", StringComparison.Ordinal)
+                ? ImageExtensions.Any(e => lowered.Contains(e, StringComparison.Ordinal))
+                : ImageExtensions.Any(e => lowered.EndsWith(e, StringComparison.Ordinal));
+        }
+
+        void Visit(object? value)
+        {
+            if (found.Count >= 4)
+            {
+                return;
+            }
+
+            switch (value)
+            {
+                case string str:
+                    if (LooksLikeImage(str))
+                    {
+                        Add(str);
+                    }
+
+                    break;
+                case IReadOnlyDictionary<string, object?> map when map.ContainsKey("bytes"):
+                    break;
+                case IReadOnlyDictionary<string, object?> map:
+                    foreach (var key in new[] { "url", "uri", "path", "image", "image_url", "image_path" })
+                    {
+                        if (map.GetValueOrDefault(key) is string candidate && LooksLikeImage(candidate))
+                        {
+                            Add(candidate);
+                        }
+                    }
+
+                    foreach (var nested in map.Values)
+                    {
+                        Visit(nested);
+                    }
+
+                    break;
+                case byte[]:
+                    break;
+                case System.Collections.IEnumerable list:
+                    foreach (var item in list)
+                    {
+                        Visit(item);
+                        if (found.Count >= 4)
+                        {
+                            break;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var (_, value) in doc)
+        {
+            Visit(value);
+        }
+
+        Visit(context);
+        return new JsonArray([.. found.Select(f => (JsonNode?)JsonValue.Create(f))]);
     }
 
     /// <summary>SHA-256 of the doc's fields as JSON (binary values stand in by their length).</summary>

@@ -74,7 +74,14 @@ public sealed class TaskCatalog
     /// <summary>lmms-eval's own names (tasks/lmms-eval-names.tsv): what "not ported" means.</summary>
     public LmmsEvalNames Upstream { get; }
 
-    public static TaskCatalog Load(string tasksDirectory, HookRegistry hooks)
+    public static TaskCatalog Load(string tasksDirectory, HookRegistry hooks) => Load(tasksDirectory, hooks, []);
+
+    /// <summary>
+    /// The tasks folder plus lmms-eval's <c>--include_path</c> folders and task YAML files given in <c>--tasks</c>
+    /// (lmms-eval 75571cf <c>TaskManager.initialize_tasks</c>: all_paths = [built-in] + include_path, merged with
+    /// <c>{**new, **old}</c>, so on a name clash the built-in task or group is kept).
+    /// </summary>
+    public static TaskCatalog Load(string tasksDirectory, HookRegistry hooks, IReadOnlyList<string> include)
     {
         if (!Directory.Exists(tasksDirectory))
         {
@@ -84,18 +91,27 @@ public sealed class TaskCatalog
         var taskFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var groups = new SortedDictionary<string, TaskGroup>(StringComparer.Ordinal);
         var tags = new List<(string Tag, string Task)>();
-        var files = Directory.EnumerateFiles(tasksDirectory, "*.yaml", SearchOption.AllDirectories)
+        static IEnumerable<string> Yamls(string dir) => Directory.EnumerateFiles(dir, "*.yaml", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Contains("sample"))
             .Order(StringComparer.Ordinal);
+        var builtIn = Yamls(tasksDirectory).ToList();
+        var extra = include.SelectMany(p => Directory.Exists(p) ? Yamls(p) : File.Exists(p) ? [Path.GetFullPath(p)]
+            : throw new ConfigException($"--include_path {p}: no such folder or YAML file. Pass a folder of task YAMLs (or a task .yaml).")).ToList();
         var broken = new List<string>();
-        foreach (var file in files)
+        foreach (var file in builtIn.Concat(extra.Except(builtIn, StringComparer.Ordinal)))
         {
+            var included = !builtIn.Contains(file, StringComparer.Ordinal);
             try
             {
                 var header = TaskFileHeader.Read(file);
                 if (header.IsGroup)
                 {
                     var group = new TaskGroup(header.Group!, header.Members, file, IsTag: false);
+                    if (included && groups.ContainsKey(group.Name))
+                    {
+                        continue;
+                    }
+
                     if (!groups.TryAdd(group.Name, group))
                     {
                         throw new ConfigException($"{file}: group '{group.Name}' is already defined in {groups[group.Name].SourceFile}.");
@@ -105,6 +121,11 @@ public sealed class TaskCatalog
                 }
 
                 var name = header.Task ?? throw new ConfigException($"{file}: required key 'task' is missing or is not a plain name. Add it (see LMMS-EVAL.md §1.2) or include a template that has it.");
+                if (included && taskFiles.ContainsKey(name))
+                {
+                    continue;
+                }
+
                 if (taskFiles.TryGetValue(name, out var existing))
                 {
                     throw new ConfigException($"{file}: task '{name}' is already defined in {existing}. Task names must be unique.");
@@ -181,6 +202,13 @@ public sealed class TaskCatalog
                 return null;
             }
         }
+    }
+
+    /// <summary>The <c>task</c> (or <c>group</c>) name a task YAML file defines, or null; for task paths given in <c>--tasks</c>.</summary>
+    public static string? DefinedName(string yamlFile)
+    {
+        var map = TaskYamlLoader.LoadResolved(yamlFile);
+        return (map.GetValueOrDefault("task") as string) ?? (map.GetValueOrDefault("group") as string);
     }
 
     /// <summary>Task and group names → the leaf tasks, in the order given, each once.</summary>

@@ -76,6 +76,18 @@ public sealed record TaskSpec
 
     public ImmutableSortedDictionary<string, object?> Metadata { get; init; } = ImmutableSortedDictionary<string, object?>.Empty;
 
+    /// <summary>
+    /// The YAML wrote <c>metadata</c> as a list (<c>- version: 0.0</c>): lmms-eval then keeps the class VERSION
+    /// "Yaml" (api/task.py <c>ConfigurableTask.__init__</c> reads the version only from a dict).
+    /// </summary>
+    public bool MetadataIsList { get; init; }
+
+    /// <summary><c>cluster_key</c>: the per-sample field grouping non-independent samples (evaluator_utils.py <c>calculate_clt_aggregate_metric</c>).</summary>
+    public string? ClusterKey { get; init; }
+
+    /// <summary><c>score_key</c> (default <c>score</c>): the field of a dict-valued per-sample metric holding its score.</summary>
+    public string ScoreKey { get; init; } = "score";
+
     /// <summary><c>metadata.version</c>, lmms-eval's task VERSION (results.json <c>versions</c>).</summary>
     public string Version => Metadata.TryGetValue("version", out var v) && v is not null
         ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!

@@ -14,19 +14,13 @@ public sealed class RunReportMarkdownWriter : IReportWriter<RunReportModel>
         ArgumentNullException.ThrowIfNull(model);
         var sb = new StringBuilder();
         // Run path, tags, model args are the user's or the data's text: literal Markdown (issue 23 §6).
-        sb.Append("# ").Append(Running.RunReport.Text(model.Title)).Append("
-
-");
+        sb.Append("# ").Append(Running.RunReport.Text(model.Title)).Append("\n\n");
         if (model.SampleNotice is { } notice)
         {
-            sb.Append("> **").Append(notice).Append("**
-
-");
+            sb.Append("> **").Append(notice).Append("**\n\n");
         }
 
-        sb.Append("## Run
-
-");
+        sb.Append("## Run\n\n");
         foreach (var (k, v) in model.Manifest)
         {
             sb.Append("- ").Append(k).Append(": ").Append(v.Length == 0 ? "-" : Running.RunReport.Text(v)).Append('\n');

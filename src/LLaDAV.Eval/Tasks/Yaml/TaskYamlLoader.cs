@@ -150,6 +150,9 @@ internal static class TaskYamlLoader
             SpecificKwargs = specific,
             ModelSpecificGenerationKwargs = Map(map, "model_specific_generation_kwargs", file),
             ReasoningTags = ReasoningTags(map, file),
+            ClusterKey = Opt("cluster_key"),
+            MetadataIsList = map.GetValueOrDefault("metadata") is List<object?>,
+            ScoreKey = Opt("score_key") ?? "score",
             Metadata = map.GetValueOrDefault("metadata") switch
             {
                 Dictionary<string, object?> d => Freeze(d),

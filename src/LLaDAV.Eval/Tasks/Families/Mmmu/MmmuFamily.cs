@@ -19,7 +19,7 @@ public sealed class MmmuFamily : ITaskFamily
     {
         hooks.AddDocToText("mmmu.doc_to_text", DocToText);
         hooks.AddDocToVisual("mmmu.doc_to_visual", DocToVisual);
-        hooks.AddProcessResults("mmmu.process_results", ProcessResults, "mmmu_acc", "submission");
+        hooks.AddProcessResults("mmmu.process_results", ProcessResults, "mmmu_acc", "mmmu_acc_pass_at_k", "submission");
         hooks.AddAggregation("mmmu.aggregate_results", (items, _) => Aggregate(items));
         hooks.AddAggregation("mmmu.test_aggregate_results_for_submission", (items, _) => AggregateForSubmission(items));
     }
@@ -57,7 +57,8 @@ public sealed class MmmuFamily : ITaskFamily
         if (questionType == "multiple-choice")
         {
             (var pick, extraction) = MmmuParsing.ParseMultiChoiceOrDraw(response, PyLiteral.ParseStringList(doc.RequireString("options")), context.DocSeed);
-            parsed = pick;
+            // 75571cf: parsed_preds = [parsed_pred] (a list, which evaluate_mmmu iterates); the paper's fork kept the string.
+            parsed = context.Rules == ScoringRules.Current ? new JsonArray(pick) : pick;
             submitted = pick;
         }
         else
@@ -102,7 +103,10 @@ public sealed class MmmuFamily : ITaskFamily
             ["answer"] = AnswerNode(doc["answer"]),
             ["parsed_pred"] = parsed,
         };
-        return SampleScore.Of(extraction, ("mmmu_acc", accuracy), ("submission", new JsonObject { [id] = submitted }));
+        // 75571cf returns the same dict under mmmu_acc_pass_at_k too (no metric aggregates it; lmms-eval still logs it).
+        return context.Rules == ScoringRules.Current
+            ? SampleScore.Of(extraction, ("mmmu_acc", accuracy), ("mmmu_acc_pass_at_k", accuracy.DeepClone()), ("submission", new JsonObject { [id] = submitted }))
+            : SampleScore.Of(extraction, ("mmmu_acc", accuracy), ("submission", new JsonObject { [id] = submitted }));
     }
 
     /// <summary>
@@ -182,8 +186,9 @@ public sealed class MmmuFamily : ITaskFamily
         var golds = gold is JsonArray arr ? arr.Select(g => (string)g!).ToList() : [(string)gold!];
         if ((string)item["question_type"]! == "multiple-choice")
         {
-            var pred = (string)item["parsed_pred"]!;
-            return golds.Contains(pred, StringComparer.Ordinal);
+            // evaluate_mmmu: for pred_i in parsed_pred (75571cf: a list; the fork's string is one pred).
+            var preds = item["parsed_pred"] is JsonArray list ? list.Select(p => (string?)p).ToList() : [(string?)item["parsed_pred"]];
+            return preds.Any(p => p is not null && golds.Contains(p, StringComparer.Ordinal));
         }
 
         // `evaluate_mmmu`: `for pred_i in sample["parsed_pred"]`, and eval_open's `for pred in pred_i` iterates

@@ -74,7 +74,8 @@ public sealed class MmstarFamily : ITaskFamily
         return SampleScore.Of(
             extraction,
             (category, new JsonObject { ["question_id"] = index.DeepClone(), ["l2_category"] = l2, ["score"] = score }),
-            ("average", new JsonObject { ["question_id"] = index, ["category"] = category, ["l2_category"] = l2, ["score"] = score }));
+            // mmstar_process_results (75571cf and before): the "average" dict has no "category".
+            ("average", new JsonObject { ["question_id"] = index, ["l2_category"] = l2, ["score"] = score }));
     }
 
     /// <summary>
