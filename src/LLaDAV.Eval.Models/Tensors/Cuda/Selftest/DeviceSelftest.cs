@@ -116,7 +116,11 @@ public static class DeviceSelftest
                 }
             }
 
-            if (candidate is CudaBackend cuda && failures == 0)
+            if (candidate is CudaBackend { IsEmulated: true } && failures == 0)
+            {
+                output.WriteLine("== GPU timings: skipped on an emulated device (its event times are CPU emulation times, not GPU timings) ==");
+            }
+            else if (candidate is CudaBackend cuda && failures == 0)
             {
                 output.WriteLine("== GPU timings (CUDA events on this device; LLaDA-8B layer shapes) ==");
                 Timings(cuda, output);
