@@ -74,10 +74,15 @@ static int g_block_waiting = 0;
 static int g_warp_live[kMaxWarps];
 static int g_warp_waiting[kMaxWarps];
 static int g_failed = 0;
+static int g_pos = 0;  /* position in g_order of the scheduler's current pass */
+static int g_ran = 0;  /* a fiber ran in this pass (none: deadlock) */
+static int g_done = 0; /* fibers of the block that have exited */
 static unsigned char g_exchange[kMaxWarps][2][32][8];
 
 /* Callee-saved registers of the SysV x86-64 ABI, then the stack pointer: a fiber switch in a handful of
- * instructions (swapcontext would make a sigprocmask system call per switch). */
+ * instructions (swapcontext would make a sigprocmask system call per switch). MXCSR and the x87 control word are
+ * not switched: kernel code never changes them, and lladav_emu_run sets MXCSR once for the whole launch (saving
+ * and reloading them per switch was a quarter of the emulator's time in attention). */
 extern "C" void lladav_emu_switch(void** save_sp, void* load_sp);
 __asm__(
     ".text\n"
@@ -86,10 +91,8 @@ __asm__(
     ".type lladav_emu_switch,@function\n"
     "lladav_emu_switch:\n"
     "  pushq %rbp\n  pushq %rbx\n  pushq %r12\n  pushq %r13\n  pushq %r14\n  pushq %r15\n"
-    "  subq $8, %rsp\n  stmxcsr (%rsp)\n  fnstcw 4(%rsp)\n"
     "  movq %rsp, (%rdi)\n"
     "  movq %rsi, %rsp\n"
-    "  ldmxcsr (%rsp)\n  fldcw 4(%rsp)\n  addq $8, %rsp\n"
     "  popq %r15\n  popq %r14\n  popq %r13\n  popq %r12\n  popq %rbx\n  popq %rbp\n"
     "  ret\n"
     ".size lladav_emu_switch, .-lladav_emu_switch\n");
@@ -106,6 +109,27 @@ static void fail(const char* what)
 }
 
 static void yield_to_scheduler() { lladav_emu_switch(&g_current->sp, g_scheduler_sp); }
+
+/* The blocked (or exited) current fiber hands over directly to the next runnable fiber of the scheduler's pass, in
+ * the same g_order the scheduler would pick it: one switch instead of two per blocking point. At the end of the pass
+ * control returns to the scheduler, which starts the next pass. */
+static void yield_next()
+{
+    Fiber* f = g_current;
+    while (++g_pos < g_threads) {
+        Fiber* n = &g_fibers[g_order[g_pos]];
+        if (n->state == kRunnable) {
+            g_ran = 1;
+            g_current = n;
+            g_launch->current_thread.x = n->tid.x;
+            g_launch->current_thread.y = n->tid.y;
+            g_launch->current_thread.z = n->tid.z;
+            lladav_emu_switch(&f->sp, n->sp);
+            return;
+        }
+    }
+    lladav_emu_switch(&f->sp, g_scheduler_sp);
+}
 
 static void block_barrier()
 {
@@ -125,7 +149,7 @@ static void block_barrier()
         return; /* the last thread to arrive goes on */
     }
     f->state = kAtBlockBarrier;
-    yield_to_scheduler();
+    yield_next();
 }
 
 static void warp_barrier(unsigned mask)
@@ -154,7 +178,7 @@ static void warp_barrier(unsigned mask)
         return;
     }
     f->state = kAtWarpBarrier;
-    yield_to_scheduler();
+    yield_next();
 }
 
 template <class T>
@@ -175,6 +199,7 @@ static void thread_exit()
 {
     Fiber* f = g_current;
     f->state = kDone;
+    g_done++;
     g_live--;
     g_warp_live[f->warp]--;
     if (g_block_waiting > 0) {
@@ -182,7 +207,11 @@ static void thread_exit()
     } else if (g_warp_waiting[f->warp] > 0) {
         fail("thread exited while other lanes of its warp wait in a shuffle");
     }
-    lladav_emu_switch(&f->sp, g_scheduler_sp);
+    if (g_failed) {
+        yield_to_scheduler();
+    } else {
+        yield_next();
+    }
     __builtin_trap(); /* a finished fiber is never resumed */
 }
 
@@ -229,28 +258,26 @@ static int run_block(unsigned long long block_linear)
         f->warp = i >> 5;
         f->state = kRunnable;
         f->phase = 0;
-        /* initial frame: mxcsr/fpu control word, six callee-saved registers, then fiber_entry as the return address */
+        /* initial frame: six callee-saved registers, then fiber_entry as the return address */
         char* top = g_stacks + (size_t)(i + 1) * kStackBytes;
         void** sp = (void**)(top - 8);
         *--sp = (void*)fiber_entry;
         for (int r = 0; r < 6; r++) {
             *--sp = nullptr;
         }
-        --sp;
-        unsigned int csr = 0x1f80; /* round to nearest, all exceptions masked (CUDA has no FP traps) */
-        unsigned short cw = 0x037f;
-        memcpy((char*)sp, &csr, 4);
-        memcpy((char*)sp + 4, &cw, 2);
         f->sp = sp;
     }
-    int done = 0;
-    while (done < g_threads) {
-        int ran = 0;
-        for (int k = 0; k < g_threads; k++) {
-            Fiber* f = &g_fibers[g_order[k]];
+    g_done = 0;
+    while (g_done < g_threads) {
+        g_ran = 0;
+        /* one pass: the first runnable fiber in g_order runs until it blocks, then hands over to the next
+         * (yield_next), and the last one of the pass switches back here */
+        for (g_pos = 0; g_pos < g_threads; g_pos++) {
+            Fiber* f = &g_fibers[g_order[g_pos]];
             if (f->state != kRunnable) {
                 continue;
             }
+            g_ran = 1;
             g_current = f;
             g_launch->current_thread.x = f->tid.x;
             g_launch->current_thread.y = f->tid.y;
@@ -258,15 +285,12 @@ static int run_block(unsigned long long block_linear)
             g_launch->running = 1;
             lladav_emu_switch(&g_scheduler_sp, f->sp);
             g_launch->running = 0;
-            ran = 1;
             if (g_failed) {
                 return 1;
             }
-            if (f->state == kDone) {
-                done++;
-            }
+            break; /* the fibers ran the rest of the pass */
         }
-        if (!ran && done < g_threads) {
+        if (!g_ran && g_done < g_threads) {
             char what[256];
             snprintf(what, sizeof what, "deadlock: %d of %d threads wait at __syncthreads, the rest in warp shuffles", g_block_waiting, g_live);
             g_current = nullptr;
@@ -367,6 +391,12 @@ extern "C" __attribute__((visibility("default"))) int lladav_emu_run(const llada
     g_grid_dim.y = launch->grid.y;
     g_grid_dim.z = launch->grid.z;
     g_threads = (int)(launch->block.x * launch->block.y * launch->block.z);
+    /* round to nearest, all exceptions masked (CUDA has no FP traps), for the whole launch; the caller's back after */
+    unsigned int saved_csr;
+    __asm__ volatile("stmxcsr %0" : "=m"(saved_csr));
+    unsigned int csr = 0x1f80;
+    __asm__ volatile("ldmxcsr %0" : : "m"(csr));
+    int status = 0;
     unsigned long long linear = 0;
     for (unsigned z = 0; z < launch->grid.z; z++) {
         for (unsigned y = 0; y < launch->grid.y; y++) {
@@ -378,12 +408,15 @@ extern "C" __attribute__((visibility("default"))) int lladav_emu_run(const llada
                 launch->current_block.y = y;
                 launch->current_block.z = z;
                 if (run_block(linear) != 0) {
-                    return 1;
+                    status = 1;
+                    goto done;
                 }
             }
         }
     }
-    return 0;
+done:
+    __asm__ volatile("ldmxcsr %0" : : "m"(saved_csr));
+    return status;
 }
 
 /* ---- the CUDA built-ins ---- */
