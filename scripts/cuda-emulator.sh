@@ -37,7 +37,11 @@ fi
 mkdir -p "$out"
 stamp="$out/.built"
 if [ ! -f "$stamp" ] || [ -n "$(find "$src" "$0" -newer "$stamp" -type f -print -quit)" ]; then
-  flags=(-std=c++17 -O2 -g -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror -I"$src")
+  # The build id (a hash of the emulator's sources) goes into the three libraries and, through the emulated NVRTC,
+  # into every module it compiles: the backend caches compiled modules by kernel source alone
+  # (~/.cache/lladav-eval/cuda), so a module built by an older emulator is refused by name instead of run stale.
+  build_id=$(cat "$src"/*.h "$src"/*.cpp | sha256sum | cut -c1-16)
+  flags=(-std=c++17 -O2 -g -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror -I"$src" "-DLLADAV_EMU_BUILD_ID=\"$build_id\"")
   log="$out/build.log"
   {
     "$cxx" "${flags[@]}" -Wl,-soname,libcuda.so.1 -o "$out/libcuda.so.1" "$src/emu_driver.cpp" -ldl &&

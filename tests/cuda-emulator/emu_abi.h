@@ -41,6 +41,12 @@ typedef struct lladav_emu_kernel {
 
 /* Exported by every module. */
 typedef int (*lladav_emu_abi_fn)(void);
+typedef const char* (*lladav_emu_build_id_fn)(void);
+
+/* Set by scripts/cuda-emulator.sh: a hash of the emulator's sources, compiled into the libraries and every module. */
+#ifndef LLADAV_EMU_BUILD_ID
+#define LLADAV_EMU_BUILD_ID "unversioned"
+#endif
 typedef int (*lladav_emu_kernel_count_fn)(void);
 typedef const lladav_emu_kernel* (*lladav_emu_kernel_at_fn)(int);
 /* Runs the whole grid; returns 0, or non-zero with launch->error set. */

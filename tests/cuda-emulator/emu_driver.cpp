@@ -1011,6 +1011,15 @@ EXPORT CUresult cuModuleLoadData(void** module, const void* image)
         dlclose(handle);
         return fail(nullptr, CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: the module was built for another emulator version; delete the kernel cache");
     }
+    auto build_id = reinterpret_cast<lladav_emu_build_id_fn>(dlsym(handle, "lladav_emu_build_id"));
+    if (build_id == nullptr || strcmp(build_id(), LLADAV_EMU_BUILD_ID) != 0) {
+        dlclose(handle);
+        return fail(nullptr, CUDA_ERROR_INVALID_IMAGE,
+                    std::string("cuModuleLoadData: the module was compiled by another build of the emulator (build ") +
+                        (build_id != nullptr ? build_id() : "unknown") + ", this one is " + LLADAV_EMU_BUILD_ID +
+                        "): its kernels would run with the old prelude; delete the backend's kernel cache "
+                        "($XDG_CACHE_HOME or ~/.cache)/lladav-eval/cuda and run again");
+    }
     Module* m = new Module();
     m->ctx = ctx;
     m->handle = handle;

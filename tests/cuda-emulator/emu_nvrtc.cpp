@@ -271,7 +271,8 @@ int compile(Program* p, int count, const char* const* options)
     const char* cxx_env = getenv("LLADAV_CUDA_EMULATOR_CXX");
     std::string cxx = cxx_env != nullptr && *cxx_env != '\0' ? cxx_env : "g++";
     std::string flags = "-std=" + standard + " -O2 -fPIC -shared -fvisibility=hidden -fno-math-errno -ffp-contract=off -x c++ -I" +
-                        quote(folder) + " -include " + quote(folder + "/emu_prelude.h") + " -D__CUDA_ARCH__=" + std::to_string(arch * 10);
+                        quote(folder) + " -include " + quote(folder + "/emu_prelude.h") + " -D__CUDA_ARCH__=" + std::to_string(arch * 10) +
+                        " -DLLADAV_EMU_BUILD_ID=" + quote(std::string("\"") + LLADAV_EMU_BUILD_ID + "\"");
     for (const std::string& d : defines) {
         flags += " -D" + quote(d);
     }

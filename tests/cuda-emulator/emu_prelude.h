@@ -363,6 +363,7 @@ static lladav_emu_kernel describe(const char* name, void (*)(A...), void (*invok
 } /* namespace lladav_emu_rt */
 
 extern "C" __attribute__((visibility("default"))) int lladav_emu_abi(void) { return LLADAV_EMU_ABI; }
+extern "C" __attribute__((visibility("default"))) const char* lladav_emu_build_id(void) { return LLADAV_EMU_BUILD_ID; }
 
 extern "C" __attribute__((visibility("default"))) int lladav_emu_run(const lladav_emu_kernel* kernel, lladav_emu_launch* launch)
 {
