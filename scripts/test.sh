@@ -12,10 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Without these, tests fail: ffmpeg (video), libzstd1 (Parquet ZSTD pages), libopenblas0-pthread (OpenBLAS GEMM).
+# Without these, tests fail: ffmpeg (video), libzstd1 (Parquet ZSTD pages), libopenblas0-pthread (OpenBLAS GEMM),
+# g++ (builds the emulated CUDA device of tests/cuda-emulator, on which every CUDA test runs without a GPU).
 # Images decode and figures draw through SkiaSharp's NuGet natives (ScottPlot, an embedded font), so no image,
 # plotting or font package is needed.
-required=(ffmpeg libzstd1 libopenblas0-pthread)
+required=(ffmpeg libzstd1 libopenblas0-pthread g++)
 # Without these, their tests skip saying why: oneDNN for the CPU bf16 path (dnnl_gemm_bf16bf16f32), PyTorch (CPU) and
 # numpy for the independent reference of the GPU proof (TorchReferenceTests), NVRTC (CUDA 11.8, Debian non-free) so
 # the CUDA kernels compile, chromium (headless) to open report.html in a real browser (ReportInBrowserTests).
@@ -85,10 +86,21 @@ if [ "$can_install" = 1 ] && [ "$(id -u)" = 0 ] && [ -x scripts/slurm-local-up.s
   scripts/slurm-local-up.sh || echo "note: the local Slurm cluster did not start; the submit slurm tests will skip"
 fi
 
+# The CUDA backend runs on the emulated device (tests/cuda-emulator): its libcuda/libcublas/libnvrtc stand-ins are
+# found first through LLADAV_CUDA_LIBRARY_PATH, so no CUDA test skips for want of a GPU. LLADAV_CUDA_EMULATOR=0 keeps
+# whatever CUDA the machine has (a real GPU) instead.
+if [ "${LLADAV_CUDA_EMULATOR:-1}" != 0 ]; then
+  LLADAV_CUDA_LIBRARY_PATH=$(scripts/cuda-emulator.sh --emulators 2)
+  export LLADAV_CUDA_LIBRARY_PATH
+  echo "note: CUDA tests run on the emulated device ($LLADAV_CUDA_LIBRARY_PATH)"
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test LLaDAV.Eval.sln -c Release "$@" 2>&1 | tee "$log"
+# No test may hang CI: one running past 20 minutes (the slowest, on the emulated device, take a few) stops its test
+# host and fails the run (VSTest's blame-hang collector) instead of using up the job's time.
+dotnet test LLaDAV.Eval.sln -c Release --blame-hang-timeout 20m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -89,6 +89,12 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public CudaWeightStorage WeightStorage { get; }
 
+    /// <summary>
+    /// True on the emulated device of tests/cuda-emulator (kernels run on the CPU): its name says "emulated device"
+    /// and its event times are not GPU timings.
+    /// </summary>
+    public bool IsEmulated => _context.Driver.IsEmulated;
+
     /// <summary>Creates the backend for <c>cuda</c> or <c>cuda:N</c>.</summary>
     public static CudaBackend Create(string device, CudaWeightStorage weights = CudaWeightStorage.CheckpointDType)
     {
@@ -403,19 +409,23 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     // ---- kernel launches ----
 
-    private static ulong Arg(ulong pointer) => pointer;
+    private static KernelArg Arg(ulong pointer) => new(pointer, sizeof(ulong));
 
-    private static ulong Arg(int value) => (uint)value;
+    private static KernelArg Arg(int value) => new((uint)value, sizeof(int));
 
-    private static ulong Arg(long value) => (ulong)value;
+    private static KernelArg Arg(long value) => new((ulong)value, sizeof(long));
 
-    private static ulong Arg(float value) => BitConverter.SingleToUInt32Bits(value);
+    private static KernelArg Arg(float value) => new(BitConverter.SingleToUInt32Bits(value), sizeof(float));
 
     /// <summary>
-    /// cuLaunchKernel with each argument in an 8-byte slot: the driver copies as many bytes as the kernel parameter
-    /// has (4 for int/float, 8 for pointers/long long), and on little-endian hosts a 4-byte value sits in the low half.
+    /// cuLaunchKernel with the arguments packed into one parameter buffer passed through <c>extra</c>
+    /// (CU_LAUNCH_PARAM_BUFFER_POINTER / CU_LAUNCH_PARAM_BUFFER_SIZE): each argument at the next multiple of its own
+    /// size (4 for int/float, 8 for pointers/long long), as the kernel's parameter layout has it (Driver API,
+    /// cuLaunchKernel: the buffer "needs to honor all alignment/padding requirements"). The driver checks the buffer
+    /// size against the kernel's parameters, so an int passed where the kernel takes a long long, or a missing
+    /// argument, is a launch error instead of a silently misread value (with kernelParams and 8-byte slots it was not).
     /// </summary>
-    private void Launch(string kernel, uint gridX, uint gridY, uint block, params ReadOnlySpan<ulong> args)
+    private void Launch(string kernel, uint gridX, uint gridY, uint block, params ReadOnlySpan<KernelArg> args)
     {
         if (gridX == 0 || gridY == 0)
         {
@@ -423,18 +433,36 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         }
 
         _context.MakeCurrent();
-        var slots = stackalloc ulong[args.Length];
-        var pointers = stackalloc void*[args.Length];
-        for (var i = 0; i < args.Length; i++)
+        var buffer = stackalloc byte[args.Length * sizeof(ulong)];
+        nuint size = 0;
+        foreach (var a in args)
         {
-            slots[i] = args[i];
-            pointers[i] = &slots[i];
+            size = (size + (nuint)a.Size - 1) / (nuint)a.Size * (nuint)a.Size;
+            if (a.Size == sizeof(ulong))
+            {
+                *(ulong*)(buffer + size) = a.Bits;
+            }
+            else
+            {
+                *(uint*)(buffer + size) = (uint)a.Bits;
+            }
+
+            size += (nuint)a.Size;
         }
 
+        var extra = stackalloc void*[5];
+        extra[0] = (void*)1; // CU_LAUNCH_PARAM_BUFFER_POINTER
+        extra[1] = buffer;
+        extra[2] = (void*)2; // CU_LAUNCH_PARAM_BUFFER_SIZE
+        extra[3] = &size;
+        extra[4] = null; // CU_LAUNCH_PARAM_END
         _context.Driver.Check(
-            _context.Driver.LaunchKernel(_functions[kernel], gridX, gridY, 1, block, 1, 1, 0, _context.Stream, pointers, null),
+            _context.Driver.LaunchKernel(_functions[kernel], gridX, gridY, 1, block, 1, 1, 0, _context.Stream, null, extra),
             $"cuLaunchKernel({kernel})");
     }
+
+    /// <summary>One kernel argument: its bits and its size in the parameter buffer (4 or 8 bytes).</summary>
+    private readonly record struct KernelArg(ulong Bits, int Size);
 
     /// <summary>Grid for a grid-stride loop over <paramref name="n"/> elements (capped; the loop covers the rest).</summary>
     private static uint Blocks(long n) => (uint)Math.Min((n + ThreadsPerBlock - 1) / ThreadsPerBlock, 1L << 16);

@@ -94,6 +94,7 @@ internal sealed unsafe class CudaDriver
         EventSynchronize = (delegate* unmanaged<nint, int>)E("cuEventSynchronize");
         EventElapsedTime = (delegate* unmanaged<float*, nint, nint, int>)E("cuEventElapsedTime");
         EventDestroy = (delegate* unmanaged<nint, int>)E("cuEventDestroy_v2");
+        IsEmulated = NativeLibrary.TryGetExport(lib, EmulatorMarker, out _);
         var init = Init(0);
         if (init != 0)
         {
@@ -102,6 +103,15 @@ internal sealed unsafe class CudaDriver
                 $"cuInit failed: {Describe(init)}. The NVIDIA driver library loaded but no usable CUDA device was found (check nvidia-smi, CUDA_VISIBLE_DEVICES, and --gpus for containers).");
         }
     }
+
+    /// <summary>
+    /// Exported only by the emulated device of tests/cuda-emulator (scripts/cuda-emulator.sh), which runs the kernels on
+    /// the CPU: its devices are labelled "emulated device" and its event times are never reported as GPU timings.
+    /// </summary>
+    public const string EmulatorMarker = "lladavEmulatedDevice";
+
+    /// <summary>True when the loaded libcuda is the emulated device, not an NVIDIA driver.</summary>
+    public bool IsEmulated { get; }
 
     /// <summary>The process-wide binding (cuInit done); throws <see cref="CudaUnavailableException"/> without a driver.</summary>
     public static CudaDriver Instance => s_instance.Value;

@@ -22,7 +22,7 @@ internal static class NativeLibraryProbe
 
     public static bool TryLoad(IReadOnlyList<string> sonames, out nint handle, out string loaded)
     {
-        foreach (var name in Candidates(sonames, SearchFolders()))
+        foreach (var name in Candidates(sonames, SearchFolders(), ExplicitFolders()))
         {
             if (NativeLibrary.TryLoad(name, out handle))
             {
@@ -142,14 +142,36 @@ internal static class NativeLibraryProbe
         return [.. folders.Where(Directory.Exists).Distinct(StringComparer.Ordinal)];
     }
 
-    internal static IEnumerable<string> Candidates(IReadOnlyList<string> sonames, IReadOnlyList<string> folders)
+    /// <summary>The existing folders of <c>$LLADAV_CUDA_LIBRARY_PATH</c>, in order.</summary>
+    public static IReadOnlyList<string> ExplicitFolders() =>
+        [.. (Environment.GetEnvironmentVariable(SearchPathVariable) ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries).Where(Directory.Exists)];
+
+    /// <summary>
+    /// The files to try, in order: the sonames in <paramref name="explicitFolders"/> (<c>$LLADAV_CUDA_LIBRARY_PATH</c>,
+    /// an override, so it must win over a library the loader would find, e.g. Debian's libnvrtc11.2 under ldconfig),
+    /// then the bare sonames through the dynamic loader, then the sonames in the other <paramref name="folders"/>.
+    /// </summary>
+    internal static IEnumerable<string> Candidates(IReadOnlyList<string> sonames, IReadOnlyList<string> folders, IReadOnlyList<string>? explicitFolders = null)
     {
+        explicitFolders ??= [];
+        foreach (var folder in explicitFolders)
+        {
+            foreach (var name in sonames)
+            {
+                var path = Path.Combine(folder, name);
+                if (File.Exists(path))
+                {
+                    yield return path;
+                }
+            }
+        }
+
         foreach (var name in sonames)
         {
             yield return name;
         }
 
-        foreach (var folder in folders)
+        foreach (var folder in folders.Except(explicitFolders, StringComparer.Ordinal))
         {
             foreach (var name in sonames)
             {
