@@ -4,13 +4,17 @@
 // and keeps its file name as `path`.
 //
 //   npm install --prefix /tmp/pq @duckdb/node-api@1.5.6-r.1
-//   NODE_PATH=/tmp/pq/node_modules node tasks/tools/jsonl-to-parquet.cjs IN.jsonl OUT.parquet
+//   NODE_PATH=/tmp/pq/node_modules node tasks/tools/jsonl-to-parquet.cjs IN.jsonl OUT.parquet [EXPECTED.json]
+//
+// EXPECTED.json gets the rows as written ({"rows": [...]}, image bytes in base64), which the DuckDB oracle test
+// (tests/LLaDAV.Eval.Parquet.Tests/Oracle) counts against what DuckDB and our reader read back; the samples keep theirs
+// in tasks/tools/expected/ so the sample snapshots hold only the repositories' own files.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { DuckDBInstance } = require('@duckdb/node-api');
 
-const [input, output] = process.argv.slice(2);
+const [input, output, expectedPath] = process.argv.slice(2);
 const rows = fs.readFileSync(input, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 const isImage = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).sort().join() === 'bytes,path';
 const sql = (s) => (s === null || s === undefined ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
@@ -45,4 +49,16 @@ function literal(v) {
     await con.run(`INSERT INTO t VALUES (${columns.map((c) => literal(row[c])).join(', ')})`);
   }
   await con.run(`COPY t TO '${output.replaceAll("'", "''")}' (FORMAT PARQUET, COMPRESSION SNAPPY)`);
+  if (expectedPath) {
+    const written = (v) => {
+      if (isImage(v)) {
+        const bytes = v.bytes ?? (v.path ? fs.readFileSync(path.resolve(path.dirname(input), v.path)) : null);
+        return { bytes: bytes === null ? null : Buffer.from(bytes).toString('base64'), path: v.path ? path.basename(v.path) : null };
+      }
+      if (Array.isArray(v)) return v.map(written);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, written(x)]));
+      return v;
+    };
+    fs.writeFileSync(expectedPath, JSON.stringify({ rows: rows.map((r) => Object.fromEntries(columns.map((c) => [c, written(r[c])]))) }, null, 1) + '\n');
+  }
 })();
