@@ -46,6 +46,16 @@ internal static class KernelCache
         return supported.Max();
     }
 
+    /// <summary>
+    /// The NVRTC file this process loaded (size and modification time): two builds that report the same version (two
+    /// builds of the emulated device, a patched toolkit) never share cached modules.
+    /// </summary>
+    private static string Compiler()
+    {
+        var file = Interop.NativeLibraryProbe.MappedFiles(["libnvrtc"]).FirstOrDefault(f => !f.Contains("builtins", StringComparison.Ordinal));
+        return file is not null && new FileInfo(file) is { Exists: true } info ? $"{file}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "";
+    }
+
     public static string GetPtx(KernelSource module, int arch)
     {
         return s_memory.GetOrAdd((module.Name, arch), key => Load(module, key.Arch));
@@ -55,7 +65,7 @@ internal static class KernelCache
     {
         var nvrtc = Nvrtc.Instance;
         var source = module.FullSource;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{nvrtc.Version}\n{arch}\n{source}")));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{nvrtc.Version}\n{Compiler()}\n{arch}\n{source}")));
         var path = Path.Combine(Folder, $"{module.Name}-{hash}-compute_{arch}.ptx");
         if (File.Exists(path))
         {
