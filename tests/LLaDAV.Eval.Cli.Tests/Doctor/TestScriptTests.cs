@@ -33,7 +33,7 @@ public sealed class TestScriptTests : IDisposable
         var (code, stdout, _) = RunScript("scripts/test.sh", missing: [], dotnetExit: 1, "--filter", "FullyQualifiedName~Media");
 
         Assert.Equal(1, code); // dotnet test's status is the script's
-        Assert.Equal("test LLaDAV.Eval.sln -c Release --filter FullyQualifiedName~Media", File.ReadAllText(DotnetMarker).Trim());
+        Assert.Equal("test LLaDAV.Eval.sln -c Release --blame-hang-timeout 20m --blame-hang-dump-type none --filter FullyQualifiedName~Media", File.ReadAllText(DotnetMarker).Trim());
         Assert.Contains("tests: 7 passed, 1 failed, 2 skipped", stdout.Split('\n'));
     }
 

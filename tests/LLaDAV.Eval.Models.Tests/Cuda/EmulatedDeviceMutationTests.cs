@@ -69,7 +69,9 @@ public sealed unsafe class EmulatedDeviceMutationTests
         Assert.Equal(16f * 3, device.Gather(rows: 4, dim: 16, id: 3)); // in range: row 3 starts with element 48
         var e = Assert.Throws<CudaException>(() => device.Gather(rows: 4, dim: 16, id: 4));
         Assert.Contains("kernel embedding_gather", e.Message, StringComparison.Ordinal);
-        Assert.Contains("out-of-bounds read at byte offset 2", e.Message, StringComparison.Ordinal); // 256 + 4·lane: the first lane to run faults
+        // 256 + 4·lane, lane 0..15: whichever lane the emulator runs first faults (thread order is varied on purpose).
+        var offset = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, "out-of-bounds read at byte offset ([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(offset is >= 256 and <= 316 && offset % 4 == 0, $"offset {offset}: {e.Message}");
         Assert.Contains("of a 256-byte allocation", e.Message, StringComparison.Ordinal);
     }
 
