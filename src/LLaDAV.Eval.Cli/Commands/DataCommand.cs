@@ -55,7 +55,7 @@ internal static class DataCommand
             {
                 foreach (var (name, entry) in report)
                 {
-                    await output.WriteAsync(Describe(name, entry!.AsObject())).ConfigureAwait(false);
+                    await output.WriteAsync(Render(name, entry!.AsObject())).ConfigureAwait(false);
                 }
 
                 await output.WriteLineAsync(missing == 0
@@ -120,7 +120,7 @@ internal static class DataCommand
         return entry;
     }
 
-    private static string Describe(string task, JsonObject e)
+    private static string Render(string task, JsonObject e)
     {
         var lines = new List<string>();
         var where = $"{e["repo_id"]}@{e["revision"]}" + (e["config"] is { } c ? $" config '{c}'" : "") + $" split '{e["split"]}'";
