@@ -15,7 +15,7 @@ dotnet publish "$here/src/LLaDAV.Eval.Cli/LLaDAV.Eval.Cli.csproj" -c Release -r 
   -p:PublishTrimmed=true -p:TrimMode=partial -p:TreatWarningsAsErrors=false -p:SuppressTrimAnalysisWarnings=true \
   -p:JsonSerializerIsReflectionEnabledByDefault=true -p:DebugType=none -p:GenerateDocumentationFile=false \
   -o "$out/bin" -nologo -v quiet
-reference="$here/../shared/testdata/model-reference"
+reference="$here/tests/testdata/model-reference"
 if [ -d "$reference" ]; then
   mkdir -p "$out/model-reference"
   cp -r "$reference"/. "$out/model-reference/"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for the GPU proof (issue 13): an implementation of the LLaDA-8B and LLaMA-3-8B language towers
 written from their published architectures (LLaDA's modeling_llada.py / OLMo block "llama", HF LlamaForCausalLM; the
-facts are collected in shared/docs/LLADAV-MODEL.md §1.1-1.3, §6.1 and §9), NOT translated from the C# engine.
+facts: the LLaDA-V model notes, LLADAV-MODEL.md §1.1-1.3, §6.1 and §9), NOT translated from the C# engine.
 
 Subcommands
   make   write a random-weight checkpoint (config.json + model.safetensors in bf16, ids.txt) of LLaDA-8B's or

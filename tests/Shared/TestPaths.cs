@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Testing;
 
 /// <summary>
 /// Where the repository and the shared oracles are, wherever the tests were built (in-tree bin/ or an
-/// <c>--artifacts-path</c> elsewhere). CI has <c>../shared</c> beside the checkout (DEVELOPERS guide).
+/// <c>--artifacts-path</c> elsewhere). The oracles live in the repository (tests/testdata), so a bare clone passes.
 /// </summary>
 internal static class TestPaths
 {
@@ -12,8 +12,8 @@ internal static class TestPaths
 
     public static string RepoRoot => s_repoRoot.Value;
 
-    /// <summary><c>../shared/testdata</c> relative to the repository root.</summary>
-    public static string TestData => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "testdata"));
+    /// <summary><c>tests/testdata</c>: the independent oracles, with their provenance in its README.</summary>
+    public static string TestData => Path.Combine(RepoRoot, "tests", "testdata");
 
     public static string InTestData(params string[] parts) => Path.Combine([TestData, .. parts]);
 

@@ -20,7 +20,7 @@ internal static class SelftestCommand
         };
         var reference = new Option<string?>("--model-reference")
         {
-            Description = "Folder with tiny-lladav/, tiny-llama3v/ and image.png (default: ../shared/testdata/model-reference beside the repository).",
+            Description = "Folder with tiny-lladav/, tiny-llama3v/ and image.png (default: tests/testdata/model-reference of the repository).",
         };
         var command = new Command("selftest", "Check a compute device against the CPU backend: kernel compile, every op, reference checkpoints.");
         command.Options.Add(device);

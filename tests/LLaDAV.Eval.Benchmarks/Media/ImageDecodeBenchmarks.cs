@@ -8,7 +8,7 @@ using LLaDAV.Eval.Media.Images.Codecs;
 namespace LLaDAV.Eval.Benchmarks.Media;
 
 /// <summary>
-/// Decoding ../shared/testdata/images inputs to PIL's RGB with SkiaSharp's codecs, one representative file per format.
+/// Decoding tests/testdata/images inputs to PIL's RGB with SkiaSharp's codecs, one representative file per format.
 /// <c>dotnet run -c Release --project tests/LLaDAV.Eval.Benchmarks -- --filter *ImageDecode*</c>; MB/s = file size / mean.
 /// (The P/Invoke peer it replaced, libpng/libturbojpeg/libwebp + an ffmpeg process for GIF/BMP, was measured in the
 /// same run before its removal: README "Dependencies and libraries".)
@@ -34,7 +34,7 @@ public class ImageDecodeBenchmarks
         {
             if (System.IO.File.Exists(Path.Combine(dir.FullName, "LLaDAV.Eval.sln")))
             {
-                return Path.Combine(dir.FullName, "..", "shared", "testdata", "images", "inputs");
+                return Path.Combine(dir.FullName, "tests", "testdata", "images", "inputs");
             }
         }
 

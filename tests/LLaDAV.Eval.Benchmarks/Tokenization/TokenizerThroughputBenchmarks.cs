@@ -42,7 +42,7 @@ public class TokenizerThroughputBenchmarks
     {
         var root = FindRepoRoot();
         var directory = Environment.GetEnvironmentVariable("LLADAV_TOKENIZER_BENCH_DIR")
-            ?? Path.Combine(root, "..", "shared", "testdata", "tokenizers", "llama3");
+            ?? Path.Combine(root, "tests", "testdata", "tokenizers", "llama3");
         _tokenizer = HfTokenizer.Load(directory, Engine == "ours" ? BpeEngine.Ours : BpeEngine.MlTokenizers);
         var textFile = Environment.GetEnvironmentVariable("LLADAV_TOKENIZER_BENCH_TEXT");
         _text = textFile is not null ? File.ReadAllText(textFile) : DefaultText(directory);

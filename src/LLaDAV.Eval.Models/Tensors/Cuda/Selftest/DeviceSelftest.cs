@@ -196,7 +196,7 @@ public static class DeviceSelftest
         return failures;
     }
 
-    /// <summary><c>../shared/testdata/model-reference</c> beside the folder holding LLaDAV.Eval.sln, searched upwards from the working directory and the binaries.</summary>
+    /// <summary><c>tests/testdata/model-reference</c> in the folder holding LLaDAV.Eval.sln, searched upwards from the working directory and the binaries.</summary>
     private static string? FindModelReference()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
@@ -205,7 +205,7 @@ public static class DeviceSelftest
             {
                 if (File.Exists(Path.Combine(dir.FullName, "LLaDAV.Eval.sln")))
                 {
-                    var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata", "model-reference"));
+                    var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "tests", "testdata", "model-reference"));
                     if (Directory.Exists(candidate))
                     {
                         return candidate;
