@@ -80,8 +80,7 @@ internal static class DataCommand
         }
         catch (DataException e)
         {
-            var absent = e.Message.Contains("is not on this machine", StringComparison.Ordinal) || e.Message.Contains("is not under --data-dir", StringComparison.Ordinal);
-            entry["status"] = absent ? "missing" : "unresolved";
+            entry["status"] = e is DatasetMissingException ? "missing" : "unresolved";
             entry["error"] = e.Message;
             entry["download"] = HubCache.DownloadCommand(spec.DatasetPath, revision);
             if (spec.DatasetKwargs.GetValueOrDefault("token") is true)

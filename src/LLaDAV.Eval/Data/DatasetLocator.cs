@@ -91,7 +91,7 @@ public sealed record DatasetLocation(DatasetSource Source, string Root, Immutabl
 public sealed class DatasetLocator(string? dataDir, string? hubCache, IReadOnlyList<IDatasetFileReader> readers, bool allowSample = true)
 {
     /// <summary>The orgs lmms-eval moved datasets between (docs/LMMS-EVAL.md, lmms-eval commit 4be7ee0e): same content.</summary>
-    private static readonly string[] s_lmmsOrgs = ["lmms-lab", "lmms-lab-encoder", "lmms-eval"];
+    internal static readonly string[] LmmsOrgs = ["lmms-lab", "lmms-lab-encoder", "lmms-eval"];
 
     /// <summary>
     /// The locator a run uses: an explicit data folder is the only place looked at (so a typo fails instead of
@@ -129,7 +129,7 @@ public sealed class DatasetLocator(string? dataDir, string? hubCache, IReadOnlyL
                 }
             }
 
-            throw new DataException(
+            throw new DatasetMissingException(
                 $"Task '{spec.Name}': {spec.DatasetPath} is not under --data-dir (searched {string.Join(", ", searched)}). " +
                 $"Put a copy of the repository there: {HubCache.DownloadCommand(spec.DatasetPath, revision)} --local-dir {Path.Combine(dataDir, spec.DatasetPath)}; or leave out --data-dir to read the hub cache.");
         }
@@ -151,7 +151,7 @@ public sealed class DatasetLocator(string? dataDir, string? hubCache, IReadOnlyL
             return Resolve(spec, DatasetSource.Sample, sample.Folder, spec.DatasetPath, revision, sample.Commit);
         }
 
-        throw new DataException(
+        throw new DatasetMissingException(
             $"Task '{spec.Name}': {spec.DatasetPath} (revision {revision}) is not on this machine: " +
             (hubCache is null ? "no hub cache is configured (set HF_HOME or HF_HUB_CACHE)" : $"not in the hub cache ({string.Join(", ", searched)})") + ". " +
             $"Download it: {HubCache.DownloadCommand(spec.DatasetPath, revision)} (or pass --data-dir DIR holding org/name copies)." +
@@ -181,9 +181,9 @@ public sealed class DatasetLocator(string? dataDir, string? hubCache, IReadOnlyL
     {
         yield return datasetPath;
         var slash = datasetPath.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0 && s_lmmsOrgs.Contains(datasetPath[..slash]))
+        if (slash > 0 && LmmsOrgs.Contains(datasetPath[..slash]))
         {
-            foreach (var org in s_lmmsOrgs.Where(o => o != datasetPath[..slash]))
+            foreach (var org in LmmsOrgs.Where(o => o != datasetPath[..slash]))
             {
                 yield return org + datasetPath[slash..];
             }

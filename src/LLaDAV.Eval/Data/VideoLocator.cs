@@ -21,9 +21,6 @@ namespace LLaDAV.Eval.Data;
 /// </summary>
 public sealed class VideoLocator(string? hfHome)
 {
-    /// <summary>The orgs lmms-eval moved datasets between (LMMS-EVAL.md, commit 4be7ee0e): a snapshot may sit under any.</summary>
-    private static readonly string[] s_lmmsOrgs = ["lmms-lab", "lmms-lab-encoder", "lmms-eval"];
-
     /// <summary>A locator reading <c>HF_HOME</c> (else <c>XDG_CACHE_HOME/huggingface</c>, else <c>~/.cache/huggingface</c>).</summary>
     public static VideoLocator FromEnvironment() => new(DatasetLocator.DefaultHfHome());
 
@@ -122,7 +119,7 @@ public sealed class VideoLocator(string? hfHome)
         var slash = datasetPath.IndexOf('/', StringComparison.Ordinal);
         var org = slash > 0 ? datasetPath[..slash] : "";
         var name = slash > 0 ? datasetPath[(slash + 1)..] : datasetPath;
-        var orgs = s_lmmsOrgs.Contains(org) ? s_lmmsOrgs : [org];
+        var orgs = DatasetLocator.LmmsOrgs.Contains(org) ? DatasetLocator.LmmsOrgs : [org];
         var start = Path.GetFullPath(sourceDirectory);
         for (var dir = new DirectoryInfo(start); dir?.Parent is not null; dir = dir.Parent)
         {

@@ -27,6 +27,9 @@ public class DataException(string message, Exception? inner = null) : EvalExcept
     public override int ExitCode => 3;
 }
 
+/// <summary>A task's dataset has no copy on this machine at all (as opposed to a copy that does not resolve).</summary>
+public sealed class DatasetMissingException(string message) : DataException(message);
+
 /// <summary>
 /// An image or video a sample needs is not where the task looked. With <c>--skip-missing-media</c> the runner
 /// records the sample as skipped instead of stopping (issue 4 item 6).

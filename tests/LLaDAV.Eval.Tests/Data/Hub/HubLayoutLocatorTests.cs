@@ -219,7 +219,7 @@ public sealed class HubLayoutLocatorTests : IDisposable
     public void A_real_checkpoint_with_no_copy_anywhere_gets_the_download_line_not_the_sample()
     {
         Directory.CreateDirectory(Hub);
-        var e = Assert.Throws<DataException>(() => Locate("mmstar", allowSample: false));
+        var e = Assert.Throws<DatasetMissingException>(() => Locate("mmstar", allowSample: false));
 
         Assert.Contains("huggingface-cli download --repo-type dataset Lin-Chen/MMStar", e.Message, StringComparison.Ordinal);
         Assert.Contains("never a real checkpoint", e.Message, StringComparison.Ordinal);
