@@ -33,13 +33,46 @@ public sealed class Doc : IReadOnlyDictionary<string, object?>
 
     public IEnumerable<object?> Values => _fields.Values;
 
-    public object? this[string key] => _fields.TryGetValue(key, out var v)
-        ? v
-        : throw new Errors.MissingColumnException(SourceFile, key, [.. _fields.Keys]);
+    public object? this[string key]
+    {
+        get
+        {
+            Note(key);
+            return _fields.TryGetValue(key, out var v)
+                ? v
+                : throw new Errors.MissingColumnException(SourceFile, key, [.. _fields.Keys]);
+        }
+    }
+
+    /// <summary>
+    /// The columns this thread's current task hook has read, in order, when <see cref="Tasks.RowGuard"/> watches it:
+    /// a hook that fails on a row is reported with the columns it was reading (hooks run synchronously on the
+    /// caller's thread). Null when no hook is watched.
+    /// </summary>
+    internal static List<string>? ReadLog
+    {
+        get => t_readLog;
+        set => t_readLog = value;
+    }
+
+    [ThreadStatic]
+    private static List<string>? t_readLog;
+
+    private static void Note(string key)
+    {
+        if (t_readLog is { } log && !log.Contains(key) && log.Count < 64)
+        {
+            log.Add(key);
+        }
+    }
 
     public bool ContainsKey(string key) => _fields.ContainsKey(key);
 
-    public bool TryGetValue(string key, out object? value) => _fields.TryGetValue(key, out value);
+    public bool TryGetValue(string key, out object? value)
+    {
+        Note(key);
+        return _fields.TryGetValue(key, out value);
+    }
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _fields.GetEnumerator();
 

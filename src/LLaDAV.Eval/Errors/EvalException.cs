@@ -52,3 +52,15 @@ public sealed class MissingColumnException(string file, string column, IReadOnly
 
     public IReadOnlyCollection<string> Columns { get; } = columns;
 }
+
+/// <summary>
+/// A row a task's hook cannot use: a column holds another type or form than the task's dataset publishes (issue 23
+/// §6), e.g. a file of another dataset or revision. Names the file and the columns the hook read, the likeliest first.
+/// </summary>
+public sealed class DataRowException(string file, IReadOnlyList<string> columnsRead, string message, Exception inner) : DataException(message, inner)
+{
+    public string File { get; } = file;
+
+    /// <summary>The columns the hook read before it failed, the one whose value the error quotes (if any) first.</summary>
+    public IReadOnlyList<string> ColumnsRead { get; } = columnsRead;
+}

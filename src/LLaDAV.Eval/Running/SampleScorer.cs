@@ -49,9 +49,11 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
             {
                 score = task.ProcessResults(doc, filtered, new ScoringContext(task.Name, docId, DocRandom.DocSeed(config.Seed, task.Name, docId), config.Scoring, judge) { Kwargs = kwargs ?? PromptKwargs.Empty });
             }
-            catch (Exception e) when (e is not EvalException and not OperationCanceledException)
+            catch (DataRowException e)
             {
-                throw new DataException($"Task '{task.Name}' doc_id {docId} ({doc.SourceFile}): process_results failed: {e.Message}", e);
+                // The task's hooks report a row they cannot use (RowGuard); the doc id says which row. Any other
+                // exception is a bug and reaches the CLI's internal-error path with its trace.
+                throw new DataRowException(e.File, e.ColumnsRead, $"doc_id {docId} of {e.Message}", e.InnerException ?? e);
             }
 
             if (InputMedia(doc, context) is { Count: > 0 } media)

@@ -103,15 +103,16 @@ public sealed partial class TaskDefinition
 
         var filters = spec.Filters.Select(f => new ResolvedFilter(
             f.Name,
-            [.. f.Steps.Select(s => (hooks.Filter(s.Function, file, $"filter_list[{f.Name}].function"), (IReadOnlyDictionary<string, object?>)s.Args))])).ToImmutableArray();
+            [.. f.Steps.Select(s => (RowGuard.Wrap(hooks.Filter(s.Function, file, $"filter_list[{f.Name}].function"), spec, $"filter {s.Function}"), (IReadOnlyDictionary<string, object?>)s.Args))])).ToImmutableArray();
 
+        // Every hook that reads a row fails on a row of another shape as a data error naming the file and the column.
         return new TaskDefinition(spec)
         {
-            DocToVisual = visual,
-            DocToText = text,
-            DocToTarget = target,
+            DocToVisual = RowGuard.Wrap(visual, spec, "doc_to_visual"),
+            DocToText = RowGuard.Wrap(text, spec, "doc_to_text"),
+            DocToTarget = RowGuard.Wrap(target, spec, "doc_to_target"),
             ProcessDocs = spec.ProcessDocs is { } pd ? hooks.ProcessDocs(pd, file, "process_docs") : null,
-            ProcessResults = process,
+            ProcessResults = RowGuard.Wrap(process, spec, "process_results"),
             Filters = filters,
             Aggregations = aggregations.ToImmutable(),
         };

@@ -120,6 +120,61 @@ public sealed class LaunchTests : IDisposable
         ScaleRuns.AssertSameResults(Path.Combine(_out, "lladav", "single"), root);
     }
 
+    /// <summary>
+    /// Issue 23 §6: a launcher killed with SIGKILL leaves its workers running (nobody forwards the signal). A
+    /// <c>launch --resume</c> started while they still run must follow them, not start second workers that fail on
+    /// the shard locks and report the shards FAILED; the resumed run ends complete, each doc once, same bytes.
+    /// </summary>
+    [Fact]
+    public async Task Should_follow_the_orphaned_workers_of_a_killed_launcher_on_resume()
+    {
+        const string task = "mathvista_testmini_cot";
+        Assert.Equal(0, (await Cli.RunAsync(["run", .. ScaleRuns.DemoLong(_out, "single")])).Code);
+        var root = Path.Combine(_out, "lladav", "launched");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"), "launch", "--workers", "3", "--shards-per-worker", "1" }.Concat(ScaleRuns.DemoLong(_out, "launched")))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        List<int> workers = [];
+        try
+        {
+            using (var launcher = Process.Start(start)!)
+            {
+                launcher.OutputDataReceived += (_, _) => { };
+                launcher.ErrorDataReceived += (_, _) => { };
+                launcher.BeginOutputReadLine();
+                launcher.BeginErrorReadLine();
+                await ScaleRuns.WaitForAsync(
+                    () => Enumerable.Range(0, 3).Sum(k => ScaleRuns.JournalLines(Path.Combine(root, "shards", $"{k}-of-3"), task)) >= 1 || launcher.HasExited,
+                    TimeSpan.FromMinutes(4), "a first journaled doc");
+                workers = [.. JsonNode.Parse(File.ReadAllText(Path.Combine(root, "logs", "workers.json")))!["shards"]!.AsObject()
+                    .Select(kv => kv.Value!["pid"]).Where(p => p is not null).Select(p => (int)p!)];
+                Assert.Equal(0, Kill(launcher.Id, 9)); // SIGKILL: the launcher dies, its workers do not
+                launcher.WaitForExit();
+            }
+
+            var orphans = workers.Where(IsAlive).ToList();
+            Assert.True(orphans.Count > 0, "every worker ended before the resume could start; the test needs slower docs");
+
+            var (code, o, e) = await Cli.RunAsync("launch", "--resume", root, "--workers", "3");
+            Assert.True(code == 0, o + e);
+            Assert.Contains("(a worker of an earlier launch); waiting for it instead of starting another", o, StringComparison.Ordinal);
+            Assert.DoesNotContain("FAILED", o, StringComparison.Ordinal);
+            Assert.DoesNotContain("died", o, StringComparison.Ordinal);
+            ScaleRuns.AssertEachDocOnce(root, task, 6);
+            ScaleRuns.AssertSameResults(Path.Combine(_out, "lladav", "single"), root);
+        }
+        finally
+        {
+            foreach (var pid in workers.Where(IsAlive))
+            {
+                _ = Kill(pid, 9);
+            }
+        }
+    }
+
     [Fact]
     public async Task Should_refuse_flags_the_launcher_sets_itself_before_starting_anything()
     {
