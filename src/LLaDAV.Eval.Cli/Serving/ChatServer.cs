@@ -27,7 +27,8 @@ namespace LLaDAV.Eval.Cli.Serving;
 /// </summary>
 internal sealed class ChatServer : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
+    // UTF-8 as OpenAI writes it (an API body is not HTML: no \u0027 for an apostrophe).
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly WebApplication _app;
     private readonly BatchQueue _queue;
     private readonly ServeOptions _options;
