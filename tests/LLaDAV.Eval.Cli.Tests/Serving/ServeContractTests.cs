@@ -169,7 +169,9 @@ public sealed class ServeContractTests(ServeFixture fixture) : IClassFixture<Ser
         var url = "data:image/png;base64," + Convert.ToBase64String(png);
         var (status, body, _) = await PostAsync(server.Address, "/v1/chat/completions", Chat("[" + ImagePart(url) + "," + TextPart("hi") + "]"));
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("LLADAV_MAX_PIXELS", (string?)Error(body)["message"], StringComparison.Ordinal);
+        var message = (string?)Error(body)["message"];
+        Assert.Contains("100000x100000", message, StringComparison.Ordinal);
+        Assert.Contains("LLADAV_MAX_PIXELS", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -268,16 +270,25 @@ public sealed class ServeContractTests(ServeFixture fixture) : IClassFixture<Ser
     }
 }
 
-/// <summary>A PNG signature and IHDR chunk only (PNG spec §5.2, §11.2.2), with its CRC-32 (ISO 3309, as zlib's crc32).</summary>
+/// <summary>
+/// A PNG whose IHDR claims <c>width</c>×<c>height</c> (PNG spec §5.2, §11.2.2) followed by one tiny IDAT (a zlib stream
+/// of one zero byte, far too little data) and IEND: a decoder that allocates from the header before checking it is
+/// what this catches. CRC-32 as ISO 3309 / zlib's crc32.
+/// </summary>
 internal static class Png
 {
-    public static byte[] Header(int width, int height)
+    public static byte[] Header(int width, int height) =>
+    [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A,
+        .. Chunk("IHDR", [.. BigEndian(width), .. BigEndian(height), 8, 2, 0, 0, 0]), // 8-bit RGB, deflate, no filter method, no interlace
+        .. Chunk("IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]),
+        .. Chunk("IEND", []),
+    ];
+
+    private static byte[] Chunk(string type, byte[] data)
     {
-        var ihdr = new List<byte>("IHDR"u8.ToArray());
-        ihdr.AddRange(BigEndian(width));
-        ihdr.AddRange(BigEndian(height));
-        ihdr.AddRange(new byte[] { 8, 2, 0, 0, 0 }); // 8-bit RGB, deflate, no filter method, no interlace
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. BigEndian(13), .. ihdr, .. BigEndian(unchecked((int)Crc32(ihdr)))];
+        byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        return [.. BigEndian(data.Length), .. typed, .. BigEndian(unchecked((int)Crc32(typed)))];
     }
 
     private static byte[] BigEndian(int v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
