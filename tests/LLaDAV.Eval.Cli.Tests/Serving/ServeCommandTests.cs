@@ -13,7 +13,7 @@ public sealed class ServeCommandTests
     [InlineData("--model-args colour=red", "colour")]
     [InlineData("--gen-kwargs gen_length=8,block_length=3", "block_length")]
     [InlineData("--allow-file-root /nonexistent/serve-root", "--allow-file-root /nonexistent/serve-root is not a folder")]
-    [InlineData("--api-key=", "--api-key is empty")]
+    [InlineData("--api-key=", "'--api-key'")]
     [InlineData("--batch-size 0", "--batch-size 0 must be >= 1")]
     public async Task Should_exit_2_with_one_error_line_for_a_bad_flag(string flags, string expected)
     {

@@ -114,6 +114,25 @@ public sealed class ServeContractTests(ServeFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Should_end_at_a_stop_sequence_without_it_and_say_stop_where_the_plain_answer_says_length()
+    {
+        // Hand-checked on the demo checkpoint: this request's 8-token answer contains "on" and fills its canvas.
+        await using var server = await fixture.StartAsync(ServeFixture.Options());
+        const string ask = "\"Name a colour.\"";
+        const string settings = ""","max_tokens":8,"seed":3,"temperature":0.9""";
+        var plain = JsonNode.Parse((await PostAsync(server.Address, "/v1/chat/completions", Chat(ask, settings))).Body)!["choices"]![0]!;
+        var plainText = (string)plain["message"]!["content"]!;
+        Assert.Equal("length", (string)plain["finish_reason"]!);
+        Assert.Contains("on", plainText, StringComparison.Ordinal);
+
+        var cut = JsonNode.Parse((await PostAsync(server.Address, "/v1/chat/completions", Chat(ask, settings + ""","stop":"on" """))).Body)!;
+        // OpenAI: "Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence."
+        Assert.Equal(plainText[..plainText.IndexOf("on", StringComparison.Ordinal)], (string)cut["choices"]![0]!["message"]!["content"]!);
+        Assert.Equal("stop", (string)cut["choices"]![0]!["finish_reason"]!);
+        Assert.True((int)cut["usage"]!["completion_tokens"]! < 8);
+    }
+
+    [Fact]
     public async Task Should_list_the_served_model_and_refuse_unknown_models_and_routes_with_404()
     {
         await using var server = await fixture.StartAsync(ServeFixture.Options());
