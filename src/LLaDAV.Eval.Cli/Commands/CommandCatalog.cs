@@ -31,5 +31,6 @@ internal static class CommandCatalog
         SweepCommand.Create(),
         ReportCommand.Create(),
         DoctorCommand.Create(),
+        ServeCommand.Create(),
     ];
 }

@@ -17,7 +17,7 @@ public sealed class LlavaBackend(string name, LlavaModel model) : IModelBackend
         ArgumentNullException.ThrowIfNull(batch);
         cancellationToken.ThrowIfCancellationRequested();
         var outputs = model.GenerateBatch([.. batch.Select(r => new GenerationInput(r.Context, r.Visuals(), r.Kwargs, r.Seed))]);
-        return ValueTask.FromResult<IReadOnlyList<GenerationResult>>([.. outputs.Select(o => new GenerationResult(o.Text, o.Usage, o.Elapsed))]);
+        return ValueTask.FromResult<IReadOnlyList<GenerationResult>>([.. outputs.Select(o => new GenerationResult(o.Text, o.Usage, o.Elapsed) { Stopped = o.Stopped })]);
     }
 
     public void Dispose() => model.Dispose();

@@ -18,7 +18,11 @@ public sealed record GenerationOutput(
     ImmutableArray<int> GeneratedIds,
     string Text,
     TokenUsage Usage,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>True when sampling ended at a stop sequence / end-of-turn token, false when the answer filled its length.</summary>
+    public bool Stopped { get; init; }
+}
 
 /// <summary>One request for <see cref="LlavaModel.GenerateBatch"/>: context, visuals, merged generation kwargs, per-document seed.</summary>
 public sealed record GenerationInput(string Context, IReadOnlyList<VisualInput> Visuals, GenerationKwargs Kwargs, ulong Seed);
@@ -116,7 +120,7 @@ public sealed class LlavaModel : IDisposable
                 sampled[i].Ids,
                 sampled[i].Text,
                 new TokenUsage(p.TextTokens, p.VisualTokens, sampled[i].Ids.Length, sampled[i].Forwards),
-                p.Preparation + share))];
+                p.Preparation + share) { Stopped = sampled[i].Stopped })];
         }
         finally
         {
@@ -206,7 +210,7 @@ public sealed class LlavaModel : IDisposable
             }
 
             var results = DiffusionSampler.GenerateBatch(jobs, LanguageDenoiser.ForwardBatch);
-            return [.. results.Select(x => new Sampled(x.Ids, DiffusionText(Tokenizer.Decode(x.Ids.AsSpan(), skipSpecialTokens: true)), x.ForwardPasses))];
+            return [.. results.Select(x => new Sampled(x.Ids, DiffusionText(Tokenizer.Decode(x.Ids.AsSpan(), skipSpecialTokens: true)), x.ForwardPasses, x.Stopped))];
         }
         finally
         {
@@ -256,11 +260,11 @@ public sealed class LlavaModel : IDisposable
         return [.. AutoregressiveSampler.GenerateBatch(Language, jobs).Select(result =>
         {
             var content = result.Stopped ? result.Ids[..^1] : result.Ids;
-            return new Sampled(result.Ids, Tokenizer.Decode(content.AsSpan(), skipSpecialTokens: true).Trim(), result.ForwardPasses);
+            return new Sampled(result.Ids, Tokenizer.Decode(content.AsSpan(), skipSpecialTokens: true).Trim(), result.ForwardPasses, result.Stopped);
         })];
     }
 
-    private sealed record Sampled(ImmutableArray<int> Ids, string Text, int Forwards);
+    private sealed record Sampled(ImmutableArray<int> Ids, string Text, int Forwards, bool Stopped);
 
     /// <summary>A request ready to sample: its rendered prompt, spliced embeddings (owned) and settings.</summary>
     private sealed record PreparedRequest(

@@ -76,7 +76,15 @@ public sealed record TokenUsage(int PromptTokens, int VisualTokens, int Generate
 }
 
 /// <summary>A backend's answer to one request. <see cref="Elapsed"/> is wall time spent on this request.</summary>
-public sealed record GenerationResult(string Text, TokenUsage Usage, TimeSpan Elapsed);
+public sealed record GenerationResult(string Text, TokenUsage Usage, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// True when the answer ended at a stop sequence or end-of-turn token, false when it filled its length
+    /// (<c>gen_length</c> / <c>max_new_tokens</c>); null when the backend cannot tell (replay). <c>serve</c> reports it as
+    /// OpenAI's <c>finish_reason</c> (<c>stop</c> / <c>length</c>).
+    /// </summary>
+    public bool? Stopped { get; init; }
+}
 
 /// <summary>
 /// A model backend (DESIGN.md §4): turns a batch of requests into responses, one per request, in order.
