@@ -20,7 +20,7 @@ public sealed record TextPart(string Text) : ChatPart;
 /// <summary><c>{"type": "image_url", "image_url": {"url": "data:image/png;base64,..."}}</c>.</summary>
 public sealed record ImageUrlPart(string Url) : ChatPart;
 
-/// <summary><c>{"type": "video_url", "video_url": {"url": "file:///..."}}</c> (lmms-eval's <c>pass_video_url</c>).</summary>
+/// <summary><c>{"type": "video_url", "video_url": {"url": "file:///..."}}</c> (lmms-eval's <c>pass_video_url</c>: <c>f"file://{os.path.abspath(url)}"</c>, not percent-encoded).</summary>
 public sealed record VideoUrlPart(string Url) : ChatPart;
 
 /// <summary>
@@ -196,7 +196,7 @@ public sealed class ChatRequestBuilder(OpenAiSettings settings, Func<string, int
     private IEnumerable<ChatPart> VisualParts(VisualInput visual) => visual switch
     {
         ImageInput image => [new ImageUrlPart(DataUrl(Shrink(image.Load(), settings.MaxSizeInMb * 1024L * 1024L)))],
-        VideoInput video when settings.PassVideoUrl && !settings.ForceSimple => [new VideoUrlPart(new Uri(Path.GetFullPath(video.Path)).AbsoluteUri)],
+        VideoInput video when settings.PassVideoUrl && !settings.ForceSimple => [new VideoUrlPart("file://" + Path.GetFullPath(video.Path))],
         VideoInput video => [.. _videoFrames(video.Path, settings.MaxFramesNum).Select(f => (ChatPart)new ImageUrlPart(DataUrl(PngEncoder.Encode(f))))],
         _ => throw new NotSupportedException($"Visual input {visual.GetType().Name} cannot be sent to an OpenAI-compatible server."),
     };
