@@ -239,6 +239,21 @@ public sealed partial class OpenAiRequestBodyTests
         Assert.Same(typeof(OpenAiCompatibleBackendFactory), Eval.Backends.BackendRegistry.Default.Get("openai_compatible").GetType());
     }
 
+    // forward_gen_kwargs (ours, for a server running our backends): every other setting under its name, in key order,
+    // then the request's per-doc seed; without it only max_tokens and temperature go (as lmms-eval).
+    [Fact]
+    public void Forward_gen_kwargs_sends_the_other_settings_and_the_seed()
+    {
+        var kwargs = GenerationKwargs.Empty.With("max_new_tokens", 128L).With("gen_length", 2L).With("steps", 2L).With("remasking", "low_confidence").With("until", new[] { "\n\n" }).With("cfg_scale", 0.0);
+        var request = new GenerationRequest(new TaskName("t"), new DocId(3), "Q", kwargs, () => [], 1234567890123UL);
+        Assert.Equal(
+            """{"messages":[{"role":"user","content":[{"type":"text","text":"Q"}]}],"model":"m","max_tokens":128,"temperature":0,"cfg_scale":0.0,"gen_length":2,"remasking":"low_confidence","steps":2,"until":["\n\n"],"seed":1234567890123}""",
+            ChatRequestBuilder.Text(new ChatRequestBuilder(Settings("model=m,forward_gen_kwargs=true")).Build(request)));
+        Assert.Equal(
+            """{"messages":[{"role":"user","content":[{"type":"text","text":"Q"}]}],"model":"m","max_tokens":128,"temperature":0}""",
+            ChatRequestBuilder.Text(new ChatRequestBuilder(Settings("model=m")).Build(request)));
+    }
+
     [Fact]
     public void Api_keys_are_left_out_of_what_is_written()
     {

@@ -150,6 +150,20 @@ public sealed class ChatRequestBuilder(OpenAiSettings settings, Func<string, int
                 w.WriteEndObject();
             }
 
+            if (settings.ForwardGenKwargs)
+            {
+                // Ours, off by default (lmms-eval sends only the two above): the remaining settings under their own
+                // names, in ordinal key order, then the per-doc seed, so a server running our backends (lladav-eval
+                // serve) generates exactly what the in-process backend generates for this document.
+                foreach (var (key, value) in request.Kwargs.Values.Where(kv => kv.Key is not ("max_new_tokens" or "temperature") && !s_bodyKeys.Contains(kv.Key)))
+                {
+                    w.WritePropertyName(key);
+                    WriteValue(w, value);
+                }
+
+                w.WriteNumber("seed", request.Seed);
+            }
+
             w.WriteEndObject();
         }
 
@@ -242,6 +256,30 @@ public sealed class ChatRequestBuilder(OpenAiSettings settings, Func<string, int
     {
         var info = VideoReader.Default.Probe(path);
         return [.. VideoReader.Default.ReadFrames(info, FrameIndices(info.FrameCount, framesNum)).Select(f => f.Image)];
+    }
+
+    /// <summary>Keys the body already has: a generation setting of the same name is never forwarded over them.</summary>
+    private static readonly HashSet<string> s_bodyKeys = new(StringComparer.Ordinal)
+    {
+        "messages", "model", "max_tokens", "max_completion_tokens", "temperature", "response_format", "reasoning_effort",
+        "media_io_kwargs", "chat_template_kwargs", "seed", "stream",
+    };
+
+    private static void WriteValue(Utf8JsonWriter w, object value)
+    {
+        if (value is System.Collections.IEnumerable list and not string)
+        {
+            w.WriteStartArray();
+            foreach (var item in list)
+            {
+                WriteValue(w, item ?? "");
+            }
+
+            w.WriteEndArray();
+            return;
+        }
+
+        WriteNumber(w, value);
     }
 
     /// <summary>An integer as an integer, a float as Python's <c>json.dumps</c> writes it (<c>0.0</c>, <c>0.2</c>).</summary>

@@ -24,7 +24,9 @@ public sealed record OpenAiSettings
     /// <summary>
     /// Every key lmms-eval's two classes declare, plus ours: <c>prompt_model</c> (which <c>lmms_eval_specific_kwargs</c>
     /// apply, as replay's), <c>force_simple</c> (lmms-eval's <c>--force_simple</c> flag: the simple class's request
-    /// layout), <c>price_prompt_per_mtok</c>/<c>price_completion_per_mtok</c> (for the cost in results.json).
+    /// layout), <c>price_prompt_per_mtok</c>/<c>price_completion_per_mtok</c> (for the cost in results.json),
+    /// <c>forward_gen_kwargs</c> (also send every other generation setting and the per-doc seed, for a server such as
+    /// <c>lladav-eval serve</c> that reads them).
     /// </summary>
     public static IReadOnlyCollection<string> AcceptedKeys { get; } =
     [
@@ -33,7 +35,7 @@ public sealed record OpenAiSettings
         "adaptive_concurrency", "adaptive_min_concurrency", "adaptive_max_concurrency", "adaptive_target_latency_s",
         "adaptive_increase_step", "adaptive_decrease_factor", "adaptive_failure_threshold", "prefix_aware_queue",
         "prefix_hash_chars", "pass_video_url", "enable_thinking_kwarg",
-        "prompt_model", "force_simple", "price_prompt_per_mtok", "price_completion_per_mtok",
+        "prompt_model", "force_simple", "price_prompt_per_mtok", "price_completion_per_mtok", "forward_gen_kwargs",
     ];
 
     public required string Model { get; init; }
@@ -64,6 +66,9 @@ public sealed record OpenAiSettings
     public bool? EnableThinking { get; init; }
 
     public bool ForceSimple { get; init; }
+
+    /// <summary>Send the generation settings lmms-eval does not send (and the per-doc seed) as extra body fields.</summary>
+    public bool ForwardGenKwargs { get; init; }
 
     public string PromptModel { get; init; } = "openai";
 
@@ -185,6 +190,7 @@ public sealed record OpenAiSettings
             PassVideoUrl = Bool("pass_video_url", false),
             EnableThinking = thinking,
             ForceSimple = Bool("force_simple", false),
+            ForwardGenKwargs = Bool("forward_gen_kwargs", false),
             PromptModel = Get("prompt_model") ?? "openai",
             PricePromptPerMillion = Get("price_prompt_per_mtok") is null ? null : Num("price_prompt_per_mtok", 0, 0, 1e9),
             PriceCompletionPerMillion = Get("price_completion_per_mtok") is null ? null : Num("price_completion_per_mtok", 0, 0, 1e9),
