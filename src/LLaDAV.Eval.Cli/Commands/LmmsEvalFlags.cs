@@ -238,7 +238,8 @@ internal static partial class LmmsEvalFlags
     {
         var seeds = SeedList(typedSeed ?? DefaultSeeds);
         var model = typedModel ?? config.Model;
-        var modelArgs = parse.GetValue(s_modelArgs) ?? typedModelArgs ?? config.ModelArgs;
+        // A served model's api_key never reaches lmms-eval's files or the printed banner (issue 25 §1).
+        var modelArgs = Errors.Redact.ModelArgs(parse.GetValue(s_modelArgs) ?? typedModelArgs ?? config.ModelArgs) ?? "";
         var genKwargs = parse.GetValue(s_genKwargs) ?? typedGenKwargs ?? "";
         JsonNode batch = parse.GetValue(s_batchSize) is { } b ? JsonValue.Create(b) : JsonValue.Create(config.BatchSize);
         var output = parse.GetValue(s_outputPath);

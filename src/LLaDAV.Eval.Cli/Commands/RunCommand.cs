@@ -218,7 +218,9 @@ internal static class RunCommand
 
         foreach (var (task, info) in ResultsWriter.Incomplete(results))
         {
-            lines.Add($"  INCOMPLETE {task}: the judge FAILED on {(int)info!["unscored_samples"]!} samples; they are UNSCORED (not counted as wrong) and the score above is over the other samples only. Make the judge reachable, then: lladav-eval run --resume {outcome.RunDirectory}");
+            lines.Add((string?)info!["reason"] == "judge_failed"
+                ? $"  INCOMPLETE {task}: the judge FAILED on {(int)info["unscored_samples"]!} samples; they are UNSCORED (not counted as wrong) and the score above is over the other samples only. Make the judge reachable, then: lladav-eval run --resume {outcome.RunDirectory}"
+                : $"  INCOMPLETE {task}: {(int)info["unscored_samples"]!} samples have no answer ({info["reason"]}: the model's request failed after its retries{((string?)info["reason"] == "request_failed" ? "" : ", or the judge failed")}); they are UNSCORED (not counted as wrong) and the score above is over the other samples only. Make the server reachable, then: lladav-eval run --resume {outcome.RunDirectory} (it asks again for exactly these)");
         }
 
         if (results["lladav_eval"]!["data_source"]!.AsObject().Where(kv => (string?)kv.Value == "sample").Select(kv => kv.Key).ToList() is { Count: > 0 } sampled)

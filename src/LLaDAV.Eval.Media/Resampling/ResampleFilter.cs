@@ -11,4 +11,7 @@ public enum ResampleFilter
 
     /// <summary>PIL BICUBIC: Keys cubic with a = -0.5, support 2, widened when downscaling (HF image processors' default).</summary>
     Bicubic,
+
+    /// <summary>PIL LANCZOS: truncated sinc, support 3, widened when downscaling (lmms-eval's shrink for max_size_in_mb).</summary>
+    Lanczos,
 }

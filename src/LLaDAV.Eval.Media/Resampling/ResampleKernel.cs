@@ -38,6 +38,7 @@ internal sealed class ResampleKernel
         {
             ResampleFilter.Bilinear => (1.0, (Func<double, double>)Bilinear),
             ResampleFilter.Bicubic => (2.0, Bicubic),
+            ResampleFilter.Lanczos => (3.0, Lanczos),
             _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "Only convolution filters have kernels."),
         };
 
@@ -85,6 +86,20 @@ internal sealed class ResampleKernel
     {
         x = Math.Abs(x);
         return x < 1.0 ? 1.0 - x : 0.0;
+    }
+
+    // Pillow Resample.c lanczos_filter: sinc(x) * sinc(x / 3) on [-3, 3), sinc_filter's evaluation order.
+    private static double Lanczos(double x) => x is >= -3.0 and < 3.0 ? Sinc(x) * Sinc(x / 3) : 0.0;
+
+    private static double Sinc(double x)
+    {
+        if (x == 0.0)
+        {
+            return 1.0;
+        }
+
+        x *= Math.PI;
+        return Math.Sin(x) / x;
     }
 
     // Keys' cubic convolution kernel with a = -0.5, written in Pillow's evaluation order so the doubles agree.

@@ -67,7 +67,28 @@ public sealed record GenerationRequest(
     string Context,
     GenerationKwargs Kwargs,
     Func<IReadOnlyList<VisualInput>> Visuals,
-    ulong Seed);
+    ulong Seed)
+{
+    /// <summary>
+    /// How a chat backend lays the context and visuals out as message parts: the task's <c>doc_to_messages</c>, for
+    /// backends that send messages rather than one rendered prompt (lmms-eval 75571cf api/task.py
+    /// <c>ConfigurableMessagesTask.doc_to_messages</c>). In-process backends ignore it.
+    /// </summary>
+    public MessageLayout Layout { get; init; }
+}
+
+/// <summary>The <c>doc_to_messages</c> of a task, as far as a chat backend needs it.</summary>
+public enum MessageLayout
+{
+    /// <summary>No <c>doc_to_messages</c>: <c>_auto_doc_to_messages</c>, every visual first, then the text.</summary>
+    VisualsThenText,
+
+    /// <summary>
+    /// MMMU's <c>mmmu_doc_to_messages</c>: <c>&lt;image k&gt;</c> (k = 1..7) become <c>&lt;image&gt;</c>, the text is split
+    /// there and the i-th visual follows the i-th (stripped, non-empty) segment; the stripped tail comes last.
+    /// </summary>
+    InterleavedAtImageTags,
+}
 
 /// <summary>Token counts and work done for one response. Deterministic for a deterministic backend.</summary>
 public sealed record TokenUsage(int PromptTokens, int VisualTokens, int GeneratedTokens, int ForwardPasses)
@@ -84,7 +105,39 @@ public sealed record GenerationResult(string Text, TokenUsage Usage, TimeSpan El
     /// OpenAI's <c>finish_reason</c> (<c>stop</c> / <c>length</c>).
     /// </summary>
     public bool? Stopped { get; init; }
+
+    /// <summary>What a served model's API said besides the text (finish reason, reasoning, usage); null in-process.</summary>
+    public ServedCompletion? Served { get; init; }
+
+    /// <summary>
+    /// Set when the request failed for good (after its retries): there is no answer, the sample is left unscored and
+    /// <c>--resume</c> asks again. Never scored as a wrong answer.
+    /// </summary>
+    public RequestFailure? Failure { get; init; }
+
+    /// <summary>A failed request: no text, no usage.</summary>
+    public static GenerationResult Failed(RequestFailure failure, TimeSpan elapsed) => new("", TokenUsage.None, elapsed) { Failure = failure };
 }
+
+/// <summary>
+/// The API's account of one completion (OpenAI chat-completions response): <c>finish_reason</c>, the
+/// <c>reasoning_content</c> reasoning servers (vLLM, SGLang, DeepSeek) return beside the content, and <c>usage</c>
+/// (null when the server sent none). <see cref="Truncated"/>: the model ran out of tokens before it answered
+/// (finish_reason <c>length</c>, empty content, reasoning present).
+/// </summary>
+public sealed record ServedCompletion(string? FinishReason, string? ReasoningContent, ServedUsage? Usage, int Attempts)
+{
+    public bool Truncated => FinishReason == "length" && ReasoningContent is { Length: > 0 } && string.IsNullOrEmpty(ContentText);
+
+    /// <summary>The content as the server sent it (null when it sent null).</summary>
+    public string? ContentText { get; init; }
+}
+
+/// <summary>The <c>usage</c> object: prompt and completion tokens, and reasoning tokens where the server reports them.</summary>
+public sealed record ServedUsage(long PromptTokens, long CompletionTokens, long? ReasoningTokens);
+
+/// <summary>Why a request failed after <paramref name="Attempts"/> tries (the last error, redacted, one line).</summary>
+public sealed record RequestFailure(string Error, int Attempts);
 
 /// <summary>
 /// A model backend (DESIGN.md §4): turns a batch of requests into responses, one per request, in order.

@@ -10,7 +10,10 @@ public sealed class BackendRegistry(IEnumerable<IModelBackendFactory> factories)
     private readonly ImmutableSortedDictionary<string, IModelBackendFactory> _factories =
         factories.ToImmutableSortedDictionary(f => f.Name, f => f, StringComparer.Ordinal);
 
-    public static BackendRegistry Default { get; } = new([new ReplayBackendFactory(), new LladaVBackendFactory(), new Llama3VBackendFactory()]);
+    public static BackendRegistry Default { get; } = new([
+        new ReplayBackendFactory(), new LladaVBackendFactory(), new Llama3VBackendFactory(),
+        .. OpenAi.OpenAiCompatibleBackendFactory.Names.Select(n => new OpenAi.OpenAiCompatibleBackendFactory(n)),
+    ]);
 
     public IEnumerable<IModelBackendFactory> Factories => _factories.Values;
 

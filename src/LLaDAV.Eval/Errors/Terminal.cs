@@ -51,6 +51,21 @@ public static class Terminal
 /// </summary>
 public static class Redact
 {
+    /// <summary>
+    /// <c>--model-args</c> without its <c>api_key=...</c> entries (a served model's key, issue 25 §1): what the manifest,
+    /// results and logs record. A resumed run (configured from its manifest) then reads the key from
+    /// <c>$OPENAI_API_KEY</c> or a fresh <c>--model-args</c>, and the resume check does not see a rotated key as a change.
+    /// </summary>
+    public static string? ModelArgs(string? modelArgs)
+    {
+        if (string.IsNullOrEmpty(modelArgs) || !modelArgs.Contains("api_key", StringComparison.Ordinal))
+        {
+            return modelArgs;
+        }
+
+        return string.Join(",", modelArgs.Split(',').Where(part => !part.TrimStart().StartsWith("api_key=", StringComparison.Ordinal) && part.Trim() != "api_key"));
+    }
+
     /// <summary>The URL with its user-info password replaced by <c>***</c>; anything else unchanged.</summary>
     public static string Url(string? url)
     {

@@ -24,6 +24,13 @@ public enum ExtractionStatus
     /// </summary>
     JudgeFailed,
 
+    /// <summary>
+    /// The served model's request failed after its retries: there is no answer, so the sample is unscored (never
+    /// counted wrong, as lmms-eval's "[LMMS_EVAL_REQUEST_FAILED ...]" answer is), its task is marked incomplete, and
+    /// <c>--resume</c> sends the request again (<see cref="RecordStatus"/>).
+    /// </summary>
+    RequestFailed,
+
     /// <summary>The sample was not scored (e.g. missing media with --skip-missing-media).</summary>
     Skipped,
 }

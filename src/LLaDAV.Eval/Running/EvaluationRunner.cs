@@ -205,8 +205,9 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         // Samples the judge could not score were journaled as unscored (issue 14 §3); they are re-scored from their
         // journaled response (the model is not run again: its answer is already recorded and deterministic).
-        var rescore = mine.Where(id => journal.Entries.TryGetValue(id, out var e) && Metrics.RecordStatus.EntryNeedsJudge(e)).ToHashSet();
-        var todo = mine.Where(id => !journal.Entries.ContainsKey(id)).ToHashSet();
+        // Samples whose model request failed (a served model) were journaled unscored with no answer: asked again.
+        var rescore = mine.Where(id => journal.Entries.TryGetValue(id, out var e) && Metrics.RecordStatus.EntryNeedsJudge(e) && !Metrics.RecordStatus.EntryNeedsRequest(e)).ToHashSet();
+        var todo = mine.Where(id => !journal.Entries.TryGetValue(id, out var e) || Metrics.RecordStatus.EntryNeedsRequest(e)).ToHashSet();
         observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count - rescore.Count, data);
         if (backend is IRequestPreflight preflight && todo.Count > 0)
         {
@@ -263,7 +264,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             task.DocToText(b.Doc, kwargs),
             genKwargs,
             () => VisualResolver.Resolve(task.DocToVisual(b.Doc, kwargs)),
-            DocRandom.DocSeed(config.Seed, task.Name, b.Id))).ToList();
+            DocRandom.DocSeed(config.Seed, task.Name, b.Id)) { Layout = task.MessageLayout }).ToList();
 
         IReadOnlyList<GenerationResult?> results;
         try

@@ -36,6 +36,10 @@ public static class ResultsWriter
                 {
                     var line = record!.DeepClone().AsObject();
                     line["token_counts"] = entry["usage"]!.DeepClone();
+                    if (entry["served"] is JsonObject served)
+                    {
+                        line["served"] = served.DeepClone();
+                    }
                     sb.Append(JsonOutput.Line(line)).Append('\n');
                 }
             }
@@ -64,6 +68,7 @@ public static class ResultsWriter
         var submissions = new JsonObject();
         var incomplete = new JsonObject();
         var quirks = new JsonObject();
+        var usage = new JsonObject();
         foreach (var task in tasks)
         {
             var records = entries[task.Name].SelectMany(e => e["records"]!.AsArray().Select(r => r!.AsObject())).ToList();
@@ -134,19 +139,29 @@ public static class ResultsWriter
                 entries[task.Name].Count));
 
             row["samples"] = entries[task.Name].Count;
-            var unscored = entries[task.Name].Where(RecordStatus.EntryNeedsJudge).Select(e => (int)e["doc_id"]!).ToList();
+            var failedRequests = entries[task.Name].Where(RecordStatus.EntryNeedsRequest).Select(e => (int)e["doc_id"]!).ToList();
+            var unscored = entries[task.Name].Where(e => RecordStatus.EntryNeedsJudge(e) || RecordStatus.EntryNeedsRequest(e)).Select(e => (int)e["doc_id"]!).ToList();
             if (unscored.Count > 0)
             {
                 // Marked, never silently averaged over fewer samples: the metrics above are over the scored samples
-                // only, and the task stays incomplete until --resume has the judge score the rest.
+                // only, and the task stays incomplete until --resume has the judge score the rest (and asks the
+                // served model again where its request failed).
                 row["incomplete"] = true;
+                var judged = unscored.Count - failedRequests.Count;
                 incomplete[task.Name] = new JsonObject
                 {
-                    ["reason"] = "judge_failed",
+                    ["reason"] = failedRequests.Count == 0 ? "judge_failed" : judged == 0 ? "request_failed" : "request_failed+judge_failed",
                     ["unscored_samples"] = unscored.Count,
                     ["doc_ids"] = new JsonArray([.. unscored.Select(id => (JsonNode?)JsonValue.Create(id))]),
-                    ["fix"] = "make the judge reachable, then: lladav-eval run --resume RUN_DIR (it re-scores exactly these samples)",
+                    ["fix"] = failedRequests.Count == 0
+                        ? "make the judge reachable, then: lladav-eval run --resume RUN_DIR (it re-scores exactly these samples)"
+                        : "make the model server (and judge) reachable, then: lladav-eval run --resume RUN_DIR (it sends exactly the failed requests again)",
                 };
+            }
+
+            if (ServedUsage(entries[task.Name], config) is { } served)
+            {
+                usage[task.Name] = served;
             }
 
             results[task.Name] = row;
@@ -211,6 +226,12 @@ public static class ResultsWriter
             summary["lladav_eval"]!["incomplete"] = incomplete;
         }
 
+        if (usage.Count > 0)
+        {
+            // Only for served models (issue 25 §1), so other results keep their bytes.
+            summary["lladav_eval"]!["served_usage"] = usage;
+        }
+
         if (quirks.Count > 0)
         {
             // Only when an upstream rule decided some sample (issue 17 §3), so other results keep their bytes.
@@ -218,6 +239,68 @@ public static class ResultsWriter
         }
 
         return summary;
+    }
+
+    /// <summary>
+    /// A served model's token usage for one task, summed from the journal as the server reported it: requests answered
+    /// and failed, prompt/completion/reasoning tokens, answers without a usage object (counted, not estimated),
+    /// truncated answers and finish reasons. Cost only when the run gave prices (<c>price_prompt_per_mtok</c>,
+    /// <c>price_completion_per_mtok</c>, per million tokens): no price is guessed. Null for an in-process model.
+    /// </summary>
+    private static JsonObject? ServedUsage(List<JsonObject> entries, JsonObject config)
+    {
+        var served = entries.Where(e => e["served"] is JsonObject).Select(e => e["served"]!.AsObject()).ToList();
+        var failed = entries.Count(RecordStatus.EntryNeedsRequest);
+        if (served.Count == 0 && failed == 0)
+        {
+            return null;
+        }
+
+        long prompt = 0, completion = 0, reasoning = 0;
+        var withoutUsage = 0;
+        var finish = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var s in served)
+        {
+            if (s["usage"] is JsonObject u)
+            {
+                prompt += (long)u["prompt_tokens"]!;
+                completion += (long)u["completion_tokens"]!;
+                reasoning += (long?)u["reasoning_tokens"] ?? 0;
+            }
+            else
+            {
+                withoutUsage++;
+            }
+
+            var reason = (string?)s["finish_reason"] ?? "null";
+            finish[reason] = finish.GetValueOrDefault(reason) + 1;
+        }
+
+        var node = new JsonObject
+        {
+            ["requests_answered"] = served.Count,
+            ["requests_failed"] = failed,
+            ["prompt_tokens"] = prompt,
+            ["completion_tokens"] = completion,
+            ["reasoning_tokens"] = reasoning,
+            ["answers_without_usage"] = withoutUsage,
+            ["truncated"] = served.Count(s => (bool?)s["truncated"] == true),
+            ["finish_reasons"] = new JsonObject(finish.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+        };
+        var args = KeyValueList.Parse((string?)config["model_args"], "--model-args");
+        double? Price(string key) => args.TryGetValue(key, out var v) && double.TryParse(v, System.Globalization.NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+        if (Price("price_prompt_per_mtok") is { } pp && Price("price_completion_per_mtok") is { } pc)
+        {
+            node["cost"] = new JsonObject
+            {
+                ["prompt_per_mtok"] = pp,
+                ["completion_per_mtok"] = pc,
+                ["total"] = Math.Round((prompt * pp + completion * pc) / 1e6, 6),
+                ["covers"] = withoutUsage == 0 ? "all answers" : $"the {served.Count - withoutUsage} answers that reported usage",
+            };
+        }
+
+        return node;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class RunManifest
     {
         ["tasks"] = new JsonArray([.. c.Tasks.Select(t => (JsonNode?)JsonValue.Create(t))]),
         ["model"] = c.Model,
-        ["model_args"] = c.ModelArgs,
+        ["model_args"] = Errors.Redact.ModelArgs(c.ModelArgs),
         ["gen_kwargs"] = c.GenKwargs,
         ["data_dir"] = c.DataDir,
         ["limit"] = c.Limit,

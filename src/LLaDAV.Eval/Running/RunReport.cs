@@ -27,7 +27,9 @@ public static class RunReport
         foreach (var (task, info) in ResultsWriter.Incomplete(results))
         {
             // issue 14 §3: an incomplete task is said so where the score is read, not only in the samples.
-            sb.Append($"\n**INCOMPLETE: {Text(task)}**: the judge failed on {info!["unscored_samples"]} samples; they are unscored (not wrong) and the score is over the other samples only. Resume the run (`lladav-eval run --resume RUN_DIR`) with a reachable judge to score them.\n");
+            sb.Append((string?)info!["reason"] == "judge_failed"
+                ? $"\n**INCOMPLETE: {Text(task)}**: the judge failed on {info["unscored_samples"]} samples; they are unscored (not wrong) and the score is over the other samples only. Resume the run (`lladav-eval run --resume RUN_DIR`) with a reachable judge to score them.\n"
+                : $"\n**INCOMPLETE: {Text(task)}**: {info["unscored_samples"]} samples have no answer ({info["reason"]}: the served model's request failed after its retries); they are unscored (not wrong) and the score is over the other samples only. Resume the run (`lladav-eval run --resume RUN_DIR`) with a reachable server to ask again.\n");
         }
 
         sb.Append("\n## Throughput\n\n| task | samples | wall s | generated tokens | tokens/s | forward passes |\n|---|---|---|---|---|---|\n");

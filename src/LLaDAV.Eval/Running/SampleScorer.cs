@@ -34,6 +34,16 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
                 ["target"] = JsonOutput.ToNode(target),
                 ["input"] = context,
             };
+            if (result?.Failure is not null)
+            {
+                // No answer: nothing to filter or score. Unscored, and --resume sends the request again.
+                record["resps"] = new JsonArray();
+                record["filtered_resps"] = new JsonArray();
+                record["extraction"] = ExtractionNode(new Extraction("request_failed", ExtractionStatus.RequestFailed));
+                records.Add(record);
+                continue;
+            }
+
             if (result is null)
             {
                 record["resps"] = new JsonArray();
@@ -73,7 +83,7 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
         }
 
         var usage = result?.Usage ?? TokenUsage.None;
-        return new JsonObject
+        var entry = new JsonObject
         {
             ["doc_id"] = docId,
             ["records"] = records,
@@ -85,6 +95,37 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
                 ["forward_passes"] = usage.ForwardPasses,
             },
             ["elapsed_ms"] = Math.Round((result?.Elapsed ?? TimeSpan.Zero).TotalMilliseconds, 3),
+        };
+        if (result?.Failure is { } failure)
+        {
+            entry["request_failed"] = new JsonObject { ["error"] = failure.Error, ["attempts"] = failure.Attempts };
+        }
+
+        if (result?.Served is { } served)
+        {
+            // Only for served models, so in-process journals keep their bytes.
+            entry["served"] = ServedNode(served);
+            entry["attempts"] = served.Attempts;
+        }
+
+        return entry;
+    }
+
+    /// <summary>
+    /// What the API said besides the text (issue 25 §1): finish_reason, reasoning_content, usage as sent (null when the
+    /// server sent none: never estimated), and whether the model ran out of tokens before answering.
+    /// </summary>
+    public static JsonObject ServedNode(ServedCompletion served)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        return new JsonObject
+        {
+            ["finish_reason"] = served.FinishReason,
+            ["reasoning_content"] = served.ReasoningContent,
+            ["usage"] = served.Usage is { } u
+                ? new JsonObject { ["prompt_tokens"] = u.PromptTokens, ["completion_tokens"] = u.CompletionTokens, ["reasoning_tokens"] = u.ReasoningTokens }
+                : null,
+            ["truncated"] = served.Truncated,
         };
     }
 

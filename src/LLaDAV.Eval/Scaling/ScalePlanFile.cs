@@ -27,7 +27,8 @@ public sealed record ScalePlanFile(
         ["engine"] = Engine,
         ["shards"] = Shards,
         ["order"] = new JsonArray([.. Order.Select(k => (JsonNode?)JsonValue.Create(k))]),
-        ["run_args"] = new JsonArray([.. RunArgs.Select(a => (JsonNode?)JsonValue.Create(a))]),
+        // A served model's api_key stays out of the plan file (workers restarted from it read $OPENAI_API_KEY).
+        ["run_args"] = new JsonArray([.. RunArgs.Select(a => (JsonNode?)JsonValue.Create(Errors.Redact.ModelArgs(a)))]),
         ["working_directory"] = WorkingDirectory,
         ["slurm"] = ArrayJob is null ? null : new JsonObject { ["array_job"] = ArrayJob, ["merge_job"] = MergeJob },
     };

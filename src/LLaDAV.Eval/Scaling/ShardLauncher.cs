@@ -200,7 +200,7 @@ public sealed class ShardLauncher(LaunchRequest request, TextWriter output)
             }
         }
 
-        Write(string.Create(CultureInfo.InvariantCulture, $"== launch: shard {k}/{request.Plan.Count}, attempt {attempt}, slot {slot}{(request.Gpus.IsEmpty ? "" : $" (CUDA_VISIBLE_DEVICES={request.Gpus[slot]})")}, {DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}: {string.Join(' ', args)}"));
+        Write(string.Create(CultureInfo.InvariantCulture, $"== launch: shard {k}/{request.Plan.Count}, attempt {attempt}, slot {slot}{(request.Gpus.IsEmpty ? "" : $" (CUDA_VISIBLE_DEVICES={request.Gpus[slot]})")}, {DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}: {string.Join(' ', args.Select(Errors.Redact.ModelArgs))}"));
         if (ct.IsCancellationRequested)
         {
             return 130;

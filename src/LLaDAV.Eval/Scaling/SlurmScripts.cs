@@ -124,7 +124,7 @@ public static class SlurmScripts
         sb.Append("  # Continue from the shard's journal: finished samples are kept, not redone.\n");
         sb.Append("  exec ").Append(Command(tool)).Append(" run --resume \"$DIR\"\n");
         sb.Append("fi\n");
-        sb.Append("exec ").Append(Command(tool)).Append(" run ").Append(Command(runArgs)).Append(runArgs.IsEmpty ? "" : " ")
+        sb.Append("exec ").Append(Command(tool)).Append(" run ").Append(Command([.. runArgs.Select(a => Errors.Redact.ModelArgs(a)!)])).Append(runArgs.IsEmpty ? "" : " ")
             .Append("--shard \"$K/").Append(n).Append("\" --run-dir \"$DIR\"\n");
         return sb.ToString();
     }

@@ -41,6 +41,20 @@ public sealed partial class TaskDefinition
 
     public ProcessDocsHook? ProcessDocs { get; init; }
 
+    /// <summary>How a chat backend lays out this task's messages (its <c>doc_to_messages</c>).</summary>
+    public Models.Backends.MessageLayout MessageLayout { get; init; }
+
+    /// <summary>
+    /// The <c>doc_to_messages</c> hooks of lmms-eval 75571cf that our tasks name, by the layout they produce from
+    /// doc_to_text and doc_to_visual: <c>tasks/mmmu/utils.py</c> <c>mmmu_doc_to_messages</c> (interleaved at the
+    /// <c>&lt;image k&gt;</c> tags). Tasks without one get <c>_auto_doc_to_messages</c> (visuals, then text).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Models.Backends.MessageLayout> MessageLayouts { get; } =
+        new Dictionary<string, Models.Backends.MessageLayout>(StringComparer.Ordinal)
+        {
+            ["mmmu.doc_to_messages"] = Models.Backends.MessageLayout.InterleavedAtImageTags,
+        };
+
     /// <summary>The task's process_results, or the built-in metric functions of its metric_list.</summary>
     public required ProcessResultsHook ProcessResults { get; init; }
 
@@ -112,6 +126,9 @@ public sealed partial class TaskDefinition
             DocToText = RowGuard.Wrap(text, spec, "doc_to_text"),
             DocToTarget = RowGuard.Wrap(target, spec, "doc_to_target"),
             ProcessDocs = spec.ProcessDocs is { } pd ? hooks.ProcessDocs(pd, file, "process_docs") : null,
+            MessageLayout = spec.DocToMessages is null ? Models.Backends.MessageLayout.VisualsThenText
+                : MessageLayouts.TryGetValue(spec.DocToMessages, out var layout) ? layout
+                : throw new ConfigException($"{file}: doc_to_messages '{spec.DocToMessages}' is not a known hook. Known: {string.Join(", ", MessageLayouts.Keys)}."),
             ProcessResults = RowGuard.Wrap(process, spec, "process_results"),
             Filters = filters,
             Aggregations = aggregations.ToImmutable(),

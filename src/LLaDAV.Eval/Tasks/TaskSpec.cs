@@ -57,6 +57,9 @@ public sealed record TaskSpec
 
     public string? DocToChoice { get; init; }
 
+    /// <summary>The chat path's <c>doc_to_messages</c> hook (lmms-eval's chat models only), or null: visuals, then text.</summary>
+    public string? DocToMessages { get; init; }
+
     public string? ProcessResults { get; init; }
 
     public ImmutableArray<MetricSpec> Metrics { get; init; } = [];

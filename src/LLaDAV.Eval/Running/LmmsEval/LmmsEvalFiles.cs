@@ -637,6 +637,12 @@ public static class LmmsEvalFiles
             o["doc_to_choice"] = Callable(s.DocToChoice);
         }
 
+        if (s.DocToMessages is not null)
+        {
+            // TaskConfig field order: doc_to_messages follows doc_to_choice (api/task.py, 75571cf).
+            o["doc_to_messages"] = Callable(s.DocToMessages);
+        }
+
         if (s.ProcessResults is not null)
         {
             o["process_results"] = Callable(s.ProcessResults);

@@ -143,6 +143,7 @@ internal static class TaskYamlLoader
             DocToText = Req("doc_to_text"),
             DocToTarget = Req("doc_to_target"),
             DocToChoice = Opt("doc_to_choice"),
+            DocToMessages = Opt("doc_to_messages"),
             ProcessResults = Opt("process_results"),
             Metrics = Metrics(map, file),
             Filters = Filters(map, file),
