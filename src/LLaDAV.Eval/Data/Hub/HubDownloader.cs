@@ -292,7 +292,7 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
     /// one of 40 the git blob sha1 (<c>sha1("blob {size}\0" + content)</c>); the listing's <c>lfs.sha256</c> and
     /// <c>blobId</c> are checked too when given. Returns what is wrong, or null.
     /// </summary>
-    internal static string? Verify(string file, HubFileMetadata meta, HubSibling? sibling)
+    public static string? Verify(string file, HubFileMetadata meta, HubSibling? sibling)
     {
         var size = new FileInfo(file).Length;
         if (size != meta.Size)
