@@ -147,7 +147,7 @@ internal static class DataCommand
             }
 
             missing.Add(task.Name);
-            await output.WriteLineAsync($"{task.Name}: MISSING {task.Spec.DatasetPath}@{DatasetLocator.Revision(task.Spec)} config '{task.Spec.DatasetName ?? "default"}' split '{task.Spec.Split}'\n  {entry["error"]}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{task.Name}: MISSING {task.Spec.DatasetPath}@{DatasetLocator.Revision(task.Spec)}{(task.Spec.DatasetName is { } config ? $" config '{config}'" : "")} split '{task.Spec.Split}'\n  {entry["error"]}").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync(missing.Count == 0
