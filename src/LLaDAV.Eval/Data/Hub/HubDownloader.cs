@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using LLaDAV.Eval.Errors;
@@ -101,6 +102,11 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
             return;
         }
 
+        if (revision.Length == 0 || revision.StartsWith('/') || revision.Split('/').Any(p => p is "" or "." or ".."))
+        {
+            throw new DataException($"{repoId}: the revision '{revision}' cannot name a file under refs/ (a branch or tag name has no empty, '.' or '..' parts). Check dataset_kwargs.revision in the task's YAML.");
+        }
+
         var file = Path.Combine(RepoFolder(repoId), "refs", revision);
         if (File.Exists(file) && File.ReadAllText(file) == commit)
         {
@@ -159,7 +165,7 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
     private async Task DownloadBlobAsync(HubRepoInfo info, string path, HubSibling? sibling, HubFileMetadata meta, string blob, CancellationToken ct)
     {
         var incomplete = blob + ".incomplete";
-        long counted = 0;
+        var counted = new StrongBox<long>(0);
         var attempts = 0;
         while (true)
         {
@@ -171,13 +177,13 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
             }
 
             CheckFreeSpace(blob, meta.Size - have, info.RepoId, path);
-            Count(have - counted, file: false);
-            counted = have;
+            // The progress counts what the partial file holds: a resumed file starts where it stopped.
+            Add(counted, have - counted.Value);
             try
             {
                 if (have < meta.Size || meta.Size == 0)
                 {
-                    counted = await TransferAsync(info, path, meta, incomplete, have, ct).ConfigureAwait(false);
+                    await TransferAsync(info, path, meta, incomplete, have, counted, ct).ConfigureAwait(false);
                 }
 
                 var problem = Verify(incomplete, meta, sibling);
@@ -189,8 +195,6 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
 
                 // Wrong bytes are never resumed from: the next attempt starts the file over.
                 File.Delete(incomplete);
-                Count(-counted, file: false);
-                counted = 0;
                 if (++attempts >= settings.MaxAttempts)
                 {
                     throw new DataException(
@@ -200,8 +204,6 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
             catch (HubTransientException e)
             {
                 var now = File.Exists(incomplete) ? new FileInfo(incomplete).Length : 0;
-                Count(now - counted, file: false);
-                counted = now;
                 var progressed = now > have;
                 attempts = progressed ? 1 : attempts + 1;
                 if (attempts >= settings.MaxAttempts)
@@ -221,8 +223,8 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
         }
     }
 
-    /// <summary>Streams the bytes from <paramref name="have"/> on into the partial file; returns its length after the transfer.</summary>
-    private async Task<long> TransferAsync(HubRepoInfo info, string path, HubFileMetadata meta, string incomplete, long have, CancellationToken ct)
+    /// <summary>Streams the bytes from <paramref name="have"/> on into the partial file, counting them into <paramref name="counted"/>.</summary>
+    private async Task TransferAsync(HubRepoInfo info, string path, HubFileMetadata meta, string incomplete, long have, StrongBox<long> counted, CancellationToken ct)
     {
         using var response = await client.GetAsync(meta.Location, have, info.RepoId, info.Commit, path, ct).ConfigureAwait(false);
         var append = have > 0 && (int)response.StatusCode == 206;
@@ -231,7 +233,7 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
         if (!append && have > 0)
         {
             // http_get: "If we requested a Range but got 200 back, the server ignored our Range header": start over.
-            Count(-have, file: false);
+            Add(counted, -have);
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -269,13 +271,13 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
                 n = (int)Math.Max(0, meta.Size - written);
                 await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                 written += n;
-                Count(n, file: false);
+                Add(counted, n);
                 break;
             }
 
             await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
             written += n;
-            Count(n, file: false);
+            Add(counted, n);
         }
 
         await file.FlushAsync(ct).ConfigureAwait(false);
@@ -283,8 +285,12 @@ public sealed class HubDownloader(HubSettings settings, HubClient client, IProgr
         {
             throw new HubTransientException($"the connection closed after {written} of {meta.Size} bytes");
         }
+    }
 
-        return written;
+    private void Add(StrongBox<long> counted, long bytes)
+    {
+        counted.Value += bytes;
+        Count(bytes, file: false);
     }
 
     /// <summary>

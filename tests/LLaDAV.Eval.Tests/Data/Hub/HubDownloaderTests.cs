@@ -54,13 +54,32 @@ public sealed class HubDownloaderTests : IDisposable
             MaxAttempts = 4,
         };
 
-    private static async Task PullAsync(HubSettings settings, string repo, string revision, params string[] paths)
+    private static Task PullAsync(HubSettings settings, string repo, string revision, params string[] paths) =>
+        PullAsync(settings, null, repo, revision, paths);
+
+    private static async Task PullAsync(HubSettings settings, IProgress<HubTransferProgress>? progress, string repo, string revision, params string[] paths)
     {
         using var client = new HubClient(settings);
-        var downloader = new HubDownloader(settings, client);
+        var downloader = new HubDownloader(settings, client, progress);
         var info = await downloader.RepoInfoAsync(repo, revision, CancellationToken.None);
+        downloader.Begin(repo, paths.Length, info.Siblings.Where(s => paths.Contains(s.Path)).Sum(s => s.Size ?? 0));
         await downloader.DownloadAsync(info, paths, CancellationToken.None);
+        downloader.End();
         downloader.WriteRef(repo, revision, info.Commit);
+    }
+
+    /// <summary>Keeps every report, synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    private sealed class Recorder : IProgress<HubTransferProgress>
+    {
+        public List<HubTransferProgress> Reports { get; } = [];
+
+        public void Report(HubTransferProgress value)
+        {
+            lock (Reports)
+            {
+                Reports.Add(value);
+            }
+        }
     }
 
     private string Snapshot(string path) => Path.Combine(RepoFolder, "snapshots", s_commit, path);
@@ -110,10 +129,17 @@ public sealed class HubDownloaderTests : IDisposable
     public async Task A_reset_mid_file_resumes_with_a_range_request()
     {
         _hub.Fault("big.bin", new HubFault { ResetAt = 100 * 1024 });
+        var progress = new Recorder();
 
-        await PullAsync(Settings(), Repo, "main", "big.bin");
+        await PullAsync(Settings(), progress, Repo, "main", "big.bin");
 
         Assert.Equal(_big, File.ReadAllBytes(Snapshot("big.bin")));
+        // The progress counts each byte once across the resume: it ends at the file's size, never above it.
+        var last = progress.Reports[^1];
+        Assert.True(last.Finished);
+        Assert.Equal((_big.LongLength, _big.LongLength, 1, 1), (last.Done, last.Total, last.FilesDone, last.FilesTotal));
+        Assert.All(progress.Reports, r => Assert.InRange(r.Done, 0, _big.LongLength));
+        Assert.Matches(@"^300\.0 KiB / 300\.0 KiB, 1/1 files, [0-9.]+ [KMG]?i?B/s, ETA 0s$", last.Describe());
         var resumed = Assert.Single(_hub.Log, l => l.Contains("range=bytes=", StringComparison.Ordinal));
         var from = long.Parse(resumed[(resumed.IndexOf("range=bytes=", StringComparison.Ordinal) + 12)..].Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(from, 1, 100 * 1024);
