@@ -157,6 +157,10 @@ public sealed class DataPullTests : IDisposable
     /// The official client (@huggingface/hub's snapshotDownload, tests/hub-js) against the same stand-in writes the
     /// same cache tree as `data pull`: paths, relative symlinks, refs, bytes. MVBench is a video task, so we fetch its
     /// whole `video` revision as snapshotDownload does; MMStar's pull (card + split file) is a subset of the client's.
+    /// Where the two official clients differ, we follow Python huggingface_hub: it also takes the lock file
+    /// <c>.locks/datasets--org--name/&lt;etag&gt;.lock</c> (file_download.py <c>_hf_hub_download_to_cache_dir</c>), which
+    /// @huggingface/hub does not; it lies outside the repository folder compared here. Both write <c>refs/&lt;revision&gt;</c>
+    /// before the files; we write it last (docs/DATA.md §5), which changes no path or byte of the finished tree.
     /// </summary>
     [Fact]
     public void The_cache_tree_equals_what_the_official_huggingface_hub_client_writes()
