@@ -30,6 +30,7 @@ internal static class DataCommand
         command.Options.Add(s_tasksDir);
         command.Options.Add(s_json);
         command.Options.Add(CliHost.Verbose);
+        command.Subcommands.Add(CreatePull());
         command.SetAction((parse, _) => CliHost.GuardAsync(parse, async output =>
         {
             var catalog = Workspace.Catalog(parse.GetValue(s_tasksDir));
@@ -66,6 +67,98 @@ internal static class DataCommand
             return missing == 0 ? 0 : 3;
         }));
         return command;
+    }
+
+    private static readonly Option<string> s_pullTasks = new("--tasks") { Description = "Tasks and groups to fetch, comma-separated (e.g. paper_table2)." };
+    private static readonly Option<string?> s_pullTasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
+    private static readonly Option<bool> s_offline = new("--offline") { Description = "Open no connection (as HF_HUB_OFFLINE=1): list exactly what is missing from the hub cache." };
+
+    /// <summary>
+    /// <c>lladav-eval data pull --tasks ...</c>: downloads what the tasks need (card, the files their config and split
+    /// resolve to, a video task's whole revision) from <c>HF_ENDPOINT</c> into the hub cache, as huggingface_hub lays
+    /// it out. With <c>--offline</c> or <c>HF_HUB_OFFLINE=1</c> no socket is opened: each task is ready or missing,
+    /// and what is missing is named. Exit 3 when anything is missing or failed.
+    /// </summary>
+    private static Command CreatePull()
+    {
+        var command = new Command("pull", "Download what the tasks need from the Hub into the hub cache (HF_HOME / HF_HUB_CACHE); --offline lists what is missing.");
+        command.Options.Add(s_pullTasks);
+        command.Options.Add(s_pullTasksDir);
+        command.Options.Add(s_offline);
+        command.SetAction((parse, ct) => CliHost.GuardAsync(parse, async output =>
+        {
+            var catalog = Workspace.Catalog(parse.GetValue(s_pullTasksDir));
+            var names = parse.GetValue(s_pullTasks) is { Length: > 0 } t
+                ? t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : throw new ConfigException("data pull: name the tasks or groups with --tasks (e.g. --tasks mmstar,paper_table2).");
+            var tasks = catalog.Expand(names).ToList();
+            var offline = parse.GetValue(s_offline) || HubSettings.OfflineFromEnvironment();
+            var locator = DatasetLocator.ForRun(null, Workspace.Readers, allowSample: false);
+            if (offline)
+            {
+                return await OfflineAsync(output, tasks, locator, parse.GetValue(s_offline) ? "--offline" : "HF_HUB_OFFLINE").ConfigureAwait(false);
+            }
+
+            var settings = HubSettings.FromEnvironment();
+            var error = parse.InvocationConfiguration.Error;
+            var line = new DownloadProgressLine(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+            using var client = new HubClient(settings);
+            var downloader = new HubDownloader(settings, client, new Reporter(line));
+            var failed = 0;
+            await output.WriteLineAsync($"Pulling {tasks.Count} tasks from {settings.Endpoint} into {settings.HubCache}").ConfigureAwait(false);
+            foreach (var group in tasks.GroupBy(x => (x.Spec.DatasetPath, DatasetLocator.Revision(x.Spec))))
+            {
+                try
+                {
+                    foreach (var p in await DatasetPull.PullAsync([.. group.Select(x => x.Spec)], downloader, ct).ConfigureAwait(false))
+                    {
+                        var data = locator.Locate(group.First(x => x.Name == p.Task).Spec);
+                        await output.WriteLineAsync(
+                            $"{p.Task}: {p.RepoId}@{p.Revision} (commit {p.Commit}): {p.Files.Length} files, {HubTransferProgress.Bytes(data.Files.Sum(f => DatasetLocation.Content(f).Length))} of split data, resolved by {p.How}").ConfigureAwait(false);
+                    }
+                }
+                catch (DataException e)
+                {
+                    failed += group.Count();
+                    await output.WriteLineAsync($"{string.Join(", ", group.Select(x => x.Name))}: FAILED\n  {e.Message.Replace("\n", "\n  ", StringComparison.Ordinal)}").ConfigureAwait(false);
+                }
+            }
+
+            await output.WriteLineAsync(failed == 0
+                ? $"All {tasks.Count} tasks have their data in {settings.HubCache}."
+                : $"{failed} of {tasks.Count} tasks could not be pulled (see above); what was downloaded is kept and the next pull resumes.").ConfigureAwait(false);
+            return failed == 0 ? 0 : 3;
+        }));
+        return command;
+    }
+
+    /// <summary>Offline: what the hub cache holds per task, and exactly what is missing; no Hub client exists.</summary>
+    private static async Task<int> OfflineAsync(TextWriter output, IReadOnlyList<TaskDefinition> tasks, DatasetLocator locator, string why)
+    {
+        var missing = new List<string>();
+        await output.WriteLineAsync($"Offline ({why}): nothing is downloaded; checking the hub cache {locator.HubCacheRoot}.").ConfigureAwait(false);
+        foreach (var task in tasks)
+        {
+            var entry = Describe(task, locator);
+            if ((string?)entry["status"] == "ready")
+            {
+                await output.WriteLineAsync($"{task.Name}: ready ({entry["repo_id"]}@{entry["revision"]}, commit {entry["commit"]}, {entry["files"]!.AsArray().Count} files)").ConfigureAwait(false);
+                continue;
+            }
+
+            missing.Add(task.Name);
+            await output.WriteLineAsync($"{task.Name}: MISSING {task.Spec.DatasetPath}@{DatasetLocator.Revision(task.Spec)}{(task.Spec.DatasetName is { } config ? $" config '{config}'" : "")} split '{task.Spec.Split}'\n  {entry["error"]}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(missing.Count == 0
+            ? $"All {tasks.Count} tasks have their data."
+            : $"{missing.Count} of {tasks.Count} tasks lack their data. On a machine with network, with the same HF_HOME: lladav-eval data pull --tasks {string.Join(',', missing)}").ConfigureAwait(false);
+        return missing.Count == 0 ? 0 : 3;
+    }
+
+    private sealed class Reporter(DownloadProgressLine line) : IProgress<HubTransferProgress>
+    {
+        public void Report(HubTransferProgress value) => line.Report(value);
     }
 
     private static JsonObject Describe(TaskDefinition task, DatasetLocator locator)
@@ -148,6 +241,7 @@ internal static class DataCommand
                 lines.Add($"{task}: {where}: {((string?)e["status"] == "missing" ? "MISSING" : "DOES NOT RESOLVE")}");
                 lines.Add($"  {e["error"]}");
                 lines.Add($"  download: {e["download"]}");
+                lines.Add($"  or: lladav-eval data pull --tasks {task}");
                 if (e["access"] is { } access)
                 {
                     lines.Add($"  {access}");

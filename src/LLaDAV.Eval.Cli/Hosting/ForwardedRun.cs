@@ -47,7 +47,12 @@ internal sealed record ForwardedRun(ImmutableArray<string> Tokens, RunConfig Con
         return new ForwardedRun([.. tokens], config, catalog, Path.GetFullPath(runRoot), settings.TasksDir);
     }
 
-    public IReadOnlyList<TaskWork> Work() => ShardPlanner.Estimate(Config, Catalog, Workspace.Readers);
+    public IReadOnlyList<TaskWork> Work() => ShardPlanner.Estimate(Config, Catalog, Workspace.Readers, new DownloadReporter(DownloadProgressLine.ForStandardError()));
+
+    private sealed class DownloadReporter(DownloadProgressLine line) : IProgress<Eval.Data.Hub.HubTransferProgress>
+    {
+        public void Report(Eval.Data.Hub.HubTransferProgress value) => line.Report(value);
+    }
 
     /// <summary>
     /// How a worker process starts this very tool: the apphost when that is what runs, else the dotnet host with

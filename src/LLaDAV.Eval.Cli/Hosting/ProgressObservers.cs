@@ -96,6 +96,11 @@ internal sealed class PlainObserver(TextWriter output) : IRunObserver
 
     private string? _lastArchive;
     private long _lastTenth = -1;
+
+    private readonly DownloadProgressLine _download = DownloadProgressLine.ForStandardError();
+
+    /// <summary>A missing dataset being fetched before the run: the one download line on stderr.</summary>
+    public void Download(Eval.Data.Hub.HubTransferProgress progress) => _download.Report(progress);
 }
 
 /// <summary>Live Spectre.Console progress bars on an interactive terminal.</summary>
@@ -148,6 +153,28 @@ internal sealed class LiveObserver(ProgressContext context) : IRunObserver
     /// <summary>Judge waits and failures above the bars (Spectre's live display is thread-safe for this).</summary>
     public void Judge(Eval.Judging.JudgeEvent judgeEvent) =>
         AnsiConsole.MarkupLineInterpolated($"[{(judgeEvent.Kind == Eval.Judging.JudgeEventKind.Waiting ? "grey" : "yellow")}]judge:[/] {judgeEvent.Message}");
+
+    /// <summary>One bar per repository being downloaded (bytes of its files), labelled with the transfer's rate and ETA.</summary>
+    public void Download(Eval.Data.Hub.HubTransferProgress progress)
+    {
+        lock (_tasks)
+        {
+            var key = "download:" + progress.Label;
+            if (!_tasks.TryGetValue(key, out var entry))
+            {
+                entry = (context.AddTask(Markup.Escape($"downloading {progress.Label}"), maxValue: Math.Max(progress.Total, 1)), new TaskProgress(0, 0));
+                _tasks[key] = entry;
+            }
+
+            entry.Bar.MaxValue = Math.Max(progress.Total, 1);
+            entry.Bar.Value = progress.Done;
+            entry.Bar.Description = Markup.Escape($"downloading {progress.Label}: {progress.Describe()}");
+            if (progress.Finished)
+            {
+                entry.Bar.StopTask();
+            }
+        }
+    }
 
     /// <summary>One bar for the media of a task being unpacked (bytes of the archives read).</summary>
     public void MediaExtraction(Eval.Data.Hub.ExtractionProgress progress)

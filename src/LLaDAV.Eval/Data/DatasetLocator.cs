@@ -154,7 +154,7 @@ public sealed class DatasetLocator(string? dataDir, string? hubCache, IReadOnlyL
         throw new DatasetMissingException(
             $"Task '{spec.Name}': {spec.DatasetPath} (revision {revision}) is not on this machine: " +
             (hubCache is null ? "no hub cache is configured (set HF_HOME or HF_HUB_CACHE)" : $"not in the hub cache ({string.Join(", ", searched)})") + ". " +
-            $"Download it: {HubCache.DownloadCommand(spec.DatasetPath, revision)} (or pass --data-dir DIR holding org/name copies)." +
+            $"Download it: lladav-eval data pull --tasks {spec.Name}, or {HubCache.DownloadCommand(spec.DatasetPath, revision)} (or pass --data-dir DIR holding org/name copies)." +
             (allowSample ? "" : " The embedded sample data serves only the demo checkpoint and --model replay, never a real checkpoint."));
     }
 

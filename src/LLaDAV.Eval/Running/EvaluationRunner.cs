@@ -40,7 +40,15 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
         BackendRegistry.CheckArgs(factory, modelArgs);
         factory.Validate(modelArgs);
-        var locator = DatasetLocator.ForRun(config.DataDir, readers, factory.MayUseSampleData(modelArgs));
+        var mayUseSample = factory.MayUseSampleData(modelArgs);
+        var locator = DatasetLocator.ForRun(config.DataDir, readers, mayUseSample);
+        if (!mayUseSample && config.DataDir is null)
+        {
+            // A real checkpoint or served model fetches missing datasets as lmms-eval's load_dataset does (issue 30);
+            // the demo and replay keep the embedded samples, so the README's first run never touches the network.
+            await DatasetPull.EnsureAsync([.. tasks], locator, () => Data.Hub.HubSettings.FromEnvironment(), new DownloadReporter(observer), cancellationToken).ConfigureAwait(false);
+        }
+
         var located = tasks.Select(t =>
         {
             var data = locator.Locate(t.Spec);
@@ -140,6 +148,11 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     private sealed class Reporter(IRunObserver observer) : IProgress<Data.Hub.ExtractionProgress>
     {
         public void Report(Data.Hub.ExtractionProgress value) => observer.MediaExtraction(value);
+    }
+
+    private sealed class DownloadReporter(IRunObserver observer) : IProgress<Data.Hub.HubTransferProgress>
+    {
+        public void Report(Data.Hub.HubTransferProgress value) => observer.Download(value);
     }
 
     /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>

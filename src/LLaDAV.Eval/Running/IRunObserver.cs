@@ -28,6 +28,11 @@ public interface IRunObserver
     void MediaExtraction(Data.Hub.ExtractionProgress progress)
     {
     }
+
+    /// <summary>A missing dataset is being downloaded from the Hub before the run (issue 30); may come from several threads.</summary>
+    void Download(Data.Hub.HubTransferProgress progress)
+    {
+    }
 }
 
 /// <summary>An observer that ignores everything (library use, tests).</summary>

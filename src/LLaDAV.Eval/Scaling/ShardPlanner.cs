@@ -52,11 +52,18 @@ public static class ShardPlanner
     /// cost per doc: forward passes of the language model, which dominate: the diffusion sampler's <c>steps</c>, else
     /// the autoregressive <c>max_new_tokens</c> (an upper bound), else <c>gen_length</c>; plus one for the prompt.
     /// </summary>
-    public static IReadOnlyList<TaskWork> Estimate(Running.RunConfig config, TaskCatalog catalog, IReadOnlyList<IDatasetFileReader> readers)
+    public static IReadOnlyList<TaskWork> Estimate(Running.RunConfig config, TaskCatalog catalog, IReadOnlyList<IDatasetFileReader> readers, IProgress<Data.Hub.HubTransferProgress>? download = null)
     {
         var runner = new Running.EvaluationRunner(catalog, Backends.BackendRegistry.Default, readers, Running.SilentObserver.Instance);
         var factory = Backends.BackendRegistry.Default.Get(config.Model);
-        var locator = DatasetLocator.ForRun(config.DataDir, readers, factory.MayUseSampleData(new Models.Backends.ModelArgs(Running.KeyValueList.Parse(config.ModelArgs, "--model-args"))));
+        var mayUseSample = factory.MayUseSampleData(new Models.Backends.ModelArgs(Running.KeyValueList.Parse(config.ModelArgs, "--model-args")));
+        var locator = DatasetLocator.ForRun(config.DataDir, readers, mayUseSample);
+        if (!mayUseSample && config.DataDir is null)
+        {
+            // Fetched once here, before the shards start, rather than by every shard at the same time (issue 30).
+            DatasetPull.EnsureAsync(catalog.Expand(config.Tasks), locator, () => Data.Hub.HubSettings.FromEnvironment(), download, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
         return [.. catalog.Expand(config.Tasks).Select(task =>
         {
             var docs = Running.EvaluationRunner.Effective(runner.CountDocs(task, locator.Locate(task.Spec)), config.Limit);

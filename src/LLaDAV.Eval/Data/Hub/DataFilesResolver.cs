@@ -81,9 +81,16 @@ public static class DataFilesResolver
     public static bool IsValidSplitName(string split) => s_splitName.IsMatch(split);
 
     /// <summary>Resolves <paramref name="config"/>'s <paramref name="split"/> in the repository folder <paramref name="root"/>.</summary>
-    public static ResolvedSplit Resolve(string root, DatasetCard card, string? config, string split, string where)
+    public static ResolvedSplit Resolve(string root, DatasetCard card, string? config, string split, string where) =>
+        Resolve(root, ListFiles(root), card, config, split, where);
+
+    /// <summary>
+    /// As above over a given listing of the repository (relative <c>/</c> paths): the Hub's file list of a revision
+    /// before its files are downloaded (datasets resolves patterns over the Hub's listing the same way online).
+    /// </summary>
+    public static ResolvedSplit Resolve(string root, IReadOnlyList<string> listing, DatasetCard card, string? config, string split, string where)
     {
-        var files = ListFiles(root);
+        var files = listing.Order(StringComparer.Ordinal).ToImmutableArray();
         ImmutableArray<SplitPatterns> patterns;
         string how;
         string? chosen;

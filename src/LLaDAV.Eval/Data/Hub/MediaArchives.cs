@@ -182,7 +182,7 @@ public static partial class MediaArchives
         return full;
     }
 
-    private static bool IsTrue(object? value) => value is true || (value is string s && s.Equals("true", StringComparison.OrdinalIgnoreCase));
+    internal static bool IsTrue(object? value) => value is true || (value is string s && s.Equals("true", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>lmms-eval: <c>re.sub(r"_\d+$", "", base_name)</c>.</summary>
     [GeneratedRegex(@"_\d+$")]
