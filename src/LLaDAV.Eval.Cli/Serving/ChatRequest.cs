@@ -36,14 +36,14 @@ internal sealed record ImagePart(RgbImage Image) : ContentPart;
 internal static class ChatRequest
 {
     /// <summary>
-    /// LLaDA-V's and LLaMA3-V's generation settings, under the names the evaluation's gen_kwargs use
-    /// (<see cref="GenerationKwargsSchema"/>, <see cref="GenerationSettings.From"/>), accepted as extra body fields.
+    /// LLaDA-V's and LLaMA3-V's generation settings, under the names the evaluation's gen_kwargs use, accepted as extra
+    /// body fields: every key <see cref="GenerationKwargsSchema"/> checks (one owner: a setting the in-process run
+    /// accepts, e.g. a task YAML's <c>do_sample</c> or <c>until</c> forwarded by <c>--model openai_compatible</c> with
+    /// <c>forward_gen_kwargs</c>, is accepted here too), except those OpenAI names itself (<c>temperature</c>,
+    /// <c>top_p</c>), which are read as OpenAI fields.
     /// </summary>
     public static readonly ImmutableArray<string> ExtraFields =
-    [
-        "gen_length", "steps", "gen_steps", "block_length", "cfg_scale", "remasking", "cache", "refresh_interval",
-        "prefix_refresh_interval", "threshold", "factor", "think_mode", "use_fast_dllm", "stopping_criteria", "max_new_tokens",
-    ];
+        [.. GenerationKwargsSchema.Rules.Select(r => r.Key).Where(k => k is not ("temperature" or "top_p")).Order(StringComparer.Ordinal)];
 
     /// <summary>OpenAI fields read here. <c>top_p</c> is checked and, as in the evaluation path, has no effect on these samplers.</summary>
     private static readonly ImmutableHashSet<string> s_openAiFields =

@@ -22,6 +22,9 @@ public sealed class ServeFixture : IDisposable
 
     internal Task<ChatServer> StartAsync(ServeOptions options) => ChatServer.StartAsync(options, Backend);
 
+    /// <summary>A server with the default options over a backend the test loaded itself (another checkpoint).</summary>
+    internal static Task<ChatServer> StartWith(LlavaBackend backend) => ChatServer.StartAsync(Options(), backend);
+
     public void Dispose()
     {
         if (_backend.IsValueCreated)

@@ -161,7 +161,8 @@ public sealed class ChatRequestBuilder(OpenAiSettings settings, Func<string, int
                     WriteValue(w, value);
                 }
 
-                w.WriteNumber("seed", request.Seed);
+                // OpenAI's seed is a signed 64-bit integer: the doc seed's bits as one (serve maps it back the same way).
+                w.WriteNumber("seed", unchecked((long)request.Seed));
             }
 
             w.WriteEndObject();
