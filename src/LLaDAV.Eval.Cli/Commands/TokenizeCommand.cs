@@ -39,37 +39,24 @@ internal static class TokenizeCommand
             }
         });
 
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.Options.Add(Hosting.CliHost.Verbose);
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, output =>
         {
-            var output = r.InvocationConfiguration.Output;
-            var error = r.InvocationConfiguration.Error;
             string input;
             if (r.GetValue(file) is { } path)
             {
-                if (!path.Exists)
-                {
-                    error.WriteLine($"Input file not found: {path.FullName}. Give an existing file to --file.");
-                    return Task.FromResult(2);
-                }
-
-                input = File.ReadAllText(path.FullName);
+                input = path.Exists
+                    ? File.ReadAllText(path.FullName)
+                    : throw new ArgumentException($"Input file not found: {path.FullName}. Give an existing file to --file.");
             }
             else
             {
                 input = r.GetValue(text)!;
             }
 
-            try
-            {
-                output.WriteLine(TokenizeTool.Run(r.GetValue(tokenizer)!, input, r.GetValue(addSpecialTokens), r.GetValue(json)));
-                return Task.FromResult(0);
-            }
-            catch (TokenizerException e)
-            {
-                error.WriteLine($"Cannot use the tokenizer: {e.Message}");
-                return Task.FromResult(3);
-            }
-        });
+            output.WriteLine(TokenizeTool.Run(r.GetValue(tokenizer)!, input, r.GetValue(addSpecialTokens), r.GetValue(json)));
+            return 0;
+        }));
 
         return command;
     }

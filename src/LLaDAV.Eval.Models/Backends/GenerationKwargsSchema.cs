@@ -4,7 +4,7 @@ using System.Globalization;
 namespace LLaDAV.Eval.Models.Backends;
 
 /// <summary>A generation setting with a wrong type or out of range: one sentence naming key, value, where it came from and what is allowed.</summary>
-public sealed class GenerationKwargsException(string message) : ArgumentException(message);
+public sealed class GenerationKwargsException(string message) : BackendSettingException(message);
 
 /// <summary>
 /// The type and range of every generation setting the backends read (issue 14 §2), checked before a run writes

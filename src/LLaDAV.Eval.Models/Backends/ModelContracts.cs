@@ -134,5 +134,19 @@ public interface IModelBackendFactory
     {
     }
 
+    /// <summary>
+    /// The model name whose <c>lmms_eval_specific_kwargs</c> and <c>model_specific_generation_kwargs</c> the prompts use:
+    /// the created backend's <see cref="IModelBackend.Name"/>, known here before anything loads.
+    /// </summary>
+    string PromptModel(ModelArgs args) => Name;
+
+    /// <summary>
+    /// Checks the generation settings a task will pass (type and range; a backend adds its own rules), with
+    /// <see cref="Validate"/> and before anything loads. Throws <see cref="GenerationKwargsException"/>.
+    /// Default: the common keys of <see cref="GenerationKwargsSchema"/>.
+    /// </summary>
+    void ValidateGenerationKwargs(GenerationKwargs kwargs, Func<string, string> sourceOf) =>
+        GenerationKwargsSchema.Validate(kwargs, diffusion: false, sourceOf);
+
     IModelBackend Create(ModelArgs args, BackendContext context);
 }
