@@ -30,7 +30,7 @@ internal static partial class LmmsEvalFlags
     private static readonly Option<string?> s_timezone = new("--timezone") { Description = "lmms-eval: time zone of the <date> in --output_path file names and results' 'date' (default Asia/Singapore)." };
     private static readonly Option<int?> s_offset = new("--offset") { Description = "lmms-eval: only 0 (use --shard K/N to split a task)." };
 
-    /// <summary>lmms-eval <c>--model</c> names of our backends (LMMS-EVAL.md §3.4, LLADAV-MODEL.md §7.1, §9).</summary>
+    /// <summary>lmms-eval <c>--model</c> names of our backends (docs/LMMS-EVAL.md §3.4, docs/LLADAV-MODEL.md §7.1, §9).</summary>
     public static string? Backend(string? model, string? modelArgs) => model switch
     {
         // The LLaDA-V fork registers its wrapper as both names.
@@ -280,7 +280,7 @@ internal static partial class LmmsEvalFlags
 
     /// <summary>
     /// The LLaDA-V fork parses <c>--gen_kwargs</c> with <c>json.loads</c> and copies <c>gen_steps</c> to <c>steps</c>
-    /// (LLADAV-MODEL.md §7.1); upstream takes <c>k=v,...</c>. Both become our k=v list.
+    /// (docs/LLADAV-MODEL.md §7.1); upstream takes <c>k=v,...</c>. Both become our k=v list.
     /// </summary>
     internal static string GenKwargs(string text)
     {

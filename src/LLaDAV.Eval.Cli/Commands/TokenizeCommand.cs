@@ -6,7 +6,7 @@ namespace LLaDAV.Eval.Cli.Commands;
 /// <summary>
 /// <c>lladav-eval tokenize --tokenizer DIR (--text TEXT | --file FILE) [--json] [--add-special-tokens]</c>: prints the
 /// ids of a text. The work is <see cref="TokenizeTool"/>; this file only maps options and errors to exit codes
-/// (DESIGN.md §7: 2 for usage, 3 for a bad checkpoint/tokenizer).
+/// (docs/ARCHITECTURE.md §7: 2 for usage, 3 for a bad checkpoint/tokenizer).
 /// </summary>
 internal static class TokenizeCommand
 {

@@ -5,7 +5,7 @@ using LLaDAV.Eval.Models.Backends;
 namespace LLaDAV.Eval.Backends;
 
 /// <summary>
-/// <c>--model replay --model-args responses=FILE</c> (DESIGN.md §4): answers each request with a response read from
+/// <c>--model replay --model-args responses=FILE</c> (docs/ARCHITECTURE.md §4): answers each request with a response read from
 /// JSON Lines <c>{"task", "doc_id", "response"}</c>, to re-score outputs produced elsewhere. Never touches media.
 /// <c>responses</c> may be a glob (<c>tasks/*/sample/responses.jsonl</c>) or several paths joined by ';'.
 /// <c>prompt_model=NAME</c> renders prompts with that model's <c>lmms_eval_specific_kwargs</c>.

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// One place for how result files are serialised, so equal inputs give byte-identical files (DESIGN.md §7):
+/// One place for how result files are serialised, so equal inputs give byte-identical files (docs/ARCHITECTURE.md §7):
 /// keys in insertion order, shortest round-trip numbers, UTF-8 without escaping non-ASCII text, '\n' line ends.
 /// </summary>
 public static class JsonOutput

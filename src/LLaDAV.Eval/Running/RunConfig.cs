@@ -62,7 +62,7 @@ public sealed record RunConfig
 
     public ScoringRules Scoring { get; init; } = ScoringRules.Current;
 
-    /// <summary>Reasoning blocks removed before scoring; empty = none (LMMS-EVAL.md §1.6 step 7, default on).</summary>
+    /// <summary>Reasoning blocks removed before scoring; empty = none (docs/LMMS-EVAL.md §1.6 step 7, default on).</summary>
     public ImmutableArray<(string Open, string Close)> ReasoningTags { get; init; } = DefaultReasoningTags;
 
     public bool SkipMissingMedia { get; init; }

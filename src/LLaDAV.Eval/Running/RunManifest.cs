@@ -31,6 +31,7 @@ public static class RunManifest
     public static JsonObject Config(RunConfig c)
     {
         var config = new JsonObject();
+        var groups = new List<string>();
         foreach (var setting in RunSettingTable.All.Where(s => s.Manifest?.StartsWith("config.", StringComparison.Ordinal) == true))
         {
             var path = setting.Manifest!["config.".Length..].Split('.');
@@ -41,6 +42,7 @@ public static class RunManifest
                 {
                     child = [];
                     parent[part] = child;
+                    groups.Add(part);
                 }
 
                 parent = child;
@@ -49,9 +51,9 @@ public static class RunManifest
             parent[path[^1]] = setting.ToManifest(c);
         }
 
-        foreach (var (key, node) in config.ToList())
+        foreach (var key in groups)
         {
-            if (node is JsonObject nested && nested.All(kv => kv.Value is null))
+            if (config[key] is JsonObject nested && nested.All(kv => kv.Value is null))
             {
                 config[key] = null;
             }

@@ -5,7 +5,7 @@ using System.Text;
 namespace LLaDAV.Eval.Tasks.Common;
 
 /// <summary>
-/// Python's <c>float(str)</c> and <c>round(x, n)</c>, which the ported scorers rely on (LMMS-EVAL.md §1.14 C/F,
+/// Python's <c>float(str)</c> and <c>round(x, n)</c>, which the ported scorers rely on (docs/LMMS-EVAL.md §1.14 C/F,
 /// §5 item 6): surrounding whitespace, a sign, digits with single underscores between them, an exponent,
 /// <c>inf</c>/<c>infinity</c>/<c>nan</c> in any case.
 /// </summary>

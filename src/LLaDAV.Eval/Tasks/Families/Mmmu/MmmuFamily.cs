@@ -9,7 +9,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tasks.Families.Mmmu;
 
 /// <summary>
-/// MMMU (<c>mmmu_val</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmmu/utils.py</c> (LMMS-EVAL.md §2.1).
+/// MMMU (<c>mmmu_val</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmmu/utils.py</c> (docs/LMMS-EVAL.md §2.1).
 /// </summary>
 public sealed class MmmuFamily : ITaskFamily
 {
