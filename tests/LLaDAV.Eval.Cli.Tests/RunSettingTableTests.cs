@@ -115,3 +115,28 @@ public sealed class RunSettingTableTests : IDisposable
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The one k=v parser (issue 28 §4), checked against lmms-eval 75571cf utils.simple_parse_args_string / handle_arg_string.</summary>
+public sealed class KeyValueTextTests
+{
+    [Fact]
+    public void Should_split_at_top_level_commas_and_type_values_as_lmms_eval()
+    {
+        // _smart_comma_split keeps a comma inside [...] or quotes; handle_arg_string: "True"/"FALSE" (any case) → bool.
+        var pairs = Models.Backends.KeyValueText.Split("""until=["a,b","c"],do_sample=FALSE,x=a=b""", _ => new InvalidOperationException());
+        Assert.Equal(["do_sample", "until", "x"], pairs.Keys);
+        Assert.Equal("a=b", pairs["x"]);
+        Assert.Equal(false, Models.Backends.KeyValueText.Typed(pairs["do_sample"]));
+        Assert.Equal(true, Models.Backends.KeyValueText.Typed("tRuE"));
+        Assert.Equal(["a,b", "c"], (List<string>)Models.Backends.KeyValueText.Typed(pairs["until"]));
+    }
+
+    [Fact]
+    public void Should_parse_the_generate_verbs_gen_kwargs_with_the_same_rules()
+    {
+        // generate's own parser split at every comma, so a list value was cut in two.
+        var kwargs = Models.Backends.KeyValueText.ParseGenerationKwargs("""steps=4,until=["x","y"]""");
+        Assert.Equal(4L, kwargs.Values["steps"]);
+        Assert.Equal(["x", "y"], (List<string>)kwargs.Values["until"]);
+    }
+}

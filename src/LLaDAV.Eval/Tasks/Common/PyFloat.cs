@@ -157,7 +157,7 @@ public static class PyFloat
             return x > 0 ? "inf" : "-inf";
         }
 
-        var s = x.ToString("R", CultureInfo.InvariantCulture);
-        return s.Contains('.') || s.Contains('E') ? s.Replace("E+", "e+", StringComparison.Ordinal).Replace("E-", "e-", StringComparison.Ordinal) : s + ".0";
+        // One repr for the whole tool (PythonJson.Float): positional for 1e-4 <= |x| < 1e16, as CPython's float_repr.
+        return PythonJson.Float(x);
     }
 }

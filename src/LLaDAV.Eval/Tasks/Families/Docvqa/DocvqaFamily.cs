@@ -68,7 +68,7 @@ public sealed class DocvqaFamily : ITaskFamily
     public static AggregationResult TestAggregate(IReadOnlyList<System.Text.Json.Nodes.JsonNode?> items, string fileName, string upload)
     {
         var list = new System.Text.Json.Nodes.JsonArray([.. items.Select(i => i?.DeepClone())]);
-        return new AggregationResult(null, []) { Submission = new SubmissionFile(fileName, System.Text.Encoding.UTF8.GetBytes(PyJson.Dumps(list)), upload) };
+        return new AggregationResult(null, []) { Submission = new SubmissionFile(fileName, System.Text.Encoding.UTF8.GetBytes(PythonJson.Dumps(list, ensureAscii: true)), upload) };
     }
 
     /// <summary>Python <c>int(x)</c> of the dataset's questionId (a string or an integer column).</summary>
