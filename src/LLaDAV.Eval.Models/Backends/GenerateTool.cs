@@ -57,7 +57,7 @@ public static class GenerateTool
             ["forward_passes"] = o.Usage.ForwardPasses,
         },
         ["seconds"] = Math.Round(o.Elapsed.TotalSeconds, 3),
-    }.ToJsonString(JsonOutput.Options);
+    }.ToJsonString(JsonFormats.Compact);
 
     private static string Text(GenerationOutput o, string device)
     {

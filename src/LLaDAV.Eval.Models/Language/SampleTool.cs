@@ -85,6 +85,6 @@ public static class SampleTool
             ["sampler"] = config.IsDiffusion
                 ? string.Create(CultureInfo.InvariantCulture, $"masked diffusion, greedy low_confidence, cache {request.Cache.ToString().ToLowerInvariant()}")
                 : request.NoKvCache ? "greedy autoregressive, no KV cache" : "greedy autoregressive, KV cache",
-        }.ToJsonString(JsonOutput.Options);
+        }.ToJsonString(JsonFormats.Compact);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,19 +9,9 @@ namespace LLaDAV.Eval.Running;
 /// </summary>
 public static class JsonOutput
 {
-    public static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        IndentSize = 2,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonSerializerOptions Indented = Models.Backends.JsonFormats.Indented;
 
-    public static readonly JsonSerializerOptions Compact = new()
-    {
-        WriteIndented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonSerializerOptions Compact = Models.Backends.JsonFormats.Compact;
 
     public static string Line(JsonNode node) => node.ToJsonString(Compact);
 
