@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for the GPU proof (issue 13): an implementation of the LLaDA-8B and LLaMA-3-8B language towers
 written from their published architectures (LLaDA's modeling_llada.py / OLMo block "llama", HF LlamaForCausalLM; the
-facts: the LLaDA-V model notes, LLADAV-MODEL.md §1.1-1.3, §6.1 and §9), NOT translated from the C# engine.
+facts: the LLaDA-V model notes, docs/LLADAV-MODEL.md §1.1-1.3, §6.1 and §9), NOT translated from the C# engine.
 
 Subcommands
   make   write a random-weight checkpoint (config.json + model.safetensors in bf16, ids.txt) of LLaDA-8B's or
@@ -147,7 +147,7 @@ class Tower:
 
 
 def roles(kind, layers):
-    """Role -> safetensors key. LLaDA: the original checkpoint's OLMo-style keys; LLaMA: HF keys (LLADAV-MODEL.md §1.3, §9)."""
+    """Role -> safetensors key. LLaDA: the original checkpoint's OLMo-style keys; LLaMA: HF keys (docs/LLADAV-MODEL.md §1.3, §9)."""
     if kind == "llada":
         m = {"embed": "model.transformer.wte.weight", "final_norm": "model.transformer.ln_f.weight", "lm_head": "model.transformer.ff_out.weight"}
         for i in range(layers):
@@ -192,7 +192,7 @@ def random_weights(cfg, layers, seed, device):
 
 def config_json(kind, cfg, layers):
     if kind == "llada":
-        # the original LLaDA-8B-Instruct config keys (OLMo-style, LLADAV-MODEL.md §1.2)
+        # the original LLaDA-8B-Instruct config keys (OLMo-style, docs/LLADAV-MODEL.md §1.2)
         return {"architectures": ["LLaDAModelLM"], "model_type": "llada", "d_model": cfg["hidden"], "n_heads": cfg["heads"],
                 "n_kv_heads": cfg["kv_heads"], "mlp_hidden_size": cfg["ffn"], "n_layers": layers, "vocab_size": cfg["vocab"],
                 "embedding_size": cfg["vocab"], "rope_theta": cfg["theta"], "rms_norm_eps": cfg["eps"], "mask_token_id": cfg["mask"],
@@ -240,7 +240,7 @@ def load_tower(model_dir, device, dtype):
 # samplers
 
 def diffusion_generate(tower, prompt, gen_length, steps, block_length, mask_id):
-    """LLaDA generate.py (LLADAV-MODEL.md §6.1) at temperature 0, cfg 0, low_confidence remasking."""
+    """LLaDA generate.py (docs/LLADAV-MODEL.md §6.1) at temperature 0, cfg 0, low_confidence remasking."""
     x = torch.cat([prompt, torch.full((gen_length,), mask_id, dtype=torch.long, device=prompt.device)])
     p = prompt.shape[0]
     assert gen_length % block_length == 0

@@ -57,6 +57,6 @@ public static class Program
         return names;
     }
 
-    /// <summary>The exit status of a usage error (DESIGN.md: 2 usage, 3 data, 1 only for a failed gate).</summary>
+    /// <summary>The exit status of a usage error (docs/ARCHITECTURE.md: 2 usage, 3 data, 1 only for a failed gate).</summary>
     public const int UsageExitCode = 2;
 }

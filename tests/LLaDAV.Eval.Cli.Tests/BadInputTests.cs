@@ -1,6 +1,6 @@
 namespace LLaDAV.Eval.Cli.Tests;
 
-/// <summary>Bad input gets one clear error naming the file/field and the fix, and a non-zero exit (DESIGN.md §7).</summary>
+/// <summary>Bad input gets one clear error naming the file/field and the fix, and a non-zero exit (docs/ARCHITECTURE.md §7).</summary>
 public sealed class BadInputTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("lladav-bad-").FullName;

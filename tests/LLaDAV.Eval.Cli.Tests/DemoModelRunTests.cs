@@ -63,7 +63,7 @@ public sealed class DemoModelRunTests : IDisposable
         Assert.Equal(1, (int)node["visuals"]!);
         Assert.Contains(-200, node["ids"]!.AsArray().Select(i => (int)i!));
 
-        // lmms-eval's MMStar post_prompt, then the LLaDA-V think-mode suffix (LLADAV-MODEL.md §5.1).
+        // lmms-eval's MMStar post_prompt, then the LLaDA-V think-mode suffix (docs/LLADAV-MODEL.md §5.1).
         Assert.Contains("Answer with the option's letter from the given choices directly /no_think", (string)node["prompt"]!, StringComparison.Ordinal);
     }
 }

@@ -156,7 +156,7 @@ public sealed class LmmsEvalDropInTests : IDisposable
         Assert.DoesNotContain("not ported", error, StringComparison.Ordinal);
     }
 
-    /// <summary>LLADAV-MODEL.md §7.1, word for word after `lladav-eval run`; the checkpoint is a tiny LLaDA-V in an HF-cache-shaped folder.</summary>
+    /// <summary>docs/LLADAV-MODEL.md §7.1, word for word after `lladav-eval run`; the checkpoint is a tiny LLaDA-V in an HF-cache-shaped folder.</summary>
     [Fact]
     public void Should_run_the_llada_v_authors_lmms_eval_line_unchanged()
     {
@@ -236,7 +236,7 @@ public sealed class LmmsEvalDropInTests : IDisposable
     [Fact]
     public void Should_turn_the_forks_json_gen_kwargs_into_ours()
     {
-        // LLaDA-V fork: json.loads, gen_steps copied to steps (LLADAV-MODEL.md §7.1).
+        // LLaDA-V fork: json.loads, gen_steps copied to steps (docs/LLADAV-MODEL.md §7.1).
         Assert.Equal("temperature=0,remasking=low_confidence,steps=32,until=[\"\\n\"]",
             LmmsEvalFlags.GenKwargs("""{"temperature":0,"remasking":"low_confidence","gen_steps":32,"until":["\n"]}"""));
         Assert.Equal("gen_length=2,steps=2", LmmsEvalFlags.GenKwargs("gen_length=2,steps=2"));

@@ -33,12 +33,12 @@ internal static class BenchCommand
         var preset = new Option<string?>("--preset") { Description = "llada-8b: LLaDA-8B's shape, 1536-token prompt, gen 128, batches 1,4,8 (explicit size options override it)." };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json, Hosting.CliHost.Verbose })
         {
             command.Options.Add(o);
         }
 
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, _ =>
         {
             try
             {
@@ -95,20 +95,15 @@ internal static class BenchCommand
                     r.InvocationConfiguration.Output.Write(EngineBenchmark.ComparePeer(options, peerCommand, m => error.WriteLine(m)).ToText());
                 }
 
-                return Task.FromResult(0);
+                return 0;
             }
             catch (LLaDAV.Eval.Models.Tensors.Cuda.CudaUnavailableException e)
             {
-                // no GPU or CUDA library: a missing resource (exit 3), as `run --device cuda` and `selftest` report it
+                // no GPU or CUDA library: a missing resource (exit 3), said as selftest says it (gpu-check.sh reads "no CUDA device:")
                 r.InvocationConfiguration.Error.WriteLine($"no CUDA device: {e.Message}");
-                return Task.FromResult(3);
+                return 3;
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException)
-            {
-                r.InvocationConfiguration.Error.WriteLine(e.Message);
-                return Task.FromResult(2);
-            }
-        });
+        }));
 
         return command;
     }

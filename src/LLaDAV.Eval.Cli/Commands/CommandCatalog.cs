@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// Every verb of <c>lladav-eval</c>, registered explicitly (PEERS.md B6 rule 2). Each verb lives in its own
+/// Every verb of <c>lladav-eval</c>, registered explicitly (docs/ARCHITECTURE.md §9). Each verb lives in its own
 /// <c>*Command.cs</c> file with a static <c>Create()</c>.
 /// </summary>
 internal static class CommandCatalog

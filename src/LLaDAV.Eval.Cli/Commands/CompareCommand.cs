@@ -7,7 +7,7 @@ using LLaDAV.Eval.Reports.Runs;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval compare BASE NEW</c>: the regression gate (DESIGN.md §6). Exit 0 = pass, 1 = a task regressed
+/// <c>lladav-eval compare BASE NEW</c>: the regression gate (docs/ARCHITECTURE.md §6). Exit 0 = pass, 1 = a task regressed
 /// significantly by more than --max-drop points, 2 = the runs cannot be compared (usage).
 /// </summary>
 internal static class CompareCommand

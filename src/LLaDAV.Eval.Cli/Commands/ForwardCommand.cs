@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LLaDAV.Eval.Models.Checkpoints;
 using LLaDAV.Eval.Models.Language;
 
 namespace LLaDAV.Eval.Cli.Commands;
@@ -21,30 +20,17 @@ internal static class ForwardCommand
         var json = new Option<bool>("--json") { Description = "Print {ids, argmax, top5} as JSON." };
         var logitsOut = new Option<string?>("--logits-out") { Description = "Write all logits as raw little-endian float32 [positions, vocab] to this file (instead of the summary)." };
         var command = new Command("forward", "Run the language tower on token ids and print argmax and top-5 logits per position.");
-        foreach (var o in new Option[] { modelPath, ids, idsFile, device, dtype, json, logitsOut })
+        foreach (var o in new Option[] { modelPath, ids, idsFile, device, dtype, json, logitsOut, Hosting.CliHost.Verbose })
         {
             command.Options.Add(o);
         }
 
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, output =>
         {
-            try
-            {
-                var request = new ForwardToolRequest(r.GetValue(modelPath)!, r.GetValue(ids), r.GetValue(idsFile), r.GetValue(json), r.GetValue(device)!, r.GetValue(logitsOut), r.GetValue(dtype));
-                r.InvocationConfiguration.Output.WriteLine(ForwardTool.Run(request));
-                return Task.FromResult(0);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
-            {
-                r.InvocationConfiguration.Error.WriteLine(e.Message);
-                return Task.FromResult(2);
-            }
-            catch (CheckpointException e)
-            {
-                r.InvocationConfiguration.Error.WriteLine($"Cannot load the checkpoint: {e.Message}");
-                return Task.FromResult(3);
-            }
-        });
+            var request = new ForwardToolRequest(r.GetValue(modelPath)!, r.GetValue(ids), r.GetValue(idsFile), r.GetValue(json), r.GetValue(device)!, r.GetValue(logitsOut), r.GetValue(dtype));
+            output.WriteLine(ForwardTool.Run(request));
+            return 0;
+        }));
 
         return command;
     }

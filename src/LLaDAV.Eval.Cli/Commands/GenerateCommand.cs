@@ -1,8 +1,5 @@
 using System.CommandLine;
-using LLaDAV.Eval.Media;
 using LLaDAV.Eval.Models.Backends;
-using LLaDAV.Eval.Models.Checkpoints;
-using LLaDAV.Eval.Models.Tokenization;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
@@ -25,31 +22,17 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed") { Description = "Sampling seed (temperature > 0 or random remasking).", DefaultValueFactory = _ => 0UL };
         var json = new Option<bool>("--json") { Description = "Print {prompt_ids, generated_ids, text, usage, seconds} as JSON." };
         var command = new Command("generate", "Generate an answer for one prompt (and image) with lladav or llama3v.");
-        foreach (var o in new Option[] { model, modelPath, image, prompt, genKwargs, device, dtype, seed, json })
+        foreach (var o in new Option[] { model, modelPath, image, prompt, genKwargs, device, dtype, seed, json, Hosting.CliHost.Verbose })
         {
             command.Options.Add(o);
         }
 
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, output =>
         {
-            var error = r.InvocationConfiguration.Error;
-            try
-            {
-                var request = new GenerateToolRequest(r.GetValue(model)!, r.GetValue(modelPath), r.GetValue(image), r.GetValue(prompt)!, r.GetValue(genKwargs), r.GetValue(json), r.GetValue(device)!, r.GetValue(seed)) { DType = r.GetValue(dtype) };
-                r.InvocationConfiguration.Output.WriteLine(GenerateTool.Run(request));
-                return Task.FromResult(0);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
-            {
-                error.WriteLine(e.Message);
-                return Task.FromResult(2);
-            }
-            catch (Exception e) when (e is CheckpointException or TokenizerException or MediaException or FileNotFoundException)
-            {
-                error.WriteLine($"Cannot run the model: {e.Message}");
-                return Task.FromResult(3);
-            }
-        });
+            var request = new GenerateToolRequest(r.GetValue(model)!, r.GetValue(modelPath), r.GetValue(image), r.GetValue(prompt)!, r.GetValue(genKwargs), r.GetValue(json), r.GetValue(device)!, r.GetValue(seed)) { DType = r.GetValue(dtype) };
+            output.WriteLine(GenerateTool.Run(request));
+            return 0;
+        }));
 
         return command;
     }

@@ -11,7 +11,7 @@ namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
 /// <c>lladav-eval launch --gpus 0,1,2,3 | --workers N [run flags]</c>: every GPU (or N CPU workers) of one node on one
-/// run (DESIGN.md §8): shards K/N as ordinary <c>run</c> processes, one combined progress view, restarts of dead
+/// run (docs/ARCHITECTURE.md §8): shards K/N as ordinary <c>run</c> processes, one combined progress view, restarts of dead
 /// workers from their journals, and a merge into the run directory a single process would have written.
 /// </summary>
 internal static class LaunchCommand

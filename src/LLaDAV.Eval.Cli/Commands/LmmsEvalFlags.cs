@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LLaDAV.Eval.Cli.Hosting;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Running.LmmsEval;
@@ -23,14 +24,13 @@ internal static partial class LmmsEvalFlags
     private static readonly Option<string?> s_outputPath = new("--output_path") { Description = "lmms-eval: results root (= --output) and also <path>/<model>/<date>_results.json, <date>_samples_<task>.jsonl." };
     private static readonly Option<bool> s_logSamples = new("--log_samples") { Description = "lmms-eval: write <date>_samples_<task>.jsonl under --output_path (our samples_<task>.jsonl are always written)." };
     private static readonly Option<string?> s_logSamplesSuffix = new("--log_samples_suffix") { Description = "lmms-eval: accepted; at 75571cf it names only W&B runs, not files." };
-    private static readonly Option<string?> s_includePath = new("--include_path") { Description = "lmms-eval: a folder of task YAMLs (or a task .yaml) added to the built-in tasks; a built-in name wins on a clash." };
     private static readonly Option<int?> s_numFewshot = new("--num_fewshot") { Description = "lmms-eval: only 0 (every ported task is zero-shot)." };
     private static readonly Option<bool> s_predictOnly = new("--predict_only") { Description = "lmms-eval: accepted; responses are written and also scored." };
     private static readonly Option<string?> s_verbosity = new("--verbosity") { Description = "lmms-eval: log level TRACE, DEBUG (= --verbose), INFO (default), SUCCESS, WARNING, ERROR or CRITICAL (WARNING and above: no progress or configuration lines)." };
     private static readonly Option<string?> s_timezone = new("--timezone") { Description = "lmms-eval: time zone of the <date> in --output_path file names and results' 'date' (default Asia/Singapore)." };
     private static readonly Option<int?> s_offset = new("--offset") { Description = "lmms-eval: only 0 (use --shard K/N to split a task)." };
 
-    /// <summary>lmms-eval <c>--model</c> names of our backends (LMMS-EVAL.md §3.4, LLADAV-MODEL.md §7.1, §9).</summary>
+    /// <summary>lmms-eval <c>--model</c> names of our backends (docs/LMMS-EVAL.md §3.4, docs/LLADAV-MODEL.md §7.1, §9).</summary>
     public static string? Backend(string? model, string? modelArgs) => model switch
     {
         // The LLaDA-V fork registers its wrapper as both names.
@@ -44,7 +44,7 @@ internal static partial class LmmsEvalFlags
 
     public static void AddTo(Command command)
     {
-        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_includePath, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone })
+        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone })
         {
             command.Options.Add(o);
         }
@@ -53,16 +53,19 @@ internal static partial class LmmsEvalFlags
     /// <summary>Our flags with lmms-eval's folded in; an lmms-eval flag given beside ours for the same setting is refused.</summary>
     public static RunSettings Apply(ParseResult parse, RunSettings ours)
     {
+        ArgumentNullException.ThrowIfNull(ours);
         _ = Verbosity(parse);
         _ = TimeZone(parse);
-        var include = parse.GetValue(s_includePath) is { } inc ? Path.GetFullPath(inc) : null;
+
+        // --include_path is a table setting (eval.yaml include_path); the flag must name something that exists.
+        var include = ours[RunSettingTable.IncludePath];
         if (include is not null && !Directory.Exists(include) && !File.Exists(include))
         {
-            throw new ConfigException($"--include_path {parse.GetValue(s_includePath)}: no such folder. Pass a folder holding task YAMLs (lmms-eval's TaskManager include_path).");
+            throw new ConfigException($"--include_path {RunSettingOptions.Given(parse, RunSettingTable.IncludePath)}: no such folder. Pass a folder holding task YAMLs (lmms-eval's TaskManager include_path).");
         }
 
-        var (tasks, yamls) = TaskPaths(ours.Tasks);
-        var includes = string.Join(",", new[] { ours.IncludePath, include, yamls }.Where(x => !string.IsNullOrEmpty(x)));
+        var (tasks, yamls) = TaskPaths(ours[RunSettingTable.Tasks]);
+        var includes = string.Join(",", new[] { include, yamls }.Where(x => !string.IsNullOrEmpty(x)));
 
         if (parse.GetValue(s_numFewshot) is { } shots and not 0)
         {
@@ -74,32 +77,31 @@ internal static partial class LmmsEvalFlags
             throw new ConfigException($"--offset {offset}: not supported; use --limit N or --shard K/N.");
         }
 
-        var modelArgs = Either(ours.ModelArgs, parse.GetValue(s_modelArgs), "--model-args", "--model_args");
-        var genKwargs = Either(ours.GenKwargs, parse.GetValue(s_genKwargs) is { } g ? GenKwargs(g) : null, "--gen-kwargs", "--gen_kwargs");
+        var modelArgs = Either(ours[RunSettingTable.ModelArgs], parse.GetValue(s_modelArgs), "--model-args", "--model_args");
+        var genKwargs = Either(ours[RunSettingTable.GenKwargs], parse.GetValue(s_genKwargs) is { } g ? GenKwargs(g) : null, "--gen-kwargs", "--gen_kwargs");
         var batch = parse.GetValue(s_batchSize) is { } b
             ? int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ConfigException($"--batch_size {b}: a positive whole number ('auto' is not supported).")
             : (int?)null;
-        if (batch is not null && ours.BatchSize is not null && batch != ours.BatchSize)
+        var ourBatch = ours[RunSettingTable.BatchSize];
+        if (batch is not null && ourBatch is not null && batch.Value.ToString(CultureInfo.InvariantCulture) != ourBatch)
         {
             throw new ConfigException("--batch-size and --batch_size disagree; give one.");
         }
 
         var output = parse.GetValue(s_outputPath) is { } p ? Path.GetFullPath(p) : null;
-        if (output is not null && ours.Output is not null && output != ours.Output)
+        if (output is not null && ours[RunSettingTable.Output] is { } ourOutput && output != ourOutput)
         {
             throw new ConfigException("--output and --output_path disagree; give one.");
         }
 
-        return ours with
-        {
-            Tasks = tasks,
-            IncludePath = includes.Length == 0 ? null : includes,
-            Model = Backend(ours.Model, modelArgs),
-            ModelArgs = modelArgs,
-            GenKwargs = genKwargs,
-            BatchSize = batch ?? ours.BatchSize,
-            Output = output ?? ours.Output,
-        };
+        return ours
+            .With(RunSettingTable.Tasks, tasks, "--tasks")
+            .With(RunSettingTable.IncludePath, includes.Length == 0 ? null : includes, "--include_path")
+            .With(RunSettingTable.Model, Backend(ours[RunSettingTable.Model], modelArgs), "--model")
+            .With(RunSettingTable.ModelArgs, modelArgs, "--model_args")
+            .With(RunSettingTable.GenKwargs, genKwargs, "--gen_kwargs")
+            .With(RunSettingTable.BatchSize, batch?.ToString(CultureInfo.InvariantCulture) ?? ourBatch, "--batch_size")
+            .With(RunSettingTable.Output, output ?? ours[RunSettingTable.Output], "--output_path");
     }
 
     /// <summary>loguru's level names, in order (lmms-eval passes --verbosity to <c>eval_logger.add(level=...)</c>, which knows only these).</summary>
@@ -140,52 +142,13 @@ internal static partial class LmmsEvalFlags
     }
 
     /// <summary>lmms-eval's default <c>--seed</c>: random, numpy, torch, fewshot.</summary>
-    internal const string DefaultSeeds = "0,1234,1234,1234";
+    internal const string DefaultSeeds = LmmsEvalSeed.Default;
 
-    /// <summary>
-    /// <c>_int_or_none_list_arg_type(3, 4, "0,1234,1234,1234", value)</c> (__main__.py 46-69): items split on ',',
-    /// <c>strip().lower()</c>, "none" or an int; one item is used four times; 3 items get the default 4th; other
-    /// counts are an error.
-    /// </summary>
-    public static ImmutableArray<long?> SeedList(string text)
-    {
-        long? Item(string raw)
-        {
-            var item = raw.Trim().ToLowerInvariant();
-            if (item == "none")
-            {
-                return null;
-            }
+    /// <inheritdoc cref="LmmsEvalSeed.List"/>
+    public static ImmutableArray<long?> SeedList(string text) => LmmsEvalSeed.List(text);
 
-            return long.TryParse(item.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && !item.StartsWith('_') && !item.EndsWith('_')
-                ? v
-                : throw new ConfigException($"--seed {text}: {item} is not an integer or None.");
-        }
-
-        var items = text.Split(',').Select(Item).ToList();
-        if (items.Count == 1)
-        {
-            return [items[0], items[0], items[0], items[0]];
-        }
-
-        if (items.Count is < 3 or > 4)
-        {
-            throw new ConfigException($"--seed {text}: Argument requires 4 integers or None, separated by ','. E.g. --seed 0,1234,1234,1234 (random, numpy, torch, fewshot) or one integer for all four.");
-        }
-
-        if (items.Count == 3)
-        {
-            items.Add(1234);
-        }
-
-        return [.. items];
-    }
-
-    /// <summary>
-    /// Our run seed from <c>--seed</c>: one integer as given; lmms-eval's list form gives its torch seed (the one
-    /// model sampling draws from), else the random seed; all None leaves eval.yaml's.
-    /// </summary>
-    public static long? RunSeed(string? text) => text is null ? null : SeedList(text) is var l ? l[2] ?? l[0] : null;
+    /// <inheritdoc cref="LmmsEvalSeed.RunSeed"/>
+    public static long? RunSeed(string? text) => LmmsEvalSeed.RunSeed(text);
 
     /// <summary>
     /// Task YAML paths in <c>--tasks</c> (__main__.py 686-712): the whole value a folder → every <c>*.yaml</c> in it;
@@ -234,8 +197,14 @@ internal static partial class LmmsEvalFlags
     }
 
     /// <summary>What lmms-eval's files record about this command line (see <see cref="LmmsEvalInvocation"/>).</summary>
-    public static LmmsEvalInvocation Invocation(ParseResult parse, string? typedModel, string? typedModelArgs, string? typedGenKwargs, string? typedSeed, string? typedTasks, RunConfig config, DateTimeOffset started, double startTime, string root)
+    public static LmmsEvalInvocation Invocation(ParseResult parse, RunConfig config, DateTimeOffset started, double startTime, string root)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        var typedModel = RunSettingOptions.Given(parse, RunSettingTable.Model);
+        var typedModelArgs = RunSettingOptions.Given(parse, RunSettingTable.ModelArgs);
+        var typedGenKwargs = RunSettingOptions.Given(parse, RunSettingTable.GenKwargs);
+        var typedSeed = RunSettingOptions.Given(parse, RunSettingTable.Seed);
+        var typedTasks = RunSettingOptions.Given(parse, RunSettingTable.Tasks);
         var seeds = SeedList(typedSeed ?? DefaultSeeds);
         var model = typedModel ?? config.Model;
         // A served model's api_key never reaches lmms-eval's files or the printed banner (issue 25 §1).
@@ -277,7 +246,7 @@ internal static partial class LmmsEvalFlags
             ["apply_chat_template"] = false,
             ["fewshot_as_multiturn"] = false,
             ["show_config"] = false,
-            ["include_path"] = parse.GetValue(s_includePath),
+            ["include_path"] = RunSettingOptions.Given(parse, RunSettingTable.IncludePath),
             ["gen_kwargs"] = genKwargs,
             ["reasoning_tags"] = """[["<think>", "</think>"], ["<analysis>", "</analysis>"]]""",
             ["verbosity"] = Verbosity(parse),
@@ -308,12 +277,11 @@ internal static partial class LmmsEvalFlags
             logSamples, output is null ? "" : Path.GetFullPath(output), ToolInfo.GitBranch(root), $"lladav_eval.backends.{config.Model} (simple)");
     }
 
-    private static string? DeviceFlag(ParseResult parse) =>
-        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--device") is Option<string?> d ? parse.GetValue(d) : null;
+    private static string? DeviceFlag(ParseResult parse) => RunSettingOptions.Given(parse, RunSettingTable.Device);
 
     /// <summary>
     /// The LLaDA-V fork parses <c>--gen_kwargs</c> with <c>json.loads</c> and copies <c>gen_steps</c> to <c>steps</c>
-    /// (LLADAV-MODEL.md §7.1); upstream takes <c>k=v,...</c>. Both become our k=v list.
+    /// (docs/LLADAV-MODEL.md §7.1); upstream takes <c>k=v,...</c>. Both become our k=v list.
     /// </summary>
     internal static string GenKwargs(string text)
     {

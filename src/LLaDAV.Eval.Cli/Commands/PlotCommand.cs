@@ -6,7 +6,7 @@ using LLaDAV.Eval.Reports.Runs;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
-/// <summary><c>lladav-eval plot scaling|tradeoff RUNS...</c>: SVG figures (PNG too with --png) drawn by ScottPlot from run directories (DESIGN.md §6).</summary>
+/// <summary><c>lladav-eval plot scaling|tradeoff RUNS...</c>: SVG figures (PNG too with --png) drawn by ScottPlot from run directories (docs/ARCHITECTURE.md §6).</summary>
 internal static class PlotCommand
 {
     private static readonly Option<string> s_out = new("--out") { Description = "Folder for the figures (created if missing).", DefaultValueFactory = _ => "plots" };

@@ -48,14 +48,14 @@ internal static class RenderCommand
             var task = catalog.Expand([parse.GetValue(s_task)!]).Single();
             var dataDir = parse.GetValue(s_dataDir);
             var data = DatasetLocator.ForRun(dataDir, Workspace.Readers).Locate(task.Spec);
-            var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
+            var documents = new TaskDocuments(Workspace.Readers);
             var docId = parse.GetValue(s_doc);
-            var doc = runner.ReadDocs(task, data, ct).Where(d => d.Id == docId).Select(d => d.Doc).FirstOrDefault()
+            var doc = documents.Read(task, data, ct).Where(d => d.Id == docId).Select(d => d.Doc).FirstOrDefault()
                 ?? throw new DataException($"Task '{task.Name}' has no doc {docId} in {data.Root}.");
 
             var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, model);
             var config = new RunConfig { Tasks = [task.Name], Model = model, GenKwargs = parse.GetValue(s_genKwargs) ?? "" };
-            var settings = GenerationSettings.From(EvaluationRunner.GenerationKwargsFor(task, config, model), family);
+            var settings = GenerationSettings.From(RunPlanner.GenerationKwargsFor(task, config, model), family);
             var context = task.DocToText(doc, kwargs);
             var visuals = task.DocToVisual(doc, kwargs).Count;
             var directory = KeyValueList.Parse(parse.GetValue(s_modelArgs), "--model-args").GetValueOrDefault("path") is { } p && p != "demo"

@@ -8,7 +8,7 @@ using LLaDAV.Eval.Reports.Runs;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval report RUN</c>: report.md and a self-contained report.html (DESIGN.md §6) with the scores beside the
+/// <c>lladav-eval report RUN</c>: report.md and a self-contained report.html (docs/ARCHITECTURE.md §6) with the scores beside the
 /// paper's, extraction diagnostics, timing, the manifest summary, and the run's plots inline (scores.svg, which this
 /// verb draws, and any other .svg in the run folder or its plots/ sub-folder).
 /// </summary>

@@ -8,40 +8,20 @@ using Spectre.Console;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
-/// <summary><c>lladav-eval run</c>: evaluate a model on tasks (DESIGN.md §5).</summary>
+/// <summary><c>lladav-eval run</c>: evaluate a model on tasks (docs/ARCHITECTURE.md "From run to results.json").</summary>
 internal static class RunCommand
 {
     private static readonly Option<string?> s_config = new("--config") { Description = "Defaults file (eval.yaml in the checkout by default); flags override it." };
-    private static readonly Option<string?> s_tasks = new("--tasks") { Description = "Comma-separated tasks or groups, e.g. mmmu_val,mmstar." };
-    private static readonly Option<string?> s_model = new("--model") { Description = "Backend: lladav, llama3v or replay." };
-    private static readonly Option<string?> s_modelArgs = new("--model-args") { Description = "Backend arguments k=v,k=v (e.g. path=DIR, responses=FILE)." };
-    private static readonly Option<string?> s_genKwargs = new("--gen-kwargs") { Description = "Generation settings k=v,... merged over every task's generation_kwargs." };
-    private static readonly Option<string?> s_dataDir = new("--data-dir") { Description = "Folder of HF dataset snapshots (org/name/...). Default: the HF cache, else each task's embedded sample." };
-    private static readonly Option<string?> s_output = new("--output") { Description = "Results root (default results/); the run goes to <output>/<model>/<run-id>/." };
     private static readonly Option<string?> s_runId = new("--run-id") { Description = "Name of the run folder (default: UTC time yyyyMMdd_HHmmss)." };
-    private static readonly Option<double?> s_limit = new("--limit") { Description = "Evaluate the first N docs (or a fraction 0<L<1) of each task. For testing." };
-    private static readonly Option<string?> s_seed = new("--seed") { Description = "Run seed; per-doc seeds derive from (seed, task, doc id). lmms-eval's list form 'random,numpy,torch,fewshot' (e.g. 0,1234,1234,1234; 'None' allowed) is accepted: its torch seed is ours." };
-    private static readonly Option<string?> s_device = new("--device") { Description = "cpu, cuda or cuda:N." };
-    private static readonly Option<int?> s_batchSize = new("--batch-size") { Description = "Documents per model call; results do not depend on it." };
     private static readonly Option<string?> s_resume = new("--resume") { Description = "Continue the run in this directory: finished samples are kept, the rest are run." };
-    private static readonly Option<string?> s_shard = new("--shard") { Description = "K/N: evaluate every N-th doc starting at K (0-based); join shards with 'merge'." };
-    private static readonly Option<string?> s_scoring = new("--scoring") { Description = "Answer-extraction rules: current (lmms-eval HEAD) or 2025 (before 2026-04-11, as the paper)." };
-    private static readonly Option<string?> s_reasoningTags = new("--reasoning-tags") { Description = "Blocks stripped before scoring: none, or JSON [[open, close], ...]." };
-    private static readonly Option<bool> s_skipMissingMedia = new("--skip-missing-media") { Description = "Record samples whose image/video is missing as skipped instead of failing." };
-    private static readonly Option<string[]> s_tag = new("--tag") { Description = "Run metadata k=v (repeatable), e.g. --tag train_samples=3M for scaling plots.", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> s_judgeUrl = new("--judge-url") { Description = "OpenAI-compatible chat endpoint for judge-scored tasks (optional)." };
-    private static readonly Option<string?> s_judgeModel = new("--judge-model") { Description = "Judge model name (default gpt-4o-2024-11-20)." };
-    private static readonly Option<string?> s_judgeKeyEnv = new("--judge-key-env") { Description = "Environment variable holding the judge's API key (default OPENAI_API_KEY)." };
-    private static readonly Option<double?> s_judgeTimeout = new("--judge-timeout") { Description = "Seconds per judge request (default 30); not part of the run's configuration." };
-    private static readonly Option<int?> s_judgeAttempts = new("--judge-attempts") { Description = "Attempts per judge prompt (default 2)." };
-    private static readonly Option<int?> s_judgeBreaker = new("--judge-breaker") { Description = "Consecutive failed judge requests after which the judge is treated as down for the rest of the run (default 4); its samples stay unscored for --resume." };
-    private static readonly Option<string?> s_tasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
     private static readonly Option<string?> s_runDir = new("--run-dir") { Description = "Write the run into exactly this folder instead of <output>/<model>/<run-id>/ (what launch and submit slurm give each shard)." };
 
     public static Command Create()
     {
         var command = new Command("run", "Evaluate a model on tasks and write a run directory (manifest, journal, results.json, samples, report).");
-        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_judgeTimeout, s_judgeAttempts, s_judgeBreaker, s_tasksDir, s_runDir, CliHost.Verbose })
+        command.Options.Add(s_config);
+        RunSettingOptions.AddTo(command, _ => true);
+        foreach (var o in new Option[] { s_runId, s_resume, s_runDir, CliHost.Verbose })
         {
             command.Options.Add(o);
         }
@@ -68,12 +48,12 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
     {
-        var root = Workspace.Root(parse.GetValue(s_tasksDir));
-        if (parse.GetValue(s_tasks) is "list" or "list_groups" or "list_tags" or "list_subtasks")
+        var root = Workspace.Root(RunSettingOptions.Given(parse, RunSettingTable.TasksDir));
+        if (RunSettingOptions.Given(parse, RunSettingTable.Tasks) is "list" or "list_groups" or "list_tags" or "list_subtasks")
         {
             // lmms-eval prints the names and exits before any model or data is touched (__main__.py 674-685).
             var flagsForList = Flags(parse);
-            await output.WriteLineAsync(TaskListing.Render(Workspace.Catalog(flagsForList.TasksDir, flagsForList.IncludePath), parse.GetValue(s_tasks)!, root)).ConfigureAwait(false);
+            await output.WriteLineAsync(TaskListing.Render(Workspace.Catalog(flagsForList[RunSettingTable.TasksDir], flagsForList[RunSettingTable.IncludePath]), RunSettingOptions.Given(parse, RunSettingTable.Tasks)!, root)).ConfigureAwait(false);
             return 0;
         }
 
@@ -85,11 +65,11 @@ internal static class RunCommand
         var started = ToolInfo.Now();
         var startTime = System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
         var quiet = LmmsEvalFlags.QuietVerbosity(parse);
-        var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
+        var catalog = Workspace.Catalog(settings[RunSettingTable.TasksDir], settings[RunSettingTable.IncludePath]);
         await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error, all: false).ConfigureAwait(false);
         _ = catalog.Expand(config.Tasks); // unknown / not-ported names: one line, before anything is printed or written
         var runDirectory = resume ?? (parse.GetValue(s_runDir) is { } exact ? Path.GetFullPath(exact) : null) ?? Path.Combine(
-            settings.Output ?? Path.Combine(root, "results"),
+            settings[RunSettingTable.Output] ?? Path.Combine(root, "results"),
             config.Model,
             (RunIdOf(parse) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)) + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
 
@@ -102,7 +82,7 @@ internal static class RunCommand
 
         if (LmmsEvalFlags.DebugVerbosity(parse))
         {
-            await output.WriteLineAsync($"debug: selected tasks {string.Join(", ", catalog.Expand(config.Tasks).Select(t => t.Name))}; tasks from {catalog.Root}{(settings.IncludePath is { } inc ? " + " + inc : "")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"debug: selected tasks {string.Join(", ", catalog.Expand(config.Tasks).Select(t => t.Name))}; tasks from {catalog.Root}{(settings[RunSettingTable.IncludePath] is { } inc ? " + " + inc : "")}").ConfigureAwait(false);
         }
 
         RunOutcome outcome;
@@ -121,7 +101,7 @@ internal static class RunCommand
 
         // lmms-eval's end of run (__main__.py cli_evaluate 599-606): the banner line, make_table's markdown table (and
         // the groups table when a group aggregates); ours follows.
-        var call = LmmsEvalFlags.Invocation(parse, parse.GetValue(s_model), parse.GetValue(s_modelArgs), parse.GetValue(s_genKwargs), parse.GetValue(s_seed), parse.GetValue(s_tasks), config, started, startTime, root);
+        var call = LmmsEvalFlags.Invocation(parse, config, started, startTime, root);
         var tree = Running.LmmsEval.TaskTree.Build(catalog, config.Tasks);
         var lmms = Running.LmmsEval.LmmsEvalFiles.Results(outcome.Model, tree, outcome.Results, call);
         await output.WriteLineAsync(Running.LmmsEval.MakeTable.Banner(call)).ConfigureAwait(false);
@@ -150,35 +130,7 @@ internal static class RunCommand
     internal const int IncompleteExitCode = 4;
 
     /// <summary>The command line's settings layer (also how launch and submit read the run flags they forward).</summary>
-    internal static RunSettings Flags(ParseResult parse)
-    {
-        var tags = parse.GetValue(s_tag);
-        return LmmsEvalFlags.Apply(parse, new RunSettings
-        {
-            Tasks = parse.GetValue(s_tasks),
-            Model = parse.GetValue(s_model),
-            ModelArgs = parse.GetValue(s_modelArgs),
-            GenKwargs = parse.GetValue(s_genKwargs),
-            DataDir = parse.GetValue(s_dataDir) is { } d ? Path.GetFullPath(d) : null,
-            Output = parse.GetValue(s_output) is { } o ? Path.GetFullPath(o) : null,
-            Limit = parse.GetValue(s_limit),
-            Seed = LmmsEvalFlags.RunSeed(parse.GetValue(s_seed)),
-            Device = parse.GetValue(s_device),
-            BatchSize = parse.GetValue(s_batchSize),
-            Shard = parse.GetValue(s_shard),
-            Scoring = parse.GetValue(s_scoring),
-            ReasoningTags = parse.GetValue(s_reasoningTags),
-            SkipMissingMedia = parse.GetValue(s_skipMissingMedia) ? true : null,
-            Tags = tags is { Length: > 0 } ? string.Join(",", tags) : null,
-            JudgeUrl = parse.GetValue(s_judgeUrl),
-            JudgeModel = parse.GetValue(s_judgeModel),
-            JudgeKeyEnv = parse.GetValue(s_judgeKeyEnv),
-            JudgeTimeout = parse.GetValue(s_judgeTimeout),
-            JudgeAttempts = parse.GetValue(s_judgeAttempts),
-            JudgeBreaker = parse.GetValue(s_judgeBreaker),
-            TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
-        });
-    }
+    internal static RunSettings Flags(ParseResult parse) => LmmsEvalFlags.Apply(parse, RunSettingOptions.Read(parse));
 
     /// <summary>The run summary: one line per metric with stderr, data source and extraction diagnostics.</summary>
     internal static string Summary(RunOutcome outcome)

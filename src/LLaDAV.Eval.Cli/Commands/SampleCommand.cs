@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LLaDAV.Eval.Models.Checkpoints;
 using LLaDAV.Eval.Models.Language;
 using LLaDAV.Eval.Models.Sampling;
 
@@ -25,14 +24,13 @@ internal static class SampleCommand
         var refresh = new Option<int?>("--refresh") { Description = "Cache refresh interval r (steps)." };
         var noKv = new Option<bool>("--no-kv-cache") { Description = "Causal models: recompute the whole sequence per token." };
         var command = new Command("sample", "Generate greedily from token ids with a language tower alone (no template, tokenizer or vision); prints JSON.");
-        foreach (var o in new Option[] { modelPath, ids, idsFile, device, genLength, steps, block, cache, refresh, noKv })
+        foreach (var o in new Option[] { modelPath, ids, idsFile, device, genLength, steps, block, cache, refresh, noKv, Hosting.CliHost.Verbose })
         {
             command.Options.Add(o);
         }
 
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, output =>
         {
-            try
             {
                 var mode = r.GetValue(cache) switch
                 {
@@ -44,20 +42,10 @@ internal static class SampleCommand
                 var request = new SampleToolRequest(
                     r.GetValue(modelPath)!, r.GetValue(ids), r.GetValue(idsFile), r.GetValue(device)!, r.GetValue(genLength),
                     r.GetValue(steps), r.GetValue(block), mode, r.GetValue(refresh), r.GetValue(noKv));
-                r.InvocationConfiguration.Output.WriteLine(SampleTool.Run(request));
-                return Task.FromResult(0);
+                output.WriteLine(SampleTool.Run(request));
+                return 0;
             }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
-            {
-                r.InvocationConfiguration.Error.WriteLine(e.Message);
-                return Task.FromResult(2);
-            }
-            catch (CheckpointException e)
-            {
-                r.InvocationConfiguration.Error.WriteLine($"Cannot load the checkpoint: {e.Message}");
-                return Task.FromResult(3);
-            }
-        });
+        }));
 
         return command;
     }

@@ -25,19 +25,8 @@ internal static class SelftestCommand
         var command = new Command("selftest", "Check a compute device against the CPU backend: kernel compile, every op, reference checkpoints.");
         command.Options.Add(device);
         command.Options.Add(reference);
-        command.SetAction((ParseResult r, CancellationToken ct) =>
-        {
-            var output = r.InvocationConfiguration.Output;
-            try
-            {
-                return Task.FromResult(DeviceSelftest.Run(r.GetValue(device)!, r.GetValue(reference), output));
-            }
-            catch (ArgumentException e)
-            {
-                r.InvocationConfiguration.Error.WriteLine(e.Message);
-                return Task.FromResult(2);
-            }
-        });
+        command.Options.Add(Hosting.CliHost.Verbose);
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, output => DeviceSelftest.Run(r.GetValue(device)!, r.GetValue(reference), output)));
 
         return command;
     }

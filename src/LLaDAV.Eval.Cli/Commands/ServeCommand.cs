@@ -128,7 +128,7 @@ internal static class ServeCommand
         GenerationKwargs defaults;
         try
         {
-            defaults = GenerationKwargsText.Parse(parse.GetValue(s_genKwargs));
+            defaults = KeyValueText.ParseGenerationKwargs(parse.GetValue(s_genKwargs));
         }
         catch (ArgumentException e)
         {

@@ -8,7 +8,7 @@ using LLaDAV.Eval.Scaling;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval submit slurm --shards N [sbatch options] [--dry-run] [run flags]</c> (DESIGN.md §8): an
+/// <c>lladav-eval submit slurm --shards N [sbatch options] [--dry-run] [run flags]</c> (docs/ARCHITECTURE.md §8): an
 /// <c>sbatch --array=0-(N-1)</c> job, one shard per array task, and a merge job held by
 /// <c>--dependency=afterok</c> on it. Slurm is the scheduler; the tool only writes the scripts and submits them.
 /// </summary>

@@ -16,26 +16,18 @@ internal static class SweepCommand
     private static readonly Option<string> s_sweep = new("--sweep") { Description = "key=v1,v2,...: the generation setting and its values, e.g. refresh_interval=2,4,8,16,32,48.", Required = true };
     private static readonly Option<string> s_output = new("--output") { Description = "Folder for the runs; each value gets DIR/<key>-<value>/.", Required = true };
     private static readonly Option<string?> s_config = new("--config") { Description = "Defaults file (eval.yaml in the checkout by default); flags override it." };
-    private static readonly Option<string?> s_tasks = new("--tasks") { Description = "Tasks or groups to run at each value, e.g. mathvista_testmini." };
-    private static readonly Option<string?> s_model = new("--model") { Description = "Backend: lladav, llama3v or replay." };
-    private static readonly Option<string?> s_modelArgs = new("--model-args") { Description = "Backend arguments k=v,k=v." };
-    private static readonly Option<string?> s_genKwargs = new("--gen-kwargs") { Description = "Generation settings k=v,... shared by all values (the swept key is set per run)." };
-    private static readonly Option<string?> s_dataDir = new("--data-dir") { Description = "Folder of HF dataset snapshots." };
-    private static readonly Option<double?> s_limit = new("--limit") { Description = "Evaluate the first N docs (or a fraction) of each task." };
-    private static readonly Option<long?> s_seed = new("--seed") { Description = "Run seed (the same for every value, so only the swept setting differs)." };
-    private static readonly Option<string?> s_device = new("--device") { Description = "cpu, cuda or cuda:N." };
-    private static readonly Option<int?> s_batchSize = new("--batch-size") { Description = "Documents per model call." };
-    private static readonly Option<string?> s_scoring = new("--scoring") { Description = "Answer-extraction rules: current or 2025." };
-    private static readonly Option<string[]> s_tag = new("--tag") { Description = "Run metadata k=v (repeatable), added to every run.", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> s_tasksDir = new("--tasks-dir") { Description = "Tasks folder (default: tasks/ of the checkout)." };
 
     public static Command Create()
     {
         var command = new Command("sweep", "Run tasks once per value of a generation setting (e.g. --sweep refresh_interval=2,4,8,16,32,48) into sibling run directories for 'plot tradeoff'.");
-        foreach (var o in new Option[] { s_sweep, s_output, s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_limit, s_seed, s_device, s_batchSize, s_scoring, s_tag, s_tasksDir, CliHost.Verbose })
+        foreach (var o in new Option[] { s_sweep, s_output, s_config })
         {
             command.Options.Add(o);
         }
+
+        // Every run setting but --output (here the folder of all the runs), from the one table: sweep cannot drift from run.
+        RunSettingOptions.AddTo(command, s => s.OnSweep);
+        command.Options.Add(CliHost.Verbose);
 
         command.SetAction((parse, ct) => CliHost.GuardAsync(parse, output => RunAsync(parse, output, ct)));
         return command;
@@ -63,26 +55,11 @@ internal static class SweepCommand
     private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken ct)
     {
         var (key, values) = ParseSweep(parse.GetValue(s_sweep)!);
-        var root = Workspace.Root(parse.GetValue(s_tasksDir));
-        var tags = parse.GetValue(s_tag);
-        var flags = new RunSettings
-        {
-            Tasks = parse.GetValue(s_tasks),
-            Model = parse.GetValue(s_model),
-            ModelArgs = parse.GetValue(s_modelArgs),
-            GenKwargs = parse.GetValue(s_genKwargs),
-            DataDir = parse.GetValue(s_dataDir) is { } d ? Path.GetFullPath(d) : null,
-            Limit = parse.GetValue(s_limit),
-            Seed = parse.GetValue(s_seed),
-            Device = parse.GetValue(s_device),
-            BatchSize = parse.GetValue(s_batchSize),
-            Scoring = parse.GetValue(s_scoring),
-            Tags = tags is { Length: > 0 } ? string.Join(",", tags) : null,
-            TasksDir = parse.GetValue(s_tasksDir) is { } t ? Path.GetFullPath(t) : null,
-        };
+        var flags = RunSettingOptions.Read(parse);
+        var root = Workspace.Root(RunSettingOptions.Given(parse, RunSettingTable.TasksDir));
         var settings = flags.Over(Workspace.EvalYaml(parse.GetValue(s_config), root));
         var baseConfig = settings.ToConfig();
-        var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
+        var catalog = Workspace.Catalog(settings[RunSettingTable.TasksDir], settings[RunSettingTable.IncludePath]);
         var outputDir = Path.GetFullPath(parse.GetValue(s_output)!);
         var written = new List<string>();
         foreach (var value in values)
@@ -93,7 +70,7 @@ internal static class SweepCommand
                 GenKwargs = string.Join(",", genKwargs.Select(kv => $"{kv.Key}={kv.Value}")),
                 RunTags = baseConfig.RunTags.SetItem(key, value).SetItem("sweep", key),
             };
-            var runDirectory = Path.Combine(outputDir, $"{key}-{value}");
+            var runDirectory = Path.Combine(outputDir, $"{key}-{value}" + (config.Shard.IsWhole ? "" : $"_shard{config.Shard.Index}of{config.Shard.Count}"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Sweep {key}={value} ({written.Count + 1}/{values.Count}) -> {runDirectory}")).ConfigureAwait(false);
             var outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new PlainObserver(output))
                 .RunAsync(new RunRequest(config, runDirectory, false, root), ct).ConfigureAwait(false);

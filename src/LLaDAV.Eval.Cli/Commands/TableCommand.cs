@@ -7,7 +7,7 @@ using LLaDAV.Eval.Reports.Tables;
 
 namespace LLaDAV.Eval.Cli.Commands;
 
-/// <summary><c>lladav-eval table [RUNS...]</c>: our numbers beside the paper's Tables 2-4 with signed deltas (DESIGN.md §6).</summary>
+/// <summary><c>lladav-eval table [RUNS...]</c>: our numbers beside the paper's Tables 2-4 with signed deltas (docs/ARCHITECTURE.md §6).</summary>
 internal static class TableCommand
 {
     /// <summary>Shared by the report verbs: where the paper's numbers are read from.</summary>

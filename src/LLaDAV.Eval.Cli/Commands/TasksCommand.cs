@@ -24,7 +24,7 @@ internal static class TasksCommand
             await Workspace.WarnBrokenAsync(catalog, parse.InvocationConfiguration.Error).ConfigureAwait(false);
             var dataDir = parse.GetValue(s_dataDir);
             var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
-            var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
+            var documents = new TaskDocuments(Workspace.Readers);
             await output.WriteLineAsync($"{"task",-36} {"dataset",-40} {"split",-22} {"docs",-12} metrics").ConfigureAwait(false);
             foreach (var task in catalog.Tasks.Values)
             {
@@ -32,7 +32,7 @@ internal static class TasksCommand
                 try
                 {
                     var data = locator.Locate(task.Spec);
-                    var n = runner.CountDocs(task, data);
+                    var n = documents.Count(task, data);
                     docs = data.Source == DatasetSource.Sample ? $"{n} (sample)" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
                 catch (DataException)

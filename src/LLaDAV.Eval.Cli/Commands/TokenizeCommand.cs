@@ -6,7 +6,7 @@ namespace LLaDAV.Eval.Cli.Commands;
 /// <summary>
 /// <c>lladav-eval tokenize --tokenizer DIR (--text TEXT | --file FILE) [--json] [--add-special-tokens]</c>: prints the
 /// ids of a text. The work is <see cref="TokenizeTool"/>; this file only maps options and errors to exit codes
-/// (DESIGN.md §7: 2 for usage, 3 for a bad checkpoint/tokenizer).
+/// (docs/ARCHITECTURE.md §7: 2 for usage, 3 for a bad checkpoint/tokenizer).
 /// </summary>
 internal static class TokenizeCommand
 {
@@ -39,37 +39,24 @@ internal static class TokenizeCommand
             }
         });
 
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.Options.Add(Hosting.CliHost.Verbose);
+        command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, output =>
         {
-            var output = r.InvocationConfiguration.Output;
-            var error = r.InvocationConfiguration.Error;
             string input;
             if (r.GetValue(file) is { } path)
             {
-                if (!path.Exists)
-                {
-                    error.WriteLine($"Input file not found: {path.FullName}. Give an existing file to --file.");
-                    return Task.FromResult(2);
-                }
-
-                input = File.ReadAllText(path.FullName);
+                input = path.Exists
+                    ? File.ReadAllText(path.FullName)
+                    : throw new ArgumentException($"Input file not found: {path.FullName}. Give an existing file to --file.");
             }
             else
             {
                 input = r.GetValue(text)!;
             }
 
-            try
-            {
-                output.WriteLine(TokenizeTool.Run(r.GetValue(tokenizer)!, input, r.GetValue(addSpecialTokens), r.GetValue(json)));
-                return Task.FromResult(0);
-            }
-            catch (TokenizerException e)
-            {
-                error.WriteLine($"Cannot use the tokenizer: {e.Message}");
-                return Task.FromResult(3);
-            }
-        });
+            output.WriteLine(TokenizeTool.Run(r.GetValue(tokenizer)!, input, r.GetValue(addSpecialTokens), r.GetValue(json)));
+            return 0;
+        }));
 
         return command;
     }

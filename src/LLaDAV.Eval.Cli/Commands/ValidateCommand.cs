@@ -26,7 +26,7 @@ internal static class ValidateCommand
             var catalog = Workspace.Catalog(parse.GetValue(s_tasksDir));
             var dataDir = parse.GetValue(s_dataDir);
             var locator = DatasetLocator.ForRun(dataDir, Workspace.Readers);
-            var runner = new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, SilentObserver.Instance);
+            var documents = new TaskDocuments(Workspace.Readers);
             var failures = 0;
             _ = catalog.Tasks; // validate loads every file in full, so that every broken one is reported below
             foreach (var message in catalog.Broken)
@@ -39,7 +39,7 @@ internal static class ValidateCommand
                 try
                 {
                     var data = locator.Locate(task.Spec);
-                    var (_, doc) = runner.ReadDocs(task, data, ct).First();
+                    var (_, doc) = documents.Read(task, data, ct).First();
                     var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "default");
                     var prompt = task.DocToText(doc, kwargs);
                     _ = task.DocToTarget(doc);

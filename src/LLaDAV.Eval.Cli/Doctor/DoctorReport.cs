@@ -5,7 +5,7 @@ namespace LLaDAV.Eval.Cli.Doctor;
 /// <summary>The probed catalog, and the two things a user acts on: is the CPU path ready, and what to install.</summary>
 internal sealed class DoctorReport
 {
-    /// <summary>The CLI's data/environment exit code (DESIGN.md §7): something the machine lacks, not a usage error.</summary>
+    /// <summary>The CLI's data/environment exit code (docs/ARCHITECTURE.md §7): something the machine lacks, not a usage error.</summary>
     public const int MissingExitCode = 3;
 
     private DoctorReport(IReadOnlyList<(SystemDependency Dependency, ProbeResult Result)> entries)

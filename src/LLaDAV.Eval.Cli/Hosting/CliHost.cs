@@ -5,7 +5,7 @@ using LLaDAV.Eval.Errors;
 namespace LLaDAV.Eval.Cli.Hosting;
 
 /// <summary>
-/// Runs a verb's body with the CLI's error contract (DESIGN.md §7): a user error prints one sentence and exits 2
+/// Runs a verb's body with the CLI's error contract (docs/ARCHITECTURE.md "Errors and exit codes"); every verb goes through it: a user error prints one sentence and exits 2
 /// (usage/config) or 3 (data/checkpoint/media); a stack trace only with --verbose/--debug. Anything else is a bug:
 /// one line saying so, the run directory, and the file holding the full trace (issue 14 §2); exit 70 (EX_SOFTWARE).
 /// </summary>
@@ -16,7 +16,17 @@ internal static class CliHost
     /// <summary>sysexits.h EX_SOFTWARE: an internal error, distinct from the user-error codes 2 and 3.</summary>
     public const int BugExitCode = 70;
 
-    public static async Task<int> GuardAsync(ParseResult parse, Func<TextWriter, Task<int>> body)
+    /// <summary>
+    /// The diagnostic verbs (forward, generate, sample, tokenize, bench, selftest) call the model layer's tools, which
+    /// refuse bad input with <see cref="ArgumentException"/>, <see cref="FormatException"/> or
+    /// <see cref="NotSupportedException"/>: there those are usage errors (exit 2), not bugs.
+    /// </summary>
+    public static Task<int> GuardToolAsync(ParseResult parse, Func<TextWriter, int> body) =>
+        GuardAsync(parse, output => Task.FromResult(body(output)), toolInput: true);
+
+    public static async Task<int> GuardAsync(ParseResult parse, Func<TextWriter, Task<int>> body) => await GuardAsync(parse, body, toolInput: false).ConfigureAwait(false);
+
+    private static async Task<int> GuardAsync(ParseResult parse, Func<TextWriter, Task<int>> body, bool toolInput)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
@@ -30,12 +40,7 @@ internal static class CliHost
             await Report(error, e, parse).ConfigureAwait(false);
             return e.ExitCode;
         }
-        catch (Models.Backends.ModelArgsException e)
-        {
-            await Report(error, e, parse).ConfigureAwait(false);
-            return 2;
-        }
-        catch (Models.Backends.GenerationKwargsException e)
+        catch (Models.Backends.BackendSettingException e)
         {
             await Report(error, e, parse).ConfigureAwait(false);
             return 2;
@@ -44,6 +49,11 @@ internal static class CliHost
         {
             await Report(error, e, parse).ConfigureAwait(false);
             return e.Usage ? 2 : 3;
+        }
+        catch (Exception e) when (toolInput && e is ArgumentException or FormatException or NotSupportedException)
+        {
+            await Report(error, e, parse).ConfigureAwait(false);
+            return 2;
         }
         catch (Exception e) when (IsUserError(e))
         {

@@ -35,16 +35,16 @@ internal sealed record ForwardedRun(ImmutableArray<string> Tokens, RunConfig Con
             throw new ConfigException($"{verb}: {parse.Errors[0].Message} (the flags after {verb}'s own are those of 'run'; see 'lladav-eval run --help').");
         }
 
-        var tasksDir = parse.GetValue<string?>("--tasks-dir");
+        var tasksDir = RunSettingOptions.Given(parse, RunSettingTable.TasksDir);
         var root = Workspace.Root(tasksDir);
         var settings = RunCommand.Flags(parse).Over(Workspace.EvalYaml(parse.GetValue<string?>("--config"), root));
         var config = settings.ToConfig();
-        var catalog = Workspace.Catalog(settings.TasksDir, settings.IncludePath);
+        var catalog = Workspace.Catalog(settings[RunSettingTable.TasksDir], settings[RunSettingTable.IncludePath]);
         var runRoot = Path.Combine(
-            settings.Output ?? Path.Combine(root, "results"),
+            settings[RunSettingTable.Output] ?? Path.Combine(root, "results"),
             config.Model,
             RunCommand.RunIdOf(parse) ?? ToolInfo.Now().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture));
-        return new ForwardedRun([.. tokens], config, catalog, Path.GetFullPath(runRoot), settings.TasksDir);
+        return new ForwardedRun([.. tokens], config, catalog, Path.GetFullPath(runRoot), settings[RunSettingTable.TasksDir]);
     }
 
     public IReadOnlyList<TaskWork> Work() => ShardPlanner.Estimate(Config, Catalog, Workspace.Readers, new DownloadReporter(DownloadProgressLine.ForStandardError()));

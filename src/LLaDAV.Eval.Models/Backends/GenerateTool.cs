@@ -39,7 +39,7 @@ public static class GenerateTool
         IReadOnlyList<VisualInput> visuals = request.ImagePath is null
             ? []
             : [new ImageInput(request.ImagePath, () => ImageDecoder.DecodeFile(request.ImagePath))];
-        var output = model.Generate(request.Prompt, visuals, GenerationKwargsText.Parse(request.GenKwargs), request.Seed);
+        var output = model.Generate(request.Prompt, visuals, KeyValueText.ParseGenerationKwargs(request.GenKwargs), request.Seed);
         return request.Json ? Json(output) : Text(output, backend.Description);
     }
 
@@ -57,7 +57,7 @@ public static class GenerateTool
             ["forward_passes"] = o.Usage.ForwardPasses,
         },
         ["seconds"] = Math.Round(o.Elapsed.TotalSeconds, 3),
-    }.ToJsonString(JsonOutput.Options);
+    }.ToJsonString(JsonFormats.Compact);
 
     private static string Text(GenerationOutput o, string device)
     {

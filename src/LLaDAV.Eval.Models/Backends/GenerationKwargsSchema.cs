@@ -4,12 +4,12 @@ using System.Globalization;
 namespace LLaDAV.Eval.Models.Backends;
 
 /// <summary>A generation setting with a wrong type or out of range: one sentence naming key, value, where it came from and what is allowed.</summary>
-public sealed class GenerationKwargsException(string message) : ArgumentException(message);
+public sealed class GenerationKwargsException(string message) : BackendSettingException(message);
 
 /// <summary>
 /// The type and range of every generation setting the backends read (issue 14 §2), checked before a run writes
 /// anything, so a bad value is one error instead of a FormatException or an ArgumentOutOfRange deep in the sampler.
-/// The keys are those <see cref="GenerationSettings.From"/> reads (LLADAV-MODEL.md §7.1/§7.2, §8.2) plus lmms-eval's
+/// The keys are those <see cref="GenerationSettings.From"/> reads (docs/LLADAV-MODEL.md §7.1/§7.2, §8.2) plus lmms-eval's
 /// common <c>generate_until</c> keys the task YAMLs carry (<c>do_sample</c>, <c>top_p</c>, <c>num_beams</c>, <c>until</c>;
 /// lmms-eval models/simple/llava.py generate_until). Other keys stay unchecked and ignored, as
 /// <c>generate_with_embeds(**kwargs)</c> ignores them.

@@ -23,7 +23,7 @@ public sealed record GenerationSettings(
     double? Factor)
 {
     /// <summary>
-    /// LLaDA-V: gen_length ← <c>gen_length</c> | 2 (the fork's evaluator default, LLADAV-MODEL.md §7.1; its
+    /// LLaDA-V: gen_length ← <c>gen_length</c> | 2 (the fork's evaluator default, docs/LLADAV-MODEL.md §7.1; its
     /// <c>generate_with_embeds</c> silently ignores <c>max_new_tokens</c>, §6.2, so a task YAML's max_new_tokens does
     /// not lengthen the answer); LLaMA3-V: <c>max_new_tokens</c> | 1024 (lmms-eval's llava_onevision, §9); block_length ← <c>block_length</c> |
     /// gen_length (one block, §7.2); steps ← <c>steps</c> | <c>gen_steps</c> | gen_length. <c>cfg</c> is NOT

@@ -36,6 +36,10 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         }
     }
 
+    /// <summary>LLaDA-V's sampler adds generate.py's block-shape rules to the common checks; LLaMA3-V has only those.</summary>
+    public void ValidateGenerationKwargs(GenerationKwargs kwargs, Func<string, string> sourceOf) =>
+        GenerationKwargsSchema.Validate(kwargs, family == LlavaFamily.LladaV, sourceOf);
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -43,17 +47,17 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         LlavaModelArgs.Check(args, family, Name);
         var path = args.Get("path") ?? args.Get("pretrained");
         var directory = path is null or "demo" ? DemoCheckpoint.Ensure(family) : LlavaModelArgs.ResolveCheckpoint(path);
-        Tensors.IComputeBackend backend;
-        try
+        var device = args.Get("device") ?? args.Get("device_map") ?? context.Device;
+
+        // bf16 on a CPU that cannot compute it is the model-args key's error, said in its own words (no re-wording of
+        // the tensor layer's --dtype message); a missing CUDA library keeps its own exception and exit code.
+        if (ComputeDevices.ParseDType(args.Get("dtype")) == ComputeDType.Bf16 && device.Split(':', 2)[0] == "cpu"
+            && Tensors.Cpu.CpuBackend.Bf16UnavailableReasonFor("--model-args dtype=bf16", "--model-args dtype=fp32") is { } why)
         {
-            backend = ComputeDevices.Create(args.Get("device") ?? args.Get("device_map") ?? context.Device, args.Get("dtype"));
+            throw new ModelArgsException(why);
         }
-        catch (Exception e) when (e is not Tensors.Cuda.CudaUnavailableException && e.Message.StartsWith("--dtype", StringComparison.Ordinal) && e is NotSupportedException or ArgumentException)
-        {
-            // the dtype's own errors (unknown name, bf16 unavailable on this CPU) name the model-args key; a missing
-            // CUDA library keeps its own exception and exit code
-            throw new ModelArgsException(e.Message.Replace("--dtype ", "--model-args dtype=", StringComparison.Ordinal));
-        }
+
+        var backend = ComputeDevices.Create(device, args.Get("dtype"));
 
         try
         {

@@ -1,6 +1,6 @@
 namespace LLaDAV.Eval.Models.Backends;
 
-/// <summary>Which of the two published model families a checkpoint is (LLADAV-MODEL.md §2, §9).</summary>
+/// <summary>Which of the two published model families a checkpoint is (docs/LLADAV-MODEL.md §2, §9).</summary>
 public enum LlavaFamily
 {
     /// <summary>LLaDA-V: masked-diffusion LM, template <c>llava_llada</c>.</summary>

@@ -10,12 +10,12 @@ public sealed record ModelArgKey(string Name, string Description, ImmutableArray
 
 /// <summary>
 /// The model-args keys of <c>--model lladav</c> and <c>--model llama3v</c>, declared in this one place: ours, and
-/// lmms-eval's <c>llava_onevision_llada</c> / <c>llava_onevision</c> constructor arguments (LMMS-EVAL.md §3.1, §3.4;
-/// LLADAV-MODEL.md §7.1), each honoured or, at any value we do not reproduce, refused with one line. Never ignored.
+/// lmms-eval's <c>llava_onevision_llada</c> / <c>llava_onevision</c> constructor arguments (docs/LMMS-EVAL.md §3.1, §3.4;
+/// docs/LLADAV-MODEL.md §7.1), each honoured or, at any value we do not reproduce, refused with one line. Never ignored.
 /// </summary>
 public static class LlavaModelArgs
 {
-    /// <summary>The conversation template lmms-eval's wrapper is given for each family (LLADAV-MODEL.md §5.1, §9).</summary>
+    /// <summary>The conversation template lmms-eval's wrapper is given for each family (docs/LLADAV-MODEL.md §5.1, §9).</summary>
     public static string ConvTemplate(LlavaFamily family) => family == LlavaFamily.LladaV ? "llava_llada" : "llava_llama_3";
 
     public static ImmutableArray<ModelArgKey> For(LlavaFamily family) =>

@@ -28,7 +28,7 @@ public sealed record VideoInput(string Path) : VisualInput;
 
 /// <summary>
 /// Generation settings after the task's YAML <c>generation_kwargs</c>, the model-specific overrides and
-/// <c>--gen-kwargs</c> were merged (LMMS-EVAL.md §1.2). Values are kept as their YAML/CLI scalars (string, long,
+/// <c>--gen-kwargs</c> were merged (docs/LMMS-EVAL.md §1.2). Values are kept as their YAML/CLI scalars (string, long,
 /// double, bool) or lists of strings (<c>until</c>).
 /// </summary>
 public sealed record GenerationKwargs(ImmutableSortedDictionary<string, object> Values)
@@ -57,7 +57,7 @@ public sealed record GenerationKwargs(ImmutableSortedDictionary<string, object> 
 }
 
 /// <summary>
-/// One <c>generate_until</c> request (LMMS-EVAL.md §1.5): the rendered context, its visuals and generation
+/// One <c>generate_until</c> request (docs/LMMS-EVAL.md §1.5): the rendered context, its visuals and generation
 /// settings, plus the per-document seed derived from (run seed, task, doc id) so that results do not depend on batch
 /// size, order or sharding.
 /// </summary>
@@ -140,11 +140,11 @@ public sealed record ServedUsage(long PromptTokens, long CompletionTokens, long?
 public sealed record RequestFailure(string Error, int Attempts);
 
 /// <summary>
-/// A model backend (DESIGN.md §4): turns a batch of requests into responses, one per request, in order.
+/// A model backend (docs/ARCHITECTURE.md §4): turns a batch of requests into responses, one per request, in order.
 /// </summary>
 public interface IModelBackend : IDisposable
 {
-    /// <summary>The <c>--model</c> name, used to pick <c>lmms_eval_specific_kwargs</c> (LMMS-EVAL.md §1.3).</summary>
+    /// <summary>The <c>--model</c> name, used to pick <c>lmms_eval_specific_kwargs</c> (docs/LMMS-EVAL.md §1.3).</summary>
     string Name { get; }
 
     /// <summary>A stable description of the weights (e.g. a hash of config + tensor index) for the manifest.</summary>
@@ -183,7 +183,7 @@ public interface IModelBackendFactory
     /// <summary>
     /// True when these args name no real model (a random-weight demo checkpoint, a replay of recorded responses):
     /// only then may a task run on its embedded sample data, and only when no copy of the dataset exists
-    /// (docs/DESIGN.md §3). A real checkpoint or a served model never scores the sample.
+    /// (docs/ARCHITECTURE.md §3). A real checkpoint or a served model never scores the sample.
     /// </summary>
     bool MayUseSampleData(ModelArgs args) => false;
 
@@ -194,6 +194,20 @@ public interface IModelBackendFactory
     void Validate(ModelArgs args)
     {
     }
+
+    /// <summary>
+    /// The model name whose <c>lmms_eval_specific_kwargs</c> and <c>model_specific_generation_kwargs</c> the prompts use:
+    /// the created backend's <see cref="IModelBackend.Name"/>, known here before anything loads.
+    /// </summary>
+    string PromptModel(ModelArgs args) => Name;
+
+    /// <summary>
+    /// Checks the generation settings a task will pass (type and range; a backend adds its own rules), with
+    /// <see cref="Validate"/> and before anything loads. Throws <see cref="GenerationKwargsException"/>.
+    /// Default: the common keys of <see cref="GenerationKwargsSchema"/>.
+    /// </summary>
+    void ValidateGenerationKwargs(GenerationKwargs kwargs, Func<string, string> sourceOf) =>
+        GenerationKwargsSchema.Validate(kwargs, diffusion: false, sourceOf);
 
     IModelBackend Create(ModelArgs args, BackendContext context);
 }

@@ -5,7 +5,7 @@ namespace LLaDAV.Eval.Models.Backends;
 
 /// <summary>
 /// The one place that turns a task's context into the prompt text and ids a LLaVA-family backend feeds its model
-/// (LLADAV-MODEL.md §5): the user message with one <c>&lt;image&gt;</c> per visual and, for LLaDA-V, the think-mode
+/// (docs/LLADAV-MODEL.md §5): the user message with one <c>&lt;image&gt;</c> per visual and, for LLaDA-V, the think-mode
 /// suffix; the family's chat template (<c>llava_llada</c> / <c>llava_llama_3</c>); <c>tokenizer_image_token</c>
 /// splicing with −200 placeholders. Shared by the backends and <c>lladav-eval render</c>, so what render prints is
 /// what the model sees.

@@ -36,7 +36,7 @@ public sealed record EngineBenchmarkOptions
 
     public string Device { get; init; } = "cpu";
 
-    /// <summary>LLaDA-8B's shape (LLADAV-MODEL.md §1.1) with the issue's ~1.5k-token prompt and gen_length 128.</summary>
+    /// <summary>LLaDA-8B's shape (docs/LLADAV-MODEL.md §1.1) with the issue's ~1.5k-token prompt and gen_length 128.</summary>
     public static EngineBenchmarkOptions Llada8B { get; } = new()
     {
         Hidden = 4096,

@@ -55,6 +55,6 @@ public static class EngineBenchmarkJson
             },
             ["diffusion"] = Rows(report.Diffusion),
             ["autoregressive"] = Rows(report.Autoregressive),
-        }.ToJsonString(JsonOutput.Options);
+        }.ToJsonString(JsonFormats.Compact);
     }
 }

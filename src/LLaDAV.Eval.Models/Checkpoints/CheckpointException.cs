@@ -1,6 +1,6 @@
 namespace LLaDAV.Eval.Models.Checkpoints;
 
-/// <summary>What is wrong with a checkpoint (DESIGN.md §7: one typed exception per input-error kind).</summary>
+/// <summary>What is wrong with a checkpoint (docs/ARCHITECTURE.md §7: one typed exception per input-error kind).</summary>
 public enum CheckpointErrorKind
 {
     MissingFile,

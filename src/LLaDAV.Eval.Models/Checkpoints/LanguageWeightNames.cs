@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Models.Checkpoints;
 
 /// <summary>
-/// Tensor names of a LLaMA-shaped language tower under one of the two key schemes of LLADAV-MODEL.md §1.3:
+/// Tensor names of a LLaMA-shaped language tower under one of the two key schemes of docs/LLADAV-MODEL.md §1.3:
 /// HF-style (<c>model.layers.{i}.*</c>, LLaDA-V and LLaMA) or original LLaDA (<c>model.transformer.blocks.{i}.*</c>).
 /// The rename between them is a pure key mapping (no transpose, no dtype change).
 /// </summary>

@@ -7,7 +7,7 @@ namespace LLaDAV.Eval.Models.Checkpoints;
 
 /// <summary>
 /// The language tower's hyper-parameters. Read from HF/LLaMA-style keys (<c>hidden_size</c>, …) or the original
-/// OLMo-style LLaDA keys (<c>d_model</c>, <c>n_layers</c>, …), LLADAV-MODEL.md §1.2.
+/// OLMo-style LLaDA keys (<c>d_model</c>, <c>n_layers</c>, …), docs/LLADAV-MODEL.md §1.2.
 /// </summary>
 public sealed record LanguageConfig(
     string ModelType,

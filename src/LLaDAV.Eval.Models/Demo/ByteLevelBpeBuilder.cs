@@ -16,19 +16,8 @@ public static class ByteLevelBpeBuilder
     /// <summary>Frequent English pieces, merged pairwise (each merge's parts exist before it).</summary>
     private static readonly string[] s_words = ["Ġt", "he", "Ġa", "in", "er", "an", "on", "Ġthe", "re", "at", "en", "Ġo", "Ġs", "is", "or", "Ġw", "Ġc", "ĠI", "it", "ou", "Ġan", "Ġthe", "ing", "Ġimage", "ĠAnswer", "Ġquestion", "Ġletter", "Ġoption"];
 
-    /// <summary>GPT-2 <c>bytes_to_unicode</c>: printable bytes map to themselves, the rest to U+0100 onwards.</summary>
-    public static char[] ByteSymbols()
-    {
-        var map = new char[256];
-        var next = 256;
-        for (var b = 0; b < 256; b++)
-        {
-            var printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            map[b] = printable ? (char)b : (char)next++;
-        }
-
-        return map;
-    }
+    /// <summary>GPT-2 <c>bytes_to_unicode</c>, from the tokenizer's own table (<see cref="Tokenization.ByteLevelAlphabet"/>).</summary>
+    public static char[] ByteSymbols() => [.. Enumerable.Range(0, 256).Select(b => Tokenization.ByteLevelAlphabet.ToChar((byte)b))];
 
     /// <summary>The vocabulary (symbol → id) and merges (pairs) the builder writes, before added tokens.</summary>
     public static (List<string> Vocab, List<(string Left, string Right)> Merges) Model()

@@ -47,7 +47,7 @@ public static class ForwardTool
                 ["ids"] = new JsonArray([.. tokens.Select(i => (JsonNode)i)]),
                 ["argmax"] = new JsonArray([.. rows.Select(r => (JsonNode)r.Argmax)]),
                 ["top5"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonArray([.. r.Top5.Select(t => (JsonNode)new JsonObject { ["id"] = t.Id, ["logit"] = t.Logit })]))]),
-            }.ToJsonString(JsonOutput.Options);
+            }.ToJsonString(JsonFormats.Compact);
         }
 
         var c = CultureInfo.InvariantCulture;

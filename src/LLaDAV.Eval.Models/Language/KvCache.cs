@@ -6,7 +6,7 @@ namespace LLaDAV.Eval.Models.Language;
 /// Per-layer post-RoPE keys and values, <c>[capacity, kvHeads·headDim]</c>, indexed by absolute position. A forward
 /// that is given a cache writes its fresh K/V at its positions and attends over rows <c>[0, key length)</c>; this
 /// serves LLaMA decoding (append), the Fast-dLLM prefix cache (fresh rows from the block start to the end) and the
-/// dual cache (fresh rows for the block only; later rows stay stale until the next refresh), LLADAV-MODEL.md §8.
+/// dual cache (fresh rows for the block only; later rows stay stale until the next refresh), docs/LLADAV-MODEL.md §8.
 /// </summary>
 public sealed class KvCache : IDisposable
 {

@@ -4,7 +4,7 @@ using LLaDAV.Eval.Models.Tensors;
 namespace LLaDAV.Eval.Models.Language;
 
 /// <summary>
-/// A LLaMA-shaped decoder (LLADAV-MODEL.md §1.1, §9): pre-norm, RMSNorm in fp32, RoPE rotate-half with θ from
+/// A LLaMA-shaped decoder (docs/LLADAV-MODEL.md §1.1, §9): pre-norm, RMSNorm in fp32, RoPE rotate-half with θ from
 /// config, SwiGLU MLP, untied lm_head. LLaDA runs it bidirectionally with MHA; LLaMA3 causally with GQA. Input is
 /// embeddings (so image features can be spliced at the −200 placeholders); output is fp32 logits for a chosen range
 /// of the input rows only (the sampler never needs prompt logits, and lm_head is the widest matmul).

@@ -26,7 +26,7 @@ public sealed record SampleToolRequest(
 
 /// <summary>
 /// The <c>sample</c> verb's logic. A diffusion checkpoint (LLaDA) runs the masked-diffusion sampler of LLaDA's
-/// <c>generate.py</c> (LLADAV-MODEL.md §6.1): temperature 0, cfg 0, <c>low_confidence</c> remasking, no forbidden ids,
+/// <c>generate.py</c> (docs/LLADAV-MODEL.md §6.1): temperature 0, cfg 0, <c>low_confidence</c> remasking, no forbidden ids,
 /// the config's <c>mask_token_id</c>; a causal checkpoint (LLaMA) decodes greedily with the KV cache (or without,
 /// <c>--no-kv-cache</c>). Prints <c>{generated_ids, forward_passes, seconds}</c> as JSON.
 /// </summary>
@@ -85,6 +85,6 @@ public static class SampleTool
             ["sampler"] = config.IsDiffusion
                 ? string.Create(CultureInfo.InvariantCulture, $"masked diffusion, greedy low_confidence, cache {request.Cache.ToString().ToLowerInvariant()}")
                 : request.NoKvCache ? "greedy autoregressive, no KV cache" : "greedy autoregressive, KV cache",
-        }.ToJsonString(JsonOutput.Options);
+        }.ToJsonString(JsonFormats.Compact);
     }
 }

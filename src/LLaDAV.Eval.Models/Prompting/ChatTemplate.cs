@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Models.Prompting;
 
 /// <summary>
 /// A conversation template of LLaVA-NeXT (<c>conv_templates[name]</c>), rendered in code exactly as the checkpoint's
-/// Jinja <c>chat_template</c> renders it (LLADAV-MODEL.md §1.4, §5.1, §9). Both templates here use the LLaMA-3 layout:
+/// Jinja <c>chat_template</c> renders it (docs/LLADAV-MODEL.md §1.4, §5.1, §9). Both templates here use the LLaMA-3 layout:
 /// <c>&lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;\n\n</c> + trimmed content + <c>&lt;|eot_id|&gt;</c>, with the
 /// tokenizer's BOS string before the first message.
 /// </summary>
@@ -110,7 +110,7 @@ public abstract class ChatTemplate
 
 /// <summary>
 /// <c>llava_llada</c>: the LLaDA-V tokenizer's template. BOS <c>&lt;|startoftext|&gt;</c>; the assistant header is
-/// emitted unconditionally (LLADAV-MODEL.md §1.4).
+/// emitted unconditionally (docs/LLADAV-MODEL.md §1.4).
 /// </summary>
 public sealed class LladaChatTemplate : ChatTemplate
 {
@@ -131,7 +131,7 @@ public sealed class LladaChatTemplate : ChatTemplate
 
 /// <summary>
 /// <c>llava_llama_3</c>: Meta-Llama-3-8B-Instruct's template. BOS <c>&lt;|begin_of_text|&gt;</c>; the assistant header
-/// only with <c>add_generation_prompt</c> (LLADAV-MODEL.md §9).
+/// only with <c>add_generation_prompt</c> (docs/LLADAV-MODEL.md §9).
 /// </summary>
 public sealed class Llama3ChatTemplate : ChatTemplate
 {

@@ -8,7 +8,7 @@ namespace LLaDAV.Eval.Models.Prompting;
 /// <see cref="ImageTokenIndex"/>. When the first chunk starts with the BOS id, LLaVA keeps that BOS once and then drops
 /// the first id of <em>every</em> chunk (meant to drop each chunk's auto-added BOS). A tokenizer that does not add BOS
 /// itself therefore loses the first real token after each <c>&lt;image&gt;</c> (LLaDA-V: the <c>"\n"</c>), and one that
-/// does keeps a double BOS at the start (LLaMA3-V) — LLADAV-MODEL.md §5.2 and §9. Both are reproduced for score parity.
+/// does keeps a double BOS at the start (LLaMA3-V) — docs/LLADAV-MODEL.md §5.2 and §9. Both are reproduced for score parity.
 /// </summary>
 public static class ImageTokenSplicer
 {

@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Models.Prompting;
 
 /// <summary>
-/// The lmms-eval LLaVA model wrappers' prompt assembly (LMMS-EVAL.md §3.1 step 4, LLADAV-MODEL.md §4, §5.1): when the
+/// The lmms-eval LLaVA model wrappers' prompt assembly (docs/LMMS-EVAL.md §3.1 step 4, docs/LLADAV-MODEL.md §4, §5.1): when the
 /// task text has no <c>&lt;image&gt;</c> placeholder, one <c>&lt;image&gt;</c> per image (joined by single spaces; one
 /// for a whole video) and a newline go before it, and the think-mode suffix goes after it; the result is the user
 /// message of the conversation template.

@@ -2,7 +2,7 @@ namespace LLaDAV.Eval.Models.Prompting;
 
 /// <summary>
 /// The <c>think_mode</c> generation argument of the LLaDA-V lmms-eval wrapper: <c>" /no_think"</c> or <c>" /think"</c>
-/// is appended to the user message (LLADAV-MODEL.md §5.1, §7.2). <see cref="None"/> appends nothing (the AR baseline).
+/// is appended to the user message (docs/LLADAV-MODEL.md §5.1, §7.2). <see cref="None"/> appends nothing (the AR baseline).
 /// </summary>
 public enum ThinkMode
 {

@@ -18,7 +18,7 @@ public enum CacheMode
 }
 
 /// <summary>
-/// Settings of one masked-diffusion generation (LLADAV-MODEL.md §6, §8). <see cref="RefreshInterval"/> null means the
+/// Settings of one masked-diffusion generation (docs/LLADAV-MODEL.md §6, §8). <see cref="RefreshInterval"/> null means the
 /// cache is rebuilt only at block starts (upstream Fast-dLLM); r means every r steps within a block (LLaDA-V hook,
 /// <c>prefix_refresh_interval</c>). <see cref="Threshold"/> selects the τ rule and <see cref="Factor"/> the factor
 /// rule; with either, a block runs until it has no masks instead of a fixed step count.

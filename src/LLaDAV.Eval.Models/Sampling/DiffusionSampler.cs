@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace LLaDAV.Eval.Models.Sampling;
 
 /// <summary>
-/// LLaDA-V's masked-diffusion sampler, <c>generate_with_embeds</c> (LLADAV-MODEL.md §6.2), with LLaDA's
+/// LLaDA-V's masked-diffusion sampler, <c>generate_with_embeds</c> (docs/LLADAV-MODEL.md §6.2), with LLaDA's
 /// temperature/Gumbel noise, random remasking and CFG (§6.1, LLaDA generate.py) and the Fast-dLLM accelerations
 /// (§8: prefix/dual cache with refresh every r steps, threshold and factor parallel decoding).
 /// </summary>

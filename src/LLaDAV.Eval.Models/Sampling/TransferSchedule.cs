@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Models.Sampling;
 public static class TransferSchedule
 {
     /// <summary>
-    /// <c>base = n / steps</c>; the first <c>n % steps</c> steps get <c>base + 1</c> (remainder first), LLADAV-MODEL.md §6.1.
+    /// <c>base = n / steps</c>; the first <c>n % steps</c> steps get <c>base + 1</c> (remainder first), docs/LLADAV-MODEL.md §6.1.
     /// </summary>
     public static int[] Counts(int maskedInBlock, int steps)
     {

@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Models.Tensors;
 
 /// <summary>
-/// The op set the language and vision towers run on (DESIGN.md §4 tensor layer). Tensors live on the backend's
+/// The op set the language and vision towers run on (docs/ARCHITECTURE.md §4 tensor layer). Tensors live on the backend's
 /// device; model code moves data only through <c>Upload</c>/<c>Write</c>/<c>Download</c>. All activations are
 /// fp32 (<see cref="DType.F32"/>); weights keep whatever dtype the backend chose at upload (CPU widens to fp32, a GPU
 /// backend may keep bf16), and every op that reads weights accepts that dtype. Outputs are caller-allocated so hot
@@ -110,7 +110,7 @@ public interface IComputeBackend : IDisposable
     void TopK(Tensor x, int k, Tensor indices, Tensor values);
 
     /// <summary>
-    /// The diffusion sampler's greedy scoring of each row (LLADAV-MODEL.md §6.2 steps 3–4, temperature 0,
+    /// The diffusion sampler's greedy scoring of each row (docs/LLADAV-MODEL.md §6.2 steps 3–4, temperature 0,
     /// low_confidence): the <paramref name="forbidden"/> columns become −∞ (written into <paramref name="logits"/>),
     /// <c>ids[r]</c> is the first maximum and <c>confidence[r]</c> its softmax probability evaluated in fp64. Only
     /// these two numbers per row reach the host, not a vocabulary-wide row of logits.

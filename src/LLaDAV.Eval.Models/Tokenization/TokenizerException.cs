@@ -2,7 +2,7 @@ namespace LLaDAV.Eval.Models.Tokenization;
 
 /// <summary>
 /// A tokenizer file that is missing, malformed or uses a feature this reader does not implement. The message names
-/// the file and the JSON key (path) at fault, so the user can see what to fix (DESIGN.md §7: one typed error per kind).
+/// the file and the JSON key (path) at fault, so the user can see what to fix (docs/ARCHITECTURE.md §7: one typed error per kind).
 /// </summary>
 public sealed class TokenizerException : Exception
 {

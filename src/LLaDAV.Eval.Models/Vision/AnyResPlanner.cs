@@ -2,7 +2,7 @@ namespace LLaDAV.Eval.Models.Vision;
 
 /// <summary>
 /// The geometry of LLaVA-NeXT's <c>anyres_max_N</c> image path, ported rule by rule so the crop layout and the
-/// visual token count match the Python code exactly (LLADAV-MODEL.md §4.1-4.2).
+/// visual token count match the Python code exactly (docs/LLADAV-MODEL.md §4.1-4.2).
 /// </summary>
 public static class AnyResPlanner
 {

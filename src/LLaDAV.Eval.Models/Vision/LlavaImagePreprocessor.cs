@@ -7,7 +7,7 @@ namespace LLaDAV.Eval.Models.Vision;
 public delegate RgbImage BicubicResizer(RgbImage image, int width, int height);
 
 /// <summary>
-/// The CPU half of LLaVA-NeXT's visual input pipeline (LLADAV-MODEL.md §4): crops from images for the three
+/// The CPU half of LLaVA-NeXT's visual input pipeline (docs/LLADAV-MODEL.md §4): crops from images for the three
 /// ways lmms-eval's <c>llava_onevision</c> model feeds visuals (one image: anyres; several: pad; video frames).
 /// </summary>
 public sealed class LlavaImagePreprocessor
@@ -43,7 +43,7 @@ public sealed class LlavaImagePreprocessor
 
     /// <summary>
     /// <c>SigLipImageProcessor.preprocess</c> for each image: stretch to <c>ImageSize²</c> with bicubic (aspect
-    /// not kept), rescale by 1/255 and normalize with mean = std = 0.5, channels first (LLADAV-MODEL.md §3.3).
+    /// not kept), rescale by 1/255 and normalize with mean = std = 0.5, channels first (docs/LLADAV-MODEL.md §3.3).
     /// </summary>
     public CropBatch Preprocess(IReadOnlyList<RgbImage> images)
     {

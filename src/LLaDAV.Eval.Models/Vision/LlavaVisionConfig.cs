@@ -4,7 +4,7 @@ using LLaDAV.Eval.Models.Checkpoints;
 namespace LLaDAV.Eval.Models.Vision;
 
 /// <summary>
-/// What the vision stack needs from a LLaVA-style <c>config.json</c> (LLADAV-MODEL.md §2.3), taken from the
+/// What the vision stack needs from a LLaVA-style <c>config.json</c> (docs/LLADAV-MODEL.md §2.3), taken from the
 /// checkpoint's parsed <see cref="ModelConfig"/> so config.json has one reader.
 /// </summary>
 public sealed record LlavaVisionConfig(

@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Models.Vision;
 
 /// <summary>
-/// The SigLIP vision tower's shape (LLADAV-MODEL.md §3.1). Defaults are SigLIP2 so400m-patch14-384, used when a
+/// The SigLIP vision tower's shape (docs/LLADAV-MODEL.md §3.1). Defaults are SigLIP2 so400m-patch14-384, used when a
 /// checkpoint's config.json names the tower by path only and carries no <c>vision_config</c>.
 /// </summary>
 public sealed record SigLipTowerConfig(

@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Models.Vision;
 
 /// <summary>
 /// The SigLIP vision tower as LLaVA-NeXT runs it (<c>llava/model/multimodal_encoder/siglip_encoder.py</c>,
-/// LLADAV-MODEL.md §3.2): valid 14×14/14 patch convolution (as a GEMM over unfolded patches), learned absolute
+/// docs/LLADAV-MODEL.md §3.2): valid 14×14/14 patch convolution (as a GEMM over unfolded patches), learned absolute
 /// position embeddings, the pre-LN encoder layers the checkpoint holds (LLaVA deletes the last of the 27 at load, so
 /// the published checkpoint stores 26), and the last hidden state <b>without</b> <c>post_layernorm</c>; the
 /// attention-pooling head is never run.

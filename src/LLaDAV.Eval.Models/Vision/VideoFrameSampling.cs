@@ -1,6 +1,6 @@
 namespace LLaDAV.Eval.Models.Vision;
 
-/// <summary>Which frames of a video the LLaVA-OneVision evaluator feeds the model (LLADAV-MODEL.md §4.4).</summary>
+/// <summary>Which frames of a video the LLaVA-OneVision evaluator feeds the model (docs/LLADAV-MODEL.md §4.4).</summary>
 public static class VideoFrameSampling
 {
     /// <summary>lmms-eval's default <c>max_frames_num</c> for LLaDA-V.</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LLaDAV.Eval.Models.Vision;
 
 /// <summary>
-/// Tensor names of the vision stack in a LLaVA-style checkpoint (LLADAV-MODEL.md §2.2): the SigLIP tower under
+/// Tensor names of the vision stack in a LLaVA-style checkpoint (docs/LLADAV-MODEL.md §2.2): the SigLIP tower under
 /// <c>model.vision_tower.vision_tower.vision_model.</c>, the projector as <c>model.mm_projector.{0,2}</c> (index 1 is
 /// the parameter-free GELU) and <c>model.image_newline</c>.
 /// </summary>

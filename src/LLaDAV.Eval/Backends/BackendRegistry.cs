@@ -17,6 +17,11 @@ public sealed class BackendRegistry(IEnumerable<IModelBackendFactory> factories)
 
     public IEnumerable<IModelBackendFactory> Factories => _factories.Values;
 
+    /// <summary>The backend names for help text and messages ("a, b or c"), so none is hard-coded there.</summary>
+    public string Names => _factories.Count <= 1
+        ? string.Join("", _factories.Keys)
+        : string.Join(", ", _factories.Keys.SkipLast(1)) + " or " + _factories.Keys.Last();
+
     /// <summary>Refuses <c>--model-args</c> keys the backend does not declare, listing those it accepts (issue 14 §2).</summary>
     public static void CheckArgs(IModelBackendFactory factory, ModelArgs args)
     {

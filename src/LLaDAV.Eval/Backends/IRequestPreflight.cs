@@ -15,6 +15,3 @@ public interface IRequestPreflight
     {
     }
 }
-
-/// <summary>Marks a backend that never looks at visuals (re-scoring), so the runner does not resolve media for it.</summary>
-public interface IMediaFreeBackend;

@@ -5,12 +5,12 @@ using LLaDAV.Eval.Models.Backends;
 namespace LLaDAV.Eval.Backends;
 
 /// <summary>
-/// <c>--model replay --model-args responses=FILE</c> (DESIGN.md §4): answers each request with a response read from
+/// <c>--model replay --model-args responses=FILE</c> (docs/ARCHITECTURE.md §4): answers each request with a response read from
 /// JSON Lines <c>{"task", "doc_id", "response"}</c>, to re-score outputs produced elsewhere. Never touches media.
 /// <c>responses</c> may be a glob (<c>tasks/*/sample/responses.jsonl</c>) or several paths joined by ';'.
 /// <c>prompt_model=NAME</c> renders prompts with that model's <c>lmms_eval_specific_kwargs</c>.
 /// </summary>
-public sealed class ReplayBackend : IModelBackend, IRequestPreflight, IMediaFreeBackend
+public sealed class ReplayBackend : IModelBackend, IRequestPreflight
 {
     private readonly Dictionary<(string Task, int Doc), string> _responses;
     private readonly Dictionary<(string Task, int Doc), string> _where = [];
@@ -132,10 +132,20 @@ public sealed class ReplayBackendFactory : IModelBackendFactory
     /// <summary>Replayed responses carry no model: re-scoring the embedded samples is how the scorers are tested.</summary>
     public bool MayUseSampleData(ModelArgs args) => true;
 
+    /// <summary>Prompts are rendered as <c>prompt_model</c>'s (its lmms_eval_specific_kwargs), else as "replay".</summary>
+    public string PromptModel(ModelArgs args) => args?.Get("prompt_model") ?? "replay";
+
+    public void Validate(ModelArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        _ = Responses(args);
+    }
+
     public IModelBackend Create(ModelArgs args, BackendContext context)
     {
-        var spec = args.Get("responses")
-            ?? throw new ConfigException("--model replay needs --model-args responses=FILE (JSON Lines of {\"task\", \"doc_id\", \"response\"}).");
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var spec = Responses(args);
         var files = new List<string>();
         foreach (var pattern in spec.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -148,6 +158,9 @@ public sealed class ReplayBackendFactory : IModelBackendFactory
             files.AddRange(matches);
         }
 
-        return new ReplayBackend(files, args.Get("prompt_model") ?? "replay");
+        return new ReplayBackend(files, PromptModel(args));
     }
+
+    private static string Responses(ModelArgs args) => args.Get("responses")
+        ?? throw new ConfigException("--model replay needs --model-args responses=FILE (JSON Lines of {\"task\", \"doc_id\", \"response\"}).");
 }

@@ -81,7 +81,7 @@ public sealed record DatasetLocation(DatasetSource Source, string Root, Immutabl
 }
 
 /// <summary>
-/// Finds a task's split where and as Hugging Face <c>datasets</c> finds it (docs/DESIGN.md §3): the repository is
+/// Finds a task's split where and as Hugging Face <c>datasets</c> finds it (docs/ARCHITECTURE.md §3): the repository is
 /// a <c>--data-dir/org/name/</c> copy, or the hub cache's snapshot of the YAML's <c>dataset_kwargs.revision</c>
 /// (<see cref="HubCache"/>); its files come from the card's <c>configs:</c> or datasets' default patterns
 /// (<see cref="DataFilesResolver"/>). The task's embedded sample (<c>tasks/&lt;family&gt;/sample/hub/</c>, a hub

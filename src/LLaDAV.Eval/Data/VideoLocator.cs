@@ -8,14 +8,14 @@ namespace LLaDAV.Eval.Data;
 /// (e.g. VideoMME <c>data/{videoID}.mp4</c>); this class decides which roots to try, in order:
 /// <list type="number">
 /// <item>the dataset snapshot the doc was read from (the folder <c>org/name/</c> above its split file, or the HF
-/// cache <c>snapshots/&lt;rev&gt;/</c> folder): zip-extracted videos beside the parquet (DESIGN.md §3). For the
+/// cache <c>snapshots/&lt;rev&gt;/</c> folder): zip-extracted videos beside the parquet (docs/ARCHITECTURE.md §3). For the
 /// embedded sample this is the only root, so a sample never picks up real files.</item>
 /// <item>the other snapshots of the same HF cache repository (MVBench keeps its videos in revision <c>video</c>,
 /// a sibling snapshot of the one holding the json).</item>
 /// <item><c>&lt;data-dir&gt;/&lt;cache_dir&gt;</c>, when the doc came from <c>--data-dir/org/name</c> and the task has
 /// <c>dataset_kwargs.cache_dir</c>.</item>
 /// <item><c>$HF_HOME/&lt;cache_dir&gt;</c>: where lmms-eval downloads and unzips video datasets
-/// (LMMS-EVAL.md §1.12; e.g. <c>tasks/videomme/utils.py</c> joins <c>HF_HOME</c> and the YAML's cache_dir).</item>
+/// (docs/LMMS-EVAL.md §1.12; e.g. <c>tasks/videomme/utils.py</c> joins <c>HF_HOME</c> and the YAML's cache_dir).</item>
 /// </list>
 /// A path counts as found when it is a file or a folder (MVBench's episodic_reasoning ships frame folders).
 /// </summary>

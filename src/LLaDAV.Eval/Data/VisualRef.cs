@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Data;
 
 /// <summary>
-/// What <c>doc_to_visual</c> returns: references, not pixels (LMMS-EVAL.md §1.5: the model fetches and decodes
+/// What <c>doc_to_visual</c> returns: references, not pixels (docs/LMMS-EVAL.md §1.5: the model fetches and decodes
 /// visuals itself), so re-scoring with <c>replay</c> never touches media.
 /// </summary>
 public abstract record VisualRef;

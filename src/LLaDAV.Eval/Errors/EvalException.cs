@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Errors;
 
 /// <summary>
-/// A user-facing error: one sentence that names the file, the field and the fix (DESIGN.md §7). The CLI prints
+/// A user-facing error: one sentence that names the file, the field and the fix (docs/ARCHITECTURE.md §7). The CLI prints
 /// <see cref="Exception.Message"/> without a stack trace and exits with <see cref="ExitCode"/>.
 /// </summary>
 public abstract class EvalException : Exception
@@ -11,7 +11,7 @@ public abstract class EvalException : Exception
     {
     }
 
-    /// <summary>2 for usage/config, 3 for data/checkpoint/media (DESIGN.md §7).</summary>
+    /// <summary>2 for usage/config, 3 for data/checkpoint/media (docs/ARCHITECTURE.md §7).</summary>
     public abstract int ExitCode { get; }
 }
 

@@ -8,7 +8,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Judging;
 
 /// <summary>
-/// The optional LLM judge (issue 4 item 4; DESIGN.md §2): one user message per prompt to an OpenAI-compatible
+/// The optional LLM judge (issue 4 item 4; docs/ARCHITECTURE.md §2): one user message per prompt to an OpenAI-compatible
 /// <c>/chat/completions</c> endpoint at temperature 0, as lmms-eval's judges send it (e.g.
 /// <c>tasks/mathvista/mathvista_evals.py</c> <c>get_chat_response</c>). Answers are cached on disk by (judge model,
 /// prompt-template hash, input hash), so a re-run costs no calls and gives the same verdicts. Failures surface as

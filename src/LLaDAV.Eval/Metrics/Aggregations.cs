@@ -7,7 +7,7 @@ public sealed record AggregateValue(double? Value, double? Stderr);
 
 /// <summary>
 /// lmms-eval's built-in <c>mean</c> aggregation and its stderr (<c>api/metrics.py</c>: <c>mean_stderr</c> =
-/// sample standard deviation with ddof=1 over √n; LMMS-EVAL.md §1.6 step 11).
+/// sample standard deviation with ddof=1 over √n; docs/LMMS-EVAL.md §1.6 step 11).
 /// </summary>
 public static class Aggregations
 {

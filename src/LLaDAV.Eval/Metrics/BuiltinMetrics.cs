@@ -5,7 +5,7 @@ using LLaDAV.Eval.Tasks.Common;
 namespace LLaDAV.Eval.Metrics;
 
 /// <summary>
-/// lmms-eval's generic metric functions (<c>api/metrics.py</c>, LMMS-EVAL.md §1.14 D and E) for tasks without a
+/// lmms-eval's generic metric functions (<c>api/metrics.py</c>, docs/LMMS-EVAL.md §1.14 D and E) for tasks without a
 /// <c>process_results</c> hook.
 /// </summary>
 public static class BuiltinMetrics

@@ -1,6 +1,6 @@
 namespace LLaDAV.Eval.Reports;
 
-/// <summary>Renders one report model in one format (PEERS.md B6 rule 1: one small interface per extension point).</summary>
+/// <summary>Renders one report model in one format (docs/ARCHITECTURE.md §9: one small interface per extension point).</summary>
 /// <typeparam name="TModel">The immutable report model, e.g. a comparison result.</typeparam>
 public interface IReportWriter<in TModel>
 {

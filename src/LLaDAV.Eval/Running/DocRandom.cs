@@ -4,9 +4,9 @@ using System.Text;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// Seeds per document (DESIGN.md §7): SHA-256 of (run seed, task, doc id), so a document's seed does not depend
+/// Seeds per document (docs/ARCHITECTURE.md §7): SHA-256 of (run seed, task, doc id), so a document's seed does not depend
 /// on batch size, order, sharding or process count — unlike lmms-eval, whose per-rank <c>random</c> state makes
-/// MMMU's fallback depend on the GPU count (LMMS-EVAL.md §1.7, §5 item 1).
+/// MMMU's fallback depend on the GPU count (docs/LMMS-EVAL.md §1.7, §5 item 1).
 /// </summary>
 public static class DocRandom
 {

@@ -20,7 +20,7 @@ public sealed record RunOutcome(string RunDirectory, JsonObject Results, JsonObj
 }
 
 /// <summary>
-/// The evaluation loop (DESIGN.md §1 data path; lmms-eval's <c>evaluate</c>, LMMS-EVAL.md §1.6): docs → requests →
+/// The evaluation loop (docs/ARCHITECTURE.md "From run to results.json"; lmms-eval 75571cf evaluator.py <c>evaluate</c>): docs → requests →
 /// model → filters → <c>process_results</c> → journal; then aggregation into the run directory's result files.
 /// Per-doc seeds, strided shards and the append-only journal make results independent of batch size, shard count
 /// and interruptions.
@@ -30,6 +30,8 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     /// <summary>Fault injection for resume tests: the process kills itself after this many journaled samples.</summary>
     public const string FaultAfterSamplesVariable = "LLADAV_EVAL_FAULT_AFTER_SAMPLES";
 
+    private readonly TaskDocuments _documents = new(readers);
+
     private int _journaledThisProcess;
 
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
@@ -38,8 +40,9 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var tasks = catalog.Expand(config.Tasks);
         var factory = backends.Get(config.Model);
         var modelArgs = new ModelArgs(KeyValueList.Parse(config.ModelArgs, "--model-args"));
-        BackendRegistry.CheckArgs(factory, modelArgs);
-        factory.Validate(modelArgs);
+
+        // The backend's settings, all at once, before any data is located or any model loads.
+        var genKwargs = RunPlanner.CheckSettings(factory, modelArgs, tasks, config);
         var mayUseSample = factory.MayUseSampleData(modelArgs);
         var locator = DatasetLocator.ForRun(config.DataDir, readers, mayUseSample);
         if (!mayUseSample && config.DataDir is null)
@@ -60,7 +63,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         var model = new JsonObject { ["name"] = config.Model, ["prompt_model"] = backend.Name, ["fingerprint"] = backend.Fingerprint };
 
         // Everything checkable is checked before the run directory exists (issue 14 §2); then one writer holds it (§1).
-        var plans = RunPlanner.Plan(this, located, request, backend);
+        var plans = RunPlanner.Plan(_documents, located, genKwargs, request, backend);
         ExtractMedia(located, cancellationToken);
         using var directoryLock = Io.RunDirectoryLock.Acquire(request.RunDirectory, create: !request.Resume);
         ActiveRun.Set(request.RunDirectory);
@@ -116,18 +119,6 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         }
     }
 
-    /// <summary>
-    /// A new run never overwrites a file it did not write (issue 23 §2): any file a run writes already there (not only
-    /// a manifest: a report.md or timing.json of something else too) means the folder is taken.
-    /// </summary>
-    internal static void ThrowIfHoldsRun(string runDirectory)
-    {
-        if (RunFiles.FirstExisting(runDirectory) is { } existing)
-        {
-            throw new ConfigException($"{runDirectory} already holds a run ({Path.GetFileName(existing)} is there). Use --resume {runDirectory} to continue it, or choose another --run-id; a new run never overwrites files it did not write.");
-        }
-    }
-
     /// <summary>A split file that is a FIFO or a device would block or never end in the fingerprint's read (issue 23 §3).</summary>
     internal static void RequireRegularFiles(DatasetLocation data)
     {
@@ -155,25 +146,6 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         public void Report(Data.Hub.HubTransferProgress value) => observer.Download(value);
     }
 
-    /// <summary>The number of docs in a task's evaluation split (after process_docs): lmms-eval's n-samples.original.</summary>
-    public int CountDocs(TaskDefinition task, DatasetLocation data)
-    {
-        if (task.ProcessDocs is null)
-        {
-            return checked((int)data.Files.Sum(f => ReaderFor(f).CountRows(f)));
-        }
-
-        return ReadDocs(task, data, CancellationToken.None).Count();
-    }
-
-    /// <summary>lmms-eval <c>--limit</c>: a count, or a fraction in (0, 1) of the split, rounded up (LMMS-EVAL.md §1.8).</summary>
-    internal static int Effective(int original, double? limit) => limit switch
-    {
-        null => original,
-        > 0 and < 1 => Math.Min(original, (int)Math.Ceiling(original * limit.Value)),
-        _ => Math.Min(original, (int)limit.Value),
-    };
-
     private JsonObject PrepareRunDirectory(RunRequest request, JsonObject model, IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> located)
     {
         var tasks = RunManifest.Tasks(located);
@@ -199,7 +171,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             return existing;
         }
 
-        ThrowIfHoldsRun(request.RunDirectory);
+        RunPlanner.ThrowIfHoldsRun(request.RunDirectory);
 
         Directory.CreateDirectory(request.RunDirectory);
         var manifest = RunManifest.Create(request.Config, request.Config.Shard, model, tasks, located, ToolInfo.GitCommit(request.RepositoryRoot));
@@ -210,6 +182,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     private async Task RunTaskAsync(TaskPlan plan, RunConfig config, IModelBackend backend, Tasks.Hooks.IAnswerJudge? judge, string runDirectory, CancellationToken ct)
     {
         var (task, data, _, original, effective, mine, genKwargs) = plan;
+        var planned = plan.Todo;
         var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, backend.Name);
         var tags = task.Spec.ReasoningTags ?? config.ReasoningTags;
 
@@ -218,18 +191,16 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         // Samples the judge could not score were journaled as unscored (issue 14 §3); they are re-scored from their
         // journaled response (the model is not run again: its answer is already recorded and deterministic).
-        // Samples whose model request failed (a served model) were journaled unscored with no answer: asked again.
         var rescore = mine.Where(id => journal.Entries.TryGetValue(id, out var e) && Metrics.RecordStatus.EntryNeedsJudge(e) && !Metrics.RecordStatus.EntryNeedsRequest(e)).ToHashSet();
-        var todo = mine.Where(id => !journal.Entries.TryGetValue(id, out var e) || Metrics.RecordStatus.EntryNeedsRequest(e)).ToHashSet();
+
+        // The planner ran the backend's preflight on these documents; the journal is the planner's, read again under the
+        // lock. Samples whose model request failed (a served model) were journaled unscored with no answer: asked again.
+        var todo = planned.Where(id => !journal.Entries.TryGetValue(id, out var e) || Metrics.RecordStatus.EntryNeedsRequest(e)).ToHashSet();
         observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count - rescore.Count, data);
-        if (backend is IRequestPreflight preflight && todo.Count > 0)
-        {
-            preflight.Check(new TaskName(task.Name), [.. todo.Order().Select(i => new DocId(i))]);
-        }
 
         var scorer = new SampleScorer(task, config, tags, judge, kwargs);
         var batch = new List<(int Id, Doc Doc)>(config.BatchSize);
-        foreach (var (id, doc) in ReadDocs(task, data, ct).Take(effective))
+        foreach (var (id, doc) in _documents.Read(task, data, ct).Take(effective))
         {
             if (rescore.Contains(id))
             {
@@ -345,38 +316,4 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             Process.GetCurrentProcess().Kill();
         }
     }
-
-    /// <summary>
-    /// The task's generation_kwargs, then model_specific_generation_kwargs, then <c>--gen-kwargs</c> over all
-    /// (LMMS-EVAL.md §1.2, §1.3).
-    /// </summary>
-    public static GenerationKwargs GenerationKwargsFor(TaskDefinition task, RunConfig config, string modelName)
-    {
-        var merged = PromptKwargsResolver.GenerationKwargs(task.Spec, modelName)
-            .Where(kv => kv.Value is not null)
-            .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
-        foreach (var (key, value) in KeyValueList.Parse(config.GenKwargs, "--gen-kwargs"))
-        {
-            merged = merged.SetItem(key, KeyValueList.Typed(value));
-        }
-
-        return new GenerationKwargs(merged);
-    }
-
-    public IEnumerable<(int Id, Doc Doc)> ReadDocs(TaskDefinition task, DatasetLocation data, CancellationToken ct)
-    {
-        var root = MediaPath.DatasetRoot(data.Root, task.Spec.DatasetPath);
-        var docs = data.Files.SelectMany(file => ReaderFor(file)
-            .Read(file, null, ct)
-            .Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, root)));
-        if (task.ProcessDocs is { } process)
-        {
-            docs = process(docs);
-        }
-
-        return docs.Select((doc, i) => (i, doc));
-    }
-
-    private IDatasetFileReader ReaderFor(string file) =>
-        readers.FirstOrDefault(r => r.CanRead(file)) ?? throw new DataException($"No reader for {file}; supported: .jsonl, .parquet.");
 }

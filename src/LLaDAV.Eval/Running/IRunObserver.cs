@@ -3,7 +3,7 @@ using LLaDAV.Eval.Models.Backends;
 
 namespace LLaDAV.Eval.Running;
 
-/// <summary>Progress of a run, for the terminal (DESIGN.md §5). Called from the runner's thread only.</summary>
+/// <summary>Progress of a run, for the terminal (docs/ARCHITECTURE.md §5). Called from the runner's thread only.</summary>
 public interface IRunObserver
 {
     void RunStarted(string runDirectory, bool resumed);

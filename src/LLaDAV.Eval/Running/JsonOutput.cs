@@ -1,28 +1,17 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// One place for how result files are serialised, so equal inputs give byte-identical files (DESIGN.md §7):
+/// One place for how result files are serialised, so equal inputs give byte-identical files (docs/ARCHITECTURE.md §7):
 /// keys in insertion order, shortest round-trip numbers, UTF-8 without escaping non-ASCII text, '\n' line ends.
 /// </summary>
 public static class JsonOutput
 {
-    public static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        IndentSize = 2,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonSerializerOptions Indented = Models.Backends.JsonFormats.Indented;
 
-    public static readonly JsonSerializerOptions Compact = new()
-    {
-        WriteIndented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public static readonly JsonSerializerOptions Compact = Models.Backends.JsonFormats.Compact;
 
     public static string Line(JsonNode node) => node.ToJsonString(Compact);
 

@@ -2,7 +2,7 @@ namespace LLaDAV.Eval.Running;
 
 /// <summary>
 /// lmms-eval's reasoning stripping, ported from 75571cf <c>lmms_eval/api/reasoning.py</c>
-/// <c>strip_reasoning_tags</c> (LMMS-EVAL.md §1.6 step 7). The evaluator applies it to each FILTERED response
+/// <c>strip_reasoning_tags</c> (docs/LMMS-EVAL.md §1.6 step 7). The evaluator applies it to each FILTERED response
 /// (<c>evaluator.py</c> <c>evaluate</c>, "Strip reasoning tags before scoring"), after the filters have read the raw
 /// one; <see cref="SampleScorer"/> keeps that order.
 /// </summary>

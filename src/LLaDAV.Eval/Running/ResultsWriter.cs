@@ -9,8 +9,8 @@ using LLaDAV.Eval.Tasks;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// Turns a run directory's journals into its result files (DESIGN.md §5-6): <c>results.json</c> in lmms-eval's
-/// schema (LMMS-EVAL.md §1.10) plus our additions under <c>lladav_eval</c>, <c>samples_&lt;task&gt;.jsonl</c> sorted by
+/// Turns a run directory's journals into its result files (docs/ARCHITECTURE.md §5-6): <c>results.json</c> in lmms-eval's
+/// schema (docs/LMMS-EVAL.md §1.10) plus our additions under <c>lladav_eval</c>, <c>samples_&lt;task&gt;.jsonl</c> sorted by
 /// doc id, <c>timing.json</c> (wall time and throughput: the only non-deterministic numbers, kept apart) and
 /// <c>report.md</c>. Depends only on the files, so <c>merge</c> and <c>--resume</c> produce the same bytes.
 /// </summary>

@@ -32,8 +32,9 @@ public readonly record struct ShardSpec(int Index, int Count)
 }
 
 /// <summary>
-/// The effective configuration of a run: eval.yaml defaults with command-line flags over them (DESIGN.md §5).
-/// Everything that changes results is here, so the manifest's copy decides whether a run can be resumed.
+/// The effective configuration of a run: eval.yaml defaults with command-line flags over them, built by
+/// <see cref="RunSettings.ToConfig"/> from <see cref="RunSettingTable"/>. Everything that changes results is here, so
+/// the manifest's copy decides whether a run can be resumed.
 /// </summary>
 public sealed record RunConfig
 {
@@ -61,7 +62,7 @@ public sealed record RunConfig
 
     public ScoringRules Scoring { get; init; } = ScoringRules.Current;
 
-    /// <summary>Reasoning blocks removed before scoring; empty = none (LMMS-EVAL.md §1.6 step 7, default on).</summary>
+    /// <summary>Reasoning blocks removed before scoring; empty = none (docs/LMMS-EVAL.md §1.6 step 7, default on).</summary>
     public ImmutableArray<(string Open, string Close)> ReasoningTags { get; init; } = DefaultReasoningTags;
 
     public bool SkipMissingMedia { get; init; }
@@ -70,6 +71,19 @@ public sealed record RunConfig
     public ImmutableSortedDictionary<string, string> RunTags { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
     public JudgeSettings? Judge { get; init; }
+
+    /// <summary>
+    /// The settings of <see cref="RunSettingTable"/> rows that have no property here (their row declares no
+    /// <c>Read</c>/<c>Write</c>): read them with <see cref="Get{T}"/>.
+    /// </summary>
+    public ImmutableSortedDictionary<string, object?> Settings { get; init; } = ImmutableSortedDictionary.Create<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>The value of <paramref name="setting"/> in this configuration (its default when not set).</summary>
+    public T Get<T>(RunSetting<T> setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return setting.ValueIn(this);
+    }
 
     public static ImmutableArray<(string, string)> DefaultReasoningTags { get; } = [("<think>", "</think>"), ("<analysis>", "</analysis>")];
 }

@@ -8,7 +8,7 @@ using LLaDAV.Eval.Tasks;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// <c>manifest.json</c> (DESIGN.md §5): the effective configuration, model and data fingerprints, tool version and
+/// <c>manifest.json</c> (docs/ARCHITECTURE.md "Run directory"): the effective configuration, model and data fingerprints, tool version and
 /// commit, machine. Its <c>config</c>, <c>model</c> and <c>tasks</c> parts must match for <c>--resume</c>.
 /// </summary>
 public static class RunManifest
@@ -20,27 +20,47 @@ public static class RunManifest
 
     /// <summary>
     /// Settings README promises do not change results (throughput only): they may differ on <c>--resume</c> and between
-    /// shards being merged (issue 14 §2). Another worker-count setting belongs here too, as <c>config.&lt;key&gt;</c>.
+    /// shards being merged (issue 14 §2). Derived from the rows of <see cref="RunSettingTable"/> marked not compared.
     /// </summary>
-    public static readonly IReadOnlySet<string> ThroughputOnly = new HashSet<string>(StringComparer.Ordinal) { "config.batch_size" };
+    public static IReadOnlySet<string> ThroughputOnly => RunSettingTable.NotCompared;
 
-    public static JsonObject Config(RunConfig c) => new()
+    /// <summary>
+    /// The manifest's <c>config</c>: each <see cref="RunSettingTable"/> row recorded under <c>config.</c>, in table
+    /// order; a nested object (<c>judge</c>) whose values are all null is written as null (no judge).
+    /// </summary>
+    public static JsonObject Config(RunConfig c)
     {
-        ["tasks"] = new JsonArray([.. c.Tasks.Select(t => (JsonNode?)JsonValue.Create(t))]),
-        ["model"] = c.Model,
-        ["model_args"] = Errors.Redact.ModelArgs(c.ModelArgs),
-        ["gen_kwargs"] = c.GenKwargs,
-        ["data_dir"] = c.DataDir,
-        ["limit"] = c.Limit,
-        ["seed"] = c.Seed,
-        ["device"] = c.Device,
-        ["batch_size"] = c.BatchSize,
-        ["scoring"] = c.Scoring == global::LLaDAV.Eval.Tasks.Hooks.ScoringRules.Legacy2025 ? "2025" : "current",
-        ["reasoning_tags"] = new JsonArray([.. c.ReasoningTags.Select(t => (JsonNode?)new JsonArray(t.Open, t.Close))]),
-        ["skip_missing_media"] = c.SkipMissingMedia,
-        ["judge"] = c.Judge is null ? null : new JsonObject { ["url"] = Errors.Redact.Url(c.Judge.Url), ["model"] = c.Judge.Model, ["api_key_env"] = c.Judge.ApiKeyEnvironmentVariable },
-        ["tags"] = new JsonObject(c.RunTags.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
-    };
+        var config = new JsonObject();
+        var groups = new List<string>();
+        foreach (var setting in RunSettingTable.All.Where(s => s.Manifest?.StartsWith("config.", StringComparison.Ordinal) == true))
+        {
+            var path = setting.Manifest!["config.".Length..].Split('.');
+            var parent = config;
+            foreach (var part in path[..^1])
+            {
+                if (parent[part] is not JsonObject child)
+                {
+                    child = [];
+                    parent[part] = child;
+                    groups.Add(part);
+                }
+
+                parent = child;
+            }
+
+            parent[path[^1]] = setting.ToManifest(c);
+        }
+
+        foreach (var key in groups)
+        {
+            if (config[key] is JsonObject nested && nested.All(kv => kv.Value is null))
+            {
+                config[key] = null;
+            }
+        }
+
+        return config;
+    }
 
     public static JsonObject Tasks(IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> tasks) =>
         new(tasks.Select(t => KeyValuePair.Create(t.Task.Name, (JsonNode?)new JsonObject

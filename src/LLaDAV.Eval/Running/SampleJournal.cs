@@ -5,7 +5,7 @@ using LLaDAV.Eval.Errors;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// A task's append-only journal (<c>journal/&lt;task&gt;.jsonl</c>, DESIGN.md §5): one line per finished sample,
+/// A task's append-only journal (<c>journal/&lt;task&gt;.jsonl</c>, docs/ARCHITECTURE.md §5): one line per finished sample,
 /// written and flushed to disk as it finishes, so a killed run loses nothing it finished. On open, a torn last
 /// line (the process died mid-write) is cut off and blank lines are skipped. Each record is ONE <c>write(2)</c> on an
 /// <c>O_APPEND</c> descriptor (issue 14 §1), so even two writers without the run-directory lock cannot glue records

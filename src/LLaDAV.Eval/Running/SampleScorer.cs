@@ -13,7 +13,7 @@ namespace LLaDAV.Eval.Running;
 
 /// <summary>
 /// Scores one response into its journal entry: reasoning stripped and <c>.strip()</c>ped, each filter ensemble
-/// applied, <c>process_results</c> called per filter (LMMS-EVAL.md §1.6 steps 7-9), and the sample records written
+/// applied, <c>process_results</c> called per filter (docs/LMMS-EVAL.md §1.6 steps 7-9), and the sample records written
 /// in lmms-eval's current samples shape plus our <c>extraction</c> diagnostics. Timing sits beside the records,
 /// not in them, so the samples files stay byte-identical across runs.
 /// </summary>

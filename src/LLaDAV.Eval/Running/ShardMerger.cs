@@ -5,7 +5,7 @@ using LLaDAV.Eval.Tasks;
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// <c>lladav-eval merge</c> (DESIGN.md §5): joins the journals of shard runs <c>K/N</c>, K = 0…N-1, into one run
+/// <c>lladav-eval merge</c> (docs/ARCHITECTURE.md §5): joins the journals of shard runs <c>K/N</c>, K = 0…N-1, into one run
 /// directory whose result files equal those of the same run done in one process.
 /// </summary>
 public static class ShardMerger

@@ -4,7 +4,7 @@ using System.Text;
 namespace LLaDAV.Eval.Scaling;
 
 /// <summary>
-/// Where a scaled-out run keeps its parts (DESIGN.md §8). The run root ends up as the run directory one process would
+/// Where a scaled-out run keeps its parts (docs/ARCHITECTURE.md §8). The run root ends up as the run directory one process would
 /// write (manifest, journal, results.json, samples, report); beside them, each shard K/N is a run directory of its own
 /// in <c>shards/K-of-N/</c> with exactly one writer (its worker), logs in <c>logs/</c>, the plan in <c>scale.json</c>.
 /// Nothing is shared between writers, so nodes need only a POSIX filesystem where rename is atomic: small state files

@@ -33,7 +33,7 @@ public sealed record LaunchOutcome(ImmutableArray<int> Failed, bool Cancelled, I
 }
 
 /// <summary>
-/// <c>lladav-eval launch</c>'s worker pool (DESIGN.md §8): W slots (one per GPU, pinned with CUDA_VISIBLE_DEVICES,
+/// <c>lladav-eval launch</c>'s worker pool (docs/ARCHITECTURE.md §8): W slots (one per GPU, pinned with CUDA_VISIBLE_DEVICES,
 /// or W CPU workers); each slot takes the next shard of the longest-first order and runs it as an ordinary
 /// <c>run --shard K/N --run-dir shards/K-of-N</c> process, so the process is the only writer of its shard directory.
 /// A worker that dies is reported with its log's tail and started again with <c>run --resume</c> (its journal keeps

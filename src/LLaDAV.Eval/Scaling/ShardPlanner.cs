@@ -54,11 +54,11 @@ public static class ShardPlanner
     /// </summary>
     public static IReadOnlyList<TaskWork> Estimate(Running.RunConfig config, TaskCatalog catalog, IReadOnlyList<IDatasetFileReader> readers, IProgress<Data.Hub.HubTransferProgress>? download = null)
     {
-        var runner = new Running.EvaluationRunner(catalog, Backends.BackendRegistry.Default, readers, Running.SilentObserver.Instance);
+        var documents = new Running.TaskDocuments(readers);
         var factory = Backends.BackendRegistry.Default.Get(config.Model);
-        var mayUseSample = factory.MayUseSampleData(new Models.Backends.ModelArgs(Running.KeyValueList.Parse(config.ModelArgs, "--model-args")));
-        var locator = DatasetLocator.ForRun(config.DataDir, readers, mayUseSample);
-        if (!mayUseSample && config.DataDir is null)
+        var args = new Models.Backends.ModelArgs(Running.KeyValueList.Parse(config.ModelArgs, "--model-args"));
+        var locator = DatasetLocator.ForRun(config.DataDir, readers, factory.MayUseSampleData(args));
+        if (!factory.MayUseSampleData(args) && config.DataDir is null)
         {
             // Fetched once here, before the shards start, rather than by every shard at the same time (issue 30).
             DatasetPull.EnsureAsync(catalog.Expand(config.Tasks), locator, () => Data.Hub.HubSettings.FromEnvironment(), download, CancellationToken.None).GetAwaiter().GetResult();
@@ -66,8 +66,8 @@ public static class ShardPlanner
 
         return [.. catalog.Expand(config.Tasks).Select(task =>
         {
-            var docs = Running.EvaluationRunner.Effective(runner.CountDocs(task, locator.Locate(task.Spec)), config.Limit);
-            var kwargs = Running.EvaluationRunner.GenerationKwargsFor(task, config, config.Model);
+            var docs = Running.TaskDocuments.Effective(documents.Count(task, locator.Locate(task.Spec)), config.Limit);
+            var kwargs = Running.RunPlanner.GenerationKwargsFor(task, config, factory.PromptModel(args));
             var passes = kwargs.GetInt("steps", kwargs.GetInt("max_new_tokens", kwargs.GetInt("gen_length", 16)));
             return new TaskWork(task.Name, docs, 1 + Math.Max(1, passes));
         })];

@@ -17,7 +17,7 @@ public sealed record SlurmOptions(
     ImmutableArray<string> ExtraSbatch = default);
 
 /// <summary>
-/// The two batch scripts of <c>submit slurm</c> (DESIGN.md §8): an array job with one task per shard
+/// The two batch scripts of <c>submit slurm</c> (docs/ARCHITECTURE.md §8): an array job with one task per shard
 /// (<c>SLURM_ARRAY_TASK_ID</c> → <c>--shard K/N</c>, <c>--requeue</c>: a requeued or restarted task finds its shard's
 /// manifest and continues with <c>run --resume</c>, so nothing finished is redone or lost), and a merge job that
 /// <c>sbatch --dependency=afterok:&lt;array job&gt;</c> holds until every array task has completed.

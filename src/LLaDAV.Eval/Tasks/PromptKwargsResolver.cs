@@ -4,7 +4,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tasks;
 
 /// <summary>
-/// <c>lmms_eval_specific_kwargs</c> resolution (LMMS-EVAL.md §1.3, lmms-eval <c>api/task.py</c>): the model's own
+/// <c>lmms_eval_specific_kwargs</c> resolution (docs/LMMS-EVAL.md §1.3, lmms-eval <c>api/task.py</c>): the model's own
 /// key wins outright; else the top-level dict updated with <c>default</c>'s keys; else with <c>dataset</c>'s; else
 /// the dict as written. The model name is the <c>--model</c> id, not the checkpoint.
 /// </summary>

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Tasks.Yaml;
 namespace LLaDAV.Eval.Tasks;
 
 /// <summary>
-/// Every task and group under a tasks folder (DESIGN.md §2). The folder is indexed up front from each file's header
+/// Every task and group under a tasks folder (docs/ARCHITECTURE.md §2). The folder is indexed up front from each file's header
 /// (<see cref="TaskFileHeader"/>: names, group members, tags; aliases never expanded), and a task file is loaded and
 /// validated in full (YAML, keys, hooks, metrics) only when it is asked for (issue 23 §4): a broken or hostile file of
 /// a task nobody runs costs a run of another task nothing beyond reading its header. <see cref="Tasks"/> and
@@ -120,7 +120,7 @@ public sealed class TaskCatalog
                     continue;
                 }
 
-                var name = header.Task ?? throw new ConfigException($"{file}: required key 'task' is missing or is not a plain name. Add it (see LMMS-EVAL.md §1.2) or include a template that has it.");
+                var name = header.Task ?? throw new ConfigException($"{file}: required key 'task' is missing or is not a plain name. Add it (see docs/LMMS-EVAL.md §1.2) or include a template that has it.");
                 if (included && taskFiles.ContainsKey(name))
                 {
                     continue;

@@ -22,7 +22,7 @@ public sealed record ResolvedFilter(string Name, ImmutableArray<(FilterHook Hook
 }
 
 /// <summary>
-/// A task with every hook, column and template reference resolved (LMMS-EVAL.md §1.2 resolution rules): what the
+/// A task with every hook, column and template reference resolved (docs/LMMS-EVAL.md §1.2 resolution rules): what the
 /// runner executes. Built once per run; fails at load for anything unknown.
 /// </summary>
 public sealed partial class TaskDefinition
@@ -73,7 +73,7 @@ public sealed partial class TaskDefinition
         }
         else
         {
-            // A column name: [doc[col]] (LMMS-EVAL.md §1.2).
+            // A column name: [doc[col]] (docs/LMMS-EVAL.md §1.2).
             var col = Column(spec.DocToVisual, file, "doc_to_visual");
             visual = (doc, _) => [ImageRef.FromColumn(doc, col)];
         }
@@ -168,7 +168,7 @@ public sealed partial class TaskDefinition
         var text = TextOf(value, file, "doc_to_target");
         if (Identifier().IsMatch(value))
         {
-            // A list-valued column (DocVQA 'answers') is a multi-reference target (LMMS-EVAL.md §1.2).
+            // A list-valued column (DocVQA 'answers') is a multi-reference target (docs/LMMS-EVAL.md §1.2).
             // A null column is a test split without answers (DocVQA/InfoVQA test): lmms-eval's target is None then.
             return doc => doc[value] switch
             {
@@ -189,7 +189,7 @@ public sealed partial class TaskDefinition
         {
             "anls" => BuiltinMetrics.Anls(response, golds),
 
-            // multiple_target: each gold scored separately, 1.0 if any matches (LMMS-EVAL.md §1.2).
+            // multiple_target: each gold scored separately, 1.0 if any matches (docs/LMMS-EVAL.md §1.2).
             _ => golds.Any(g => BuiltinMetrics.ExactMatch(response, g, m.Args) > 0) ? 1.0 : 0.0,
         }))).ToArray();
         return SampleScore.Of(Extraction.Direct("builtin." + string.Join("+", metrics.Select(m => m.Name)), response), values);

@@ -4,7 +4,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks;
 
-/// <summary>The explicit list of task families whose hooks task YAML files may name (PEERS.md B6 rule 2).</summary>
+/// <summary>The explicit list of task families whose hooks task YAML files may name (docs/ARCHITECTURE.md §9).</summary>
 public static class TaskFamilies
 {
     public static ImmutableArray<ITaskFamily> All { get; } =

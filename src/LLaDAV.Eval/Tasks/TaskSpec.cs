@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace LLaDAV.Eval.Tasks;
 
 /// <summary>
-/// One <c>metric_list</c> entry (LMMS-EVAL.md §1.2): the metric key <c>process_results</c> returns, how its
+/// One <c>metric_list</c> entry (docs/LMMS-EVAL.md §1.2): the metric key <c>process_results</c> returns, how its
 /// per-sample values are aggregated (<c>mean</c> or a named hook) and which direction is better.
 /// </summary>
 public sealed record MetricSpec(string Name, string Aggregation, bool HigherIsBetter)
@@ -24,7 +24,7 @@ public sealed record FilterSpec(string Name, ImmutableArray<FilterStep> Steps)
 
 /// <summary>
 /// A task as its YAML file (after <c>include</c>s) defines it, with lmms-eval's key names and meanings
-/// (LMMS-EVAL.md §1.2). Hook-valued fields hold the hook name (e.g. <c>mmmu.doc_to_text</c>), a column name or a
+/// (docs/LMMS-EVAL.md §1.2). Hook-valued fields hold the hook name (e.g. <c>mmmu.doc_to_text</c>), a column name or a
 /// <c>{{column}}</c> template; <see cref="TaskDefinition"/> resolves them.
 /// </summary>
 public sealed record TaskSpec

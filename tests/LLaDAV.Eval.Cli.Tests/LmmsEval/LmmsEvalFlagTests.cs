@@ -158,7 +158,7 @@ public sealed class LmmsEvalFlagTests : IDisposable
 
     [Theory]
     [InlineData("run", "--no-such-flag")]
-    [InlineData("run", "--limit", "many")]
+    [InlineData("launch", "--workers", "many")]
     [InlineData("compare")]
     [InlineData("no-such-verb")]
     public async Task Should_exit_2_on_every_parser_error(params string[] args)
@@ -168,6 +168,15 @@ public sealed class LmmsEvalFlagTests : IDisposable
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", error, StringComparison.Ordinal);
         Assert.Contains("--help' for usage.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_exit_2_naming_the_flag_when_a_run_setting_is_not_a_number()
+    {
+        // Run settings are parsed from the settings table (eval.yaml and flags alike), so the message names the flag.
+        var (code, _, error) = await Cli.RunAsync("run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--limit", "many");
+        Assert.Equal(2, code);
+        Assert.Contains("--limit 'many' must be a number.", error, StringComparison.Ordinal);
     }
 
     [Fact]

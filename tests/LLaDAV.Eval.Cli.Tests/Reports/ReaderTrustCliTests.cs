@@ -123,7 +123,7 @@ public sealed partial class ReaderTrustCliTests(ReportRunsFixture runs) : IClass
     [Fact]
     public async Task Table_4_lists_benchmarks_as_rows_as_the_paper_does()
     {
-        // PAPER.md Table 4: "| benchmark | dialogue causal | no mask |", then one row per benchmark.
+        // the LLaDA-V paper (arXiv:2505.16933) Table 4: "| benchmark | dialogue causal | no mask |", then one row per benchmark.
         var (code, output, error) = await Cli.RunAsync("table", runs.Base, "--paper", "table4", "--paper-data", ReportRunsFixture.PaperData);
         Assert.True(code == 0, output + error);
         Assert.Contains("| benchmark | LLaDA-V dialogue-causal (LLaVA-NeXT data) (paper) | LLaDA-V no-mask (LLaVA-NeXT data) (paper) | base (sample data) (run) |", output, StringComparison.Ordinal);

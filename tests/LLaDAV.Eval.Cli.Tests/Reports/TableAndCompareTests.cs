@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Cli.Tests.Reports;
 
 /// <summary>
 /// table and compare on replay runs with known scores (see <see cref="ReportRunsFixture"/>). Expected numbers are
-/// PAPER.md's and hand computations (2025 rules): MMMU 0.8 → 80.0 vs LLaDA-V's 48.6 = +31.4; MMStar 3/6 = 50.0 vs
+/// the LLaDA-V paper's (arXiv:2505.16933) and hand computations (2025 rules): MMMU 0.8 → 80.0 vs LLaDA-V's 48.6 = +31.4; MMStar 3/6 = 50.0 vs
 /// 60.1 = -10.1;
 /// NEW flips 3 MMMU docs right→wrong and none back: McNemar b=3, c=0, p = 2·(1/2)^3 = 0.25; delta −60 points.
 /// </summary>

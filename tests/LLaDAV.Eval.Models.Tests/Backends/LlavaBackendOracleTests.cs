@@ -106,7 +106,7 @@ public sealed class LlavaBackendOracleTests
         Assert.Equal((CacheMode.Dual, 8, (double?)null, (double?)1.0), (k.Cache, k.RefreshInterval, k.Threshold, k.Factor));
         var fast = GenerationSettings.From(Kwargs(("use_fast_dllm", true), ("prefix_refresh_interval", 32L)), LlavaFamily.LladaV);
         Assert.Equal((CacheMode.Prefix, 32), (fast.Cache, fast.RefreshInterval));
-        // The fork's generate_with_embeds ignores max_new_tokens (LLADAV-MODEL.md §6.2): a task YAML's 128 stays 2 tokens
+        // The fork's generate_with_embeds ignores max_new_tokens (docs/LLADAV-MODEL.md §6.2): a task YAML's 128 stays 2 tokens
         // for LLaDA-V, while the autoregressive llava_onevision honours it (§9).
         Assert.Equal(2, GenerationSettings.From(Kwargs(("max_new_tokens", 128L)), LlavaFamily.LladaV).GenLength);
         Assert.Equal(128, GenerationSettings.From(Kwargs(("max_new_tokens", 128L)), LlavaFamily.Llama3V).GenLength);

@@ -2,7 +2,7 @@ using LLaDAV.Eval.Models.Prompting;
 
 namespace LLaDAV.Eval.Models.Tests.Prompting;
 
-/// <summary>The lmms-eval wrapper's placeholder and think-mode rules (LMMS-EVAL.md §3.1, LLADAV-MODEL.md §4, §5.1).</summary>
+/// <summary>The lmms-eval wrapper's placeholder and think-mode rules (docs/LMMS-EVAL.md §3.1, docs/LLADAV-MODEL.md §4, §5.1).</summary>
 public sealed class LlavaPromptTests
 {
     [Fact]
@@ -28,7 +28,7 @@ public sealed class LlavaPromptTests
     [Fact]
     public void Numbered_image_tags_are_not_placeholders()
     {
-        // MMMU's "<image 1>" text stays and still gets the prefix (LMMS-EVAL.md §3.1 step 4).
+        // MMMU's "<image 1>" text stays and still gets the prefix (docs/LMMS-EVAL.md §3.1 step 4).
         Assert.Equal("<image>\nSee <image 1>. /no_think", LlavaPrompt.UserMessage("See <image 1>.", 1, ThinkMode.NoThink));
     }
 

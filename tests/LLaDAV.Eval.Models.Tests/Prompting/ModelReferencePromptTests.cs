@@ -40,7 +40,7 @@ public sealed class ModelReferencePromptTests
     [Fact]
     public void Lladav_quirk_drops_the_newline_after_the_image()
     {
-        // LLADAV-MODEL.md §5.2: the LLaDA-V tokenizer adds no BOS, so "\n" after <image> disappears; the reference agrees.
+        // docs/LLADAV-MODEL.md §5.2: the LLaDA-V tokenizer adds no BOS, so "\n" after <image> disappears; the reference agrees.
         var tokenizer = HfTokenizer.Load(TestPaths.InTestData("model-reference", "tiny-lladav"));
         var newline = tokenizer.TokenToId("Ċ")!.Value;
         var ids = ImageTokenSplicer.Tokenize(tokenizer, LlavaPrompt.Render(LladaChatTemplate.Instance, Question, 1, ThinkMode.NoThink));
@@ -52,7 +52,7 @@ public sealed class ModelReferencePromptTests
     [Fact]
     public void Llama3v_keeps_a_double_bos_and_the_newline()
     {
-        // LLADAV-MODEL.md §9: a tokenizer that adds BOS gives two BOS ids and keeps "\n" after <image>.
+        // docs/LLADAV-MODEL.md §9: a tokenizer that adds BOS gives two BOS ids and keeps "\n" after <image>.
         var tokenizer = HfTokenizer.Load(TestPaths.InTestData("model-reference", "tiny-llama3v"));
         var bos = tokenizer.BosTokenId!.Value;
         var ids = ImageTokenSplicer.Tokenize(tokenizer, LlavaPrompt.Render(Llama3ChatTemplate.Instance, Question, 1, ThinkMode.None));

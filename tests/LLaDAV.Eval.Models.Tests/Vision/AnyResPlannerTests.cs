@@ -7,7 +7,7 @@ public sealed class AnyResPlannerTests
     private static readonly AnyResSettings Settings =
         LlavaVisionConfig.FromFile(ReferenceFiles.ConfigPath(ReferenceFiles.Lladav)).AnyRes!;
 
-    // The worked table of LLADAV-MODEL.md §4.2 (computed there with the Python algorithm).
+    // The worked table of docs/LLADAV-MODEL.md §4.2 (computed there with the Python algorithm).
     [Theory]
     [InlineData(384, 384, 384, 384, 1, 1, 27, 27, 1485)]
     [InlineData(336, 336, 384, 384, 1, 1, 27, 27, 1485)]

@@ -106,7 +106,7 @@ public sealed class FigureTests
         Assert.Equal("Paper Table 8 (reference): MathVista testmini", paper.Axes.Title.Label.Text);
         var points = paper.GetPlottables<Scatter>().Single(s => s.LegendText.StartsWith("paper Table 8", StringComparison.Ordinal));
         Assert.Equal(Color.FromHex(Palette.Reference), points.MarkerFillColor);
-        // PAPER.md Table 8: r=2..48 at 10.6..35.5 tokens/s; the frontier drops r=2 and r=32 (hand-checked in PlotPrimitivesTests).
+        // the LLaDA-V paper (arXiv:2505.16933) Table 8: r=2..48 at 10.6..35.5 tokens/s; the frontier drops r=2 and r=32 (hand-checked in PlotPrimitivesTests).
         Assert.Equal(6, points.Data.GetScatterPoints().Count);
         var frontier = paper.GetPlottables<Scatter>().Single(s => s.LegendText == "paper: Pareto frontier");
         Assert.Equal(4, frontier.Data.GetScatterPoints().Count);

@@ -4,7 +4,7 @@ using LLaDAV.Eval.Testing;
 
 namespace LLaDAV.Eval.Tests.Reports;
 
-/// <summary>The shipped paper numbers, checked against PAPER.md's tables.</summary>
+/// <summary>The shipped paper numbers, checked against the LLaDA-V paper's (arXiv:2505.16933) tables.</summary>
 public sealed class PaperReferenceTests
 {
     private static readonly PaperReference s_paper = PaperReference.LoadFromRepository(TestPaths.RepoRoot);

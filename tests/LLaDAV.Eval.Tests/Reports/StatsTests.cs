@@ -32,21 +32,6 @@ public sealed class StatsTests
     }
 
     [Fact]
-    public void Should_adjust_p_values_with_Holm_step_down()
-    {
-        // Sorted: 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → max so far 0.06.
-        var adjusted = Holm.Adjust([0.01, 0.04, 0.03, 0.005]);
-        Assert.Equal([0.03, 0.06, 0.06, 0.02], adjusted.Select(p => Math.Round(p, 12)));
-    }
-
-    [Fact]
-    public void Should_cap_Holm_values_at_one_and_leave_a_single_test_alone()
-    {
-        Assert.Equal([0.25], Holm.Adjust([0.25]));
-        Assert.Equal([1.0, 1.0], Holm.Adjust([0.6, 0.9]));
-    }
-
-    [Fact]
     public void Should_give_a_degenerate_interval_when_every_pair_differs_equally()
     {
         var boot = PairedBootstrap.Run([0, 0, 0, 0], [100, 100, 100, 100], 2000, 7, 0.95);

@@ -1,4 +1,5 @@
 using LLaDAV.Eval.Running.LmmsEval;
+using LLaDAV.Eval.Tasks.Common;
 
 namespace LLaDAV.Eval.Tests.Running;
 

@@ -35,7 +35,7 @@ public sealed class RunningTests
     [InlineData(10, 0.25, 3)] // ceil(2.5)
     [InlineData(3, 10.0, 3)]
     public void Should_apply_limit_as_lmms_eval(int original, double? limit, int expected) =>
-        Assert.Equal(expected, EvaluationRunner.Effective(original, limit));
+        Assert.Equal(expected, TaskDocuments.Effective(original, limit));
 
     [Fact]
     public void Should_split_key_values_outside_brackets()

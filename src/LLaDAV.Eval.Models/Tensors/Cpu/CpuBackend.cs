@@ -62,12 +62,16 @@ public sealed partial class CpuBackend : IComputeBackend
     /// Why bf16 compute cannot run: the CPU must have AVX512-BF16 (oneDNN's bf16 GEMM elsewhere either refuses or
     /// emulates it on fp32 units, slower than our fp32 path, so we say so instead of running it) and libdnnl must load.
     /// </summary>
-    internal static string? Bf16Unavailable(CpuFeatures features, bool dnnlLoaded) =>
+    internal static string? Bf16Unavailable(CpuFeatures features, bool dnnlLoaded, string bf16 = "--dtype bf16", string fp32 = "--dtype fp32") =>
         !features.Avx512Bf16
-            ? "--dtype bf16 on the CPU needs AVX512-BF16 (CPUID leaf 7 sub-leaf 1 EAX bit 5; e.g. AMD Zen 4, Intel Cooper Lake / Sapphire Rapids), which this CPU does not report; run with --dtype fp32 (the CPU default)."
+            ? $"{bf16} on the CPU needs AVX512-BF16 (CPUID leaf 7 sub-leaf 1 EAX bit 5; e.g. AMD Zen 4, Intel Cooper Lake / Sapphire Rapids), which this CPU does not report; run with {fp32} (the CPU default)."
             : !dnnlLoaded
-                ? "--dtype bf16 on the CPU needs oneDNN (libdnnl.so.2), which is not installed; on Debian: apt-get install -y libdnnl2, or run with --dtype fp32 (the CPU default)."
+                ? $"{bf16} on the CPU needs oneDNN (libdnnl.so.2), which is not installed; on Debian: apt-get install -y libdnnl2, or run with {fp32} (the CPU default)."
                 : null;
+
+    /// <summary><see cref="Bf16UnavailableReason"/> in the words of the setting that asked for bf16 (e.g. a model-args key).</summary>
+    public static string? Bf16UnavailableReasonFor(string bf16Setting, string fp32Setting) =>
+        Bf16Unavailable(CpuFeatures.Current, DnnlBf16Gemm.Instance is not null, bf16Setting, fp32Setting);
 
     public void Dispose()
     {

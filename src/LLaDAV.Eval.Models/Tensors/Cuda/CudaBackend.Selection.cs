@@ -51,7 +51,7 @@ public sealed partial class CudaBackend
     }
 
     /// <summary>
-    /// <c>confidence[r] = softmax(logits[r])[chosen[r]]</c> in fp64 on the device (LLADAV-MODEL.md §6), so only one
+    /// <c>confidence[r] = softmax(logits[r])[chosen[r]]</c> in fp64 on the device (docs/LLADAV-MODEL.md §6), so only one
     /// double per row crosses to the host instead of a vocabulary-wide row.
     /// </summary>
     private void SoftmaxConfidence(Tensor logits, Tensor chosen, Span<double> confidence)

@@ -16,7 +16,7 @@ public interface IPerSampleScorer
 /// <summary>
 /// Per-sample scores for paired comparisons. Aggregation hooks (MMMU, MMStar) store dicts, not numbers, in the
 /// samples file, so each metric gets a rule: a task-specific one where registered (MMMU's <c>mmmu_acc</c>
-/// {answer, parsed_pred, question_type} is scored with eval_multi_choice / eval_open, LMMS-EVAL.md §1.14), else
+/// {answer, parsed_pred, question_type} is scored with eval_multi_choice / eval_open, docs/LMMS-EVAL.md §1.14), else
 /// the fallback chain: a number as is → a boolean as 1/0 → a dict's numeric <c>score</c> (MMStar, MME) → a dict's
 /// <c>parsed_pred</c> equal to its <c>answer</c> (or one of a list of answers) → otherwise a data error naming the value.
 /// </summary>

@@ -10,7 +10,7 @@ using LLaDAV.Eval.Running;
 namespace LLaDAV.Eval.Reports.Compare;
 
 /// <summary>
-/// Paired comparison of two runs (DESIGN.md §6, <c>compare</c>): samples aligned by (task, doc_id); per task the
+/// Paired comparison of two runs (docs/ARCHITECTURE.md §6, <c>compare</c>): samples aligned by (task, doc_id); per task the
 /// per-sample score delta and ONE test that gives both the p-value and the interval: McNemar's exact test with its
 /// Clopper–Pearson interval when every score is 0/1, else the paired bootstrap with order-statistic bounds. Across
 /// m tasks the interval is at 1 − α/m (Bonferroni) and p is multiplied by m: Bonferroni, not Holm, because only it

@@ -5,7 +5,7 @@ namespace LLaDAV.Eval.Reports.Paper;
 
 /// <summary>
 /// The unit a number is published or computed in. lmms-eval reports most accuracies as fractions while the paper
-/// prints percentages (LMMS-EVAL.md §2.0, "primary metric key · scale"); MME is a sum of points on both sides.
+/// prints percentages (docs/LMMS-EVAL.md §2.0, "primary metric key · scale"); MME is a sum of points on both sides.
 /// </summary>
 public enum MetricScale
 {

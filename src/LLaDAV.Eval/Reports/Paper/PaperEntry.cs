@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Reports.Paper;
 
 /// <summary>
-/// One published number of the LLaDA-V paper (PAPER.md Tables 2, 3, 4 and 8), with the lmms-eval task and metric
+/// One published number of the LLaDA-V paper (the LLaDA-V paper (arXiv:2505.16933) Tables 2, 3, 4 and 8), with the lmms-eval task and metric
 /// key it corresponds to in our runs and the scale each side uses.
 /// </summary>
 /// <param name="Table">table2, table3, table4 or table8.</param>

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Reports.Runs;
 namespace LLaDAV.Eval.Reports.Plots;
 
 /// <summary>
-/// Data-scaling curves as in the paper's Fig. 3 and Fig. 5 (PAPER.md "Data scaling"): x = the checkpoint's training
+/// Data-scaling curves as in the paper's Fig. 3 and Fig. 5 (the LLaDA-V paper (arXiv:2505.16933) "Data scaling"): x = the checkpoint's training
 /// samples (<c>--tag train_samples=3M</c> in manifest.json config.tags), y = the task's primary score with its
 /// standard error, one line per model family, one panel per task.
 /// </summary>

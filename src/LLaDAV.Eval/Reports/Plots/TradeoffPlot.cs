@@ -6,7 +6,7 @@ using LLaDAV.Eval.Reports.Runs;
 namespace LLaDAV.Eval.Reports.Plots;
 
 /// <summary>
-/// Accuracy vs throughput (PAPER.md "Fast-dLLM cache", Table 8): one point per configuration labelled by its
+/// Accuracy vs throughput (the LLaDA-V paper (arXiv:2505.16933) "Fast-dLLM cache", Table 8): one point per configuration labelled by its
 /// refresh interval r (from <c>--gen-kwargs refresh_interval=...</c> or <c>--tag refresh_interval=...</c>), tokens/s
 /// from timing.json, the Pareto frontier drawn; the paper's Table 8 curve in its own panel, labelled as the paper's.
 /// </summary>

@@ -8,7 +8,7 @@ using LLaDAV.Eval.Running;
 namespace LLaDAV.Eval.Reports.Runs;
 
 /// <summary>
-/// A finished run directory as <c>lladav-eval run</c> writes it (DESIGN.md §5-6): <c>manifest.json</c> (effective
+/// A finished run directory as <c>lladav-eval run</c> writes it (docs/ARCHITECTURE.md §5-6): <c>manifest.json</c> (effective
 /// config with <c>--tag</c>s and <c>--gen-kwargs</c>), <c>results.json</c> (lmms-eval schema), <c>timing.json</c>
 /// and <c>samples_&lt;task&gt;.jsonl</c>. Read-only view for reports.
 /// </summary>

@@ -34,7 +34,7 @@ public sealed record TableRow(string Label, bool IsPaper, string? Reference, Imm
 }
 
 /// <summary>
-/// One paper table (PAPER.md Tables 2-4) with our runs' rows beside the paper's. <see cref="Transposed"/>: printed as
+/// One paper table (the LLaDA-V paper (arXiv:2505.16933) Tables 2-4) with our runs' rows beside the paper's. <see cref="Transposed"/>: printed as
 /// the paper prints it, benchmarks down the side and models across (Table 4, the ablation, has two models and twelve
 /// benchmarks). <see cref="Note"/>: a line printed under the table (the sample-data warning).
 /// </summary>

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Reports.Runs;
 namespace LLaDAV.Eval.Reports.Tables;
 
 /// <summary>
-/// Builds a paper table (PAPER.md Tables 2, 3, 4) with one row per paper model and one per run. A run is compared
+/// Builds a paper table (the LLaDA-V paper (arXiv:2505.16933) Tables 2, 3, 4) with one row per paper model and one per run. A run is compared
 /// with the paper row named by its <c>--tag paper_model=...</c>, else the row of its model family (LLaDA-V,
 /// LLaMA3-V); our values are converted to the paper's scale (lmms-eval fractions → the paper's percent).
 /// </summary>

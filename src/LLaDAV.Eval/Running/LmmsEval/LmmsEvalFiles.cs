@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using LLaDAV.Eval.Tasks;
+using LLaDAV.Eval.Tasks.Common;
 
 namespace LLaDAV.Eval.Running.LmmsEval;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using LLaDAV.Eval.Tasks.Common;
 
 namespace LLaDAV.Eval.Running.LmmsEval;
 

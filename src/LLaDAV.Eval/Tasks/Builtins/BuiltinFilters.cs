@@ -5,7 +5,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tasks.Builtins;
 
 /// <summary>
-/// lmms-eval's generic filters (<c>lmms_eval/filters/*</c>, LMMS-EVAL.md §1.1), applied to one response.
+/// lmms-eval's generic filters (<c>lmms_eval/filters/*</c>, docs/LMMS-EVAL.md §1.1), applied to one response.
 /// </summary>
 internal static class BuiltinFilters
 {

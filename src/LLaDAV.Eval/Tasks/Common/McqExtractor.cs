@@ -2,7 +2,7 @@ namespace LLaDAV.Eval.Tasks.Common;
 
 /// <summary>
 /// lmms-eval's shared <c>extract_mcq_answer(response, choices)</c> (<c>tasks/_task_utils/mcq_extract.py</c> at
-/// 75571cf; LMMS-EVAL.md §1.14 A): candidates in several formats, ranked by (format priority, position), last
+/// 75571cf; docs/LMMS-EVAL.md §1.14 A): candidates in several formats, ranked by (format priority, position), last
 /// occurrence winning within a format.
 /// </summary>
 public static class McqExtractor

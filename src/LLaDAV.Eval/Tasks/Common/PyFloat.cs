@@ -5,7 +5,7 @@ using System.Text;
 namespace LLaDAV.Eval.Tasks.Common;
 
 /// <summary>
-/// Python's <c>float(str)</c> and <c>round(x, n)</c>, which the ported scorers rely on (LMMS-EVAL.md §1.14 C/F,
+/// Python's <c>float(str)</c> and <c>round(x, n)</c>, which the ported scorers rely on (docs/LMMS-EVAL.md §1.14 C/F,
 /// §5 item 6): surrounding whitespace, a sign, digits with single underscores between them, an exponent,
 /// <c>inf</c>/<c>infinity</c>/<c>nan</c> in any case.
 /// </summary>
@@ -157,7 +157,7 @@ public static class PyFloat
             return x > 0 ? "inf" : "-inf";
         }
 
-        var s = x.ToString("R", CultureInfo.InvariantCulture);
-        return s.Contains('.') || s.Contains('E') ? s.Replace("E+", "e+", StringComparison.Ordinal).Replace("E-", "e-", StringComparison.Ordinal) : s + ".0";
+        // One repr for the whole tool (PythonJson.Float): positional for 1e-4 <= |x| < 1e16, as CPython's float_repr.
+        return PythonJson.Float(x);
     }
 }

@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Tasks.Common;
 
 /// <summary>
 /// <c>ast.literal_eval</c> for what benchmark columns hold as text: a Python list of string literals, e.g. MMMU's
-/// <c>options</c> column <c>"['1', \"it's\", '3']"</c> (LMMS-EVAL.md §2.1).
+/// <c>options</c> column <c>"['1', \"it's\", '3']"</c> (docs/LMMS-EVAL.md §2.1).
 /// </summary>
 public static class PyLiteral
 {

@@ -1,7 +1,7 @@
 namespace LLaDAV.Eval.Tasks.Common;
 
 /// <summary>
-/// Python <c>str</c> semantics the ported rules rely on (LMMS-EVAL.md §5 item 7): <c>strip(chars)</c> removes any
+/// Python <c>str</c> semantics the ported rules rely on (docs/LMMS-EVAL.md §5 item 7): <c>strip(chars)</c> removes any
 /// of the given characters from both ends; bare <c>strip()</c>/<c>split()</c> use Unicode whitespace.
 /// </summary>
 public static class PyStr

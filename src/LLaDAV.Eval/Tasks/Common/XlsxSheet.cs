@@ -71,7 +71,7 @@ public static class XlsxSheet
                 case null:
                     break;
                 case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
-                    sb.Append(CultureInfo.InvariantCulture, $"<c r=\"{r}\"><v>{PyJson.Dumps(v)}</v></c>");
+                    sb.Append(CultureInfo.InvariantCulture, $"<c r=\"{r}\"><v>{PythonJson.Dumps(v, ensureAscii: true)}</v></c>");
                     break;
                 case JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
                     sb.Append(CultureInfo.InvariantCulture, $"<c r=\"{r}\" t=\"b\"><v>{(v.GetValue<bool>() ? 1 : 0)}</v></c>");

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Metrics;
 namespace LLaDAV.Eval.Tasks.Hooks;
 
 /// <summary>
-/// The resolved <c>lmms_eval_specific_kwargs</c> a hook receives (LMMS-EVAL.md §1.3): <c>pre_prompt</c>,
+/// The resolved <c>lmms_eval_specific_kwargs</c> a hook receives (docs/LMMS-EVAL.md §1.3): <c>pre_prompt</c>,
 /// <c>post_prompt</c> and any task-specific keys.
 /// </summary>
 public sealed record PromptKwargs(ImmutableSortedDictionary<string, object?> Values)
@@ -36,7 +36,7 @@ public sealed record ScoringContext(string Task, int DocId, ulong DocSeed, Scori
     /// <summary>
     /// The run's resolved <c>lmms_eval_specific_kwargs</c> (the same <see cref="PromptKwargs"/> doc_to_text got), so a
     /// task whose prompt asks for a different answer format per model can score that format (the LLaDA-V authors'
-    /// DocVQA/InfoVQA "Answer: X" prompt, LLADAV-MODEL.md §7.3). The runner sets it; empty = the default format.
+    /// DocVQA/InfoVQA "Answer: X" prompt, docs/LLADAV-MODEL.md §7.3). The runner sets it; empty = the default format.
     /// </summary>
     public PromptKwargs Kwargs { get; init; } = PromptKwargs.Empty;
 }

@@ -5,7 +5,7 @@ using LLaDAV.Eval.Errors;
 namespace LLaDAV.Eval.Tasks.Yaml;
 
 /// <summary>
-/// Reads lmms-eval task and group YAML files (LMMS-EVAL.md §1.2): <c>include</c> (a file or a list; the first
+/// Reads lmms-eval task and group YAML files (docs/LMMS-EVAL.md §1.2): <c>include</c> (a file or a list; the first
 /// listed include wins over later ones and the including file wins over all, as lm-eval's
 /// <c>load_yaml_config</c> does), the <c>TaskConfig</c> keys, and lmms-eval's <c>generation_kwargs</c> defaults.
 /// </summary>
@@ -95,7 +95,7 @@ internal static class TaskYamlLoader
     {
         string Req(string key) => map.TryGetValue(key, out var v) && v is not null
             ? Str(v)
-            : throw new ConfigException($"{file}: required key '{key}' is missing. Add it (see LMMS-EVAL.md §1.2) or include a template that has it.");
+            : throw new ConfigException($"{file}: required key '{key}' is missing. Add it (see docs/LMMS-EVAL.md §1.2) or include a template that has it.");
         string? Opt(string key) => map.TryGetValue(key, out var v) && v is not null ? Str(v) : null;
 
         // The name becomes file names in the run directory (journal/<task>.jsonl, samples_<task>.jsonl): one plain

@@ -8,7 +8,7 @@ namespace LLaDAV.Eval.Tests.Tasks.Ai2d;
 
 /// <summary>
 /// Order of operations, lmms-eval 75571cf evaluator.py <c>evaluate</c>: the filter ensemble reads the RAW response;
-/// "Strip reasoning tags before scoring" runs on what the filter returned (LMMS-EVAL.md §1.6 steps 7-8). Doc 0 of
+/// "Strip reasoning tags before scoring" runs on what the filter returned (docs/LMMS-EVAL.md §1.6 steps 7-8). Doc 0 of
 /// the AI2D sample has gold "B".
 /// </summary>
 public sealed class Ai2dReasoningOrderTests

@@ -5,7 +5,7 @@ using LLaDAV.Eval.Tasks.Families.Chartqa;
 namespace LLaDAV.Eval.Tests.Tasks.Chartqa;
 
 /// <summary>
-/// ChartQA relaxed accuracy (lmms-eval tasks/chartqa/utils.py relaxed_correctness; LMMS-EVAL.md §1.14 F, §2.10).
+/// ChartQA relaxed accuracy (lmms-eval tasks/chartqa/utils.py relaxed_correctness; docs/LMMS-EVAL.md §1.14 F, §2.10).
 /// Expected values are derived by hand from the rule: p = _to_float(pred), t = _to_float(target); if p is not None
 /// and t is truthy → |p − t| / |t| ≤ 0.05, else pred.lower() == target.lower().
 /// </summary>

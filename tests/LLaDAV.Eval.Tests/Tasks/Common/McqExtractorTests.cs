@@ -3,7 +3,7 @@ using LLaDAV.Eval.Tasks.Common;
 namespace LLaDAV.Eval.Tests.Tasks.Common;
 
 /// <summary>
-/// extract_mcq_answer cases worked by hand from the rule text (LMMS-EVAL.md §1.14 A): formats ranked
+/// extract_mcq_answer cases worked by hand from the rule text (docs/LMMS-EVAL.md §1.14 A): formats ranked
 /// start(10) &gt; end(9) &gt; phrase(7) &gt; "(X)"(6) &gt; "X."(5) &gt; "X:"(4) &gt; "X)"(3) &gt; "X "(2) &gt; fallback(0), later position first.
 /// </summary>
 public sealed class McqExtractorTests

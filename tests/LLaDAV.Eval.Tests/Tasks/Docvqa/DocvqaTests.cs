@@ -6,10 +6,10 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tests.Tasks.Docvqa;
 
 /// <summary>
-/// DocVQA/InfoVQA: lmms-eval's ANLS (api/metrics.py anls, LMMS-EVAL.md §1.14 D: normalise with
+/// DocVQA/InfoVQA: lmms-eval's ANLS (api/metrics.py anls, docs/LMMS-EVAL.md §1.14 D: normalise with
 /// " ".join(s.strip().lower().split()), Levenshtein on the normalised strings, divided by the longer RAW length,
 /// 1 − min over golds, below 0.5 → 0) and the LLaDA-V fork's "Answer: X" reading (parse_VWImodel_response,
-/// LLADAV-MODEL.md §7.3). Every expected value is worked out by hand in the comment beside it.
+/// docs/LLADAV-MODEL.md §7.3). Every expected value is worked out by hand in the comment beside it.
 /// </summary>
 public sealed class DocvqaTests
 {

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Testing;
 
 namespace LLaDAV.Eval.Tests.Tasks.Framework;
 
-/// <summary>Task YAML loading with lmms-eval's semantics (LMMS-EVAL.md §1.2, §1.3) and its error contract.</summary>
+/// <summary>Task YAML loading with lmms-eval's semantics (docs/LMMS-EVAL.md §1.2, §1.3) and its error contract.</summary>
 public sealed class TaskYamlTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lladav-yaml-").FullName;

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Testing;
 namespace LLaDAV.Eval.Tests.Tasks.Groups;
 
 /// <summary>
-/// tasks/groups: paper_table2, paper_table3 and lladav_paper name exactly the benchmarks of PAPER.md Tables 2/3 and
+/// tasks/groups: paper_table2, paper_table3 and lladav_paper name exactly the benchmarks of the LLaDA-V paper (arXiv:2505.16933) Tables 2/3 and
 /// issue 4. Members another branch adds are only required once a task YAML defines them, so this test holds on a
 /// branch that has not merged them yet; once every member exists the whole catalog must expand the groups.
 /// </summary>

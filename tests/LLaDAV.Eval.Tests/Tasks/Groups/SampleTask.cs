@@ -12,7 +12,7 @@ namespace LLaDAV.Eval.Tests.Tasks;
 /// <summary>
 /// One task YAML of tasks/ resolved on its own (so a group naming a task another branch adds cannot break it), its
 /// embedded sample docs and sample/responses.jsonl, and lmms-eval's scoring loop over them (filters → strip →
-/// process_results → aggregation; LMMS-EVAL.md §1.6 steps 7, 8, 11) for golden tests until the runner lands.
+/// process_results → aggregation; docs/LMMS-EVAL.md §1.6 steps 7, 8, 11) for golden tests until the runner lands.
 /// </summary>
 internal sealed class SampleTask
 {

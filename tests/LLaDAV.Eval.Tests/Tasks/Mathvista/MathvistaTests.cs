@@ -41,7 +41,7 @@ public sealed class MathvistaTests
     [InlineData("C", "6/11")]
     [InlineData("(b) 8/11", "8/11")] // first "(x)" letter, upper-cased
     [InlineData("6/11 ", "6/11")]
-    [InlineData("", "3/5")] // Levenshtein-closest to "": the shortest choice (the judge-less garbage LMMS-EVAL.md warns of)
+    [InlineData("", "3/5")] // Levenshtein-closest to "": the shortest choice (the judge-less garbage docs/LMMS-EVAL.md warns of)
     [InlineData("8/12", "8/11")]
     [InlineData("E", "3/5")] // not an option letter: d("E", "x/11") = 4 for each 4-char choice, d("E", "3/5") = 3
     public void Should_normalize_multiple_choice_extractions(string extraction, string expected)

@@ -12,7 +12,7 @@ namespace LLaDAV.Eval.Tests.Tasks.Mlvu;
 /// <summary>MLVU dev rules (lmms-eval tasks/mlvu/utils.py, _task_utils/mcq_extract.py) checked by hand.</summary>
 public sealed class MlvuTests
 {
-    // Current: extract_mcq_answer over A-D (LMMS-EVAL.md §1.14 A). Worked by hand:
+    // Current: extract_mcq_answer over A-D (docs/LMMS-EVAL.md §1.14 A). Worked by hand:
     //   "A) A man…"          start(10) A beats right_paren(3) A and space(2) A → A
     //   "The answer is (C)." → phrase(7) C, parentheses(6) C → C
     //   "Option B) looks right, not A" → end(9) A beats right_paren(3) B → A

@@ -2,7 +2,7 @@ using LLaDAV.Eval.Tasks.Families.Mmmu;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mmmu;
 
-/// <summary>MMMU parsers (LMMS-EVAL.md §1.14 B, C), expected values worked by hand from the rules.</summary>
+/// <summary>MMMU parsers (docs/LMMS-EVAL.md §1.14 B, C), expected values worked by hand from the rules.</summary>
 public sealed class MmmuParsingTests
 {
     private static readonly (IReadOnlyList<string> Choices, IReadOnlyDictionary<string, string> Map) s_four =

@@ -4,7 +4,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mmstar;
 
-/// <summary>MMStar rules (LMMS-EVAL.md §2.3), hand-checked.</summary>
+/// <summary>MMStar rules (docs/LMMS-EVAL.md §2.3), hand-checked.</summary>
 public sealed class MmstarTests
 {
     [Theory]

@@ -17,7 +17,7 @@ public sealed class PopeTests
     [InlineData("yes", "  YES \n", 1.0, ExtractionStatus.Parsed)]
     [InlineData("no", "No", 1.0, ExtractionStatus.Parsed)]
     [InlineData("Yes", "yes", 1.0, ExtractionStatus.Parsed)] // the gold is lower-cased and stripped too
-    [InlineData("yes", "Yes.", 0.0, ExtractionStatus.Unparseable)] // no punctuation removal (LMMS-EVAL.md §2.16)
+    [InlineData("yes", "Yes.", 0.0, ExtractionStatus.Unparseable)] // no punctuation removal (docs/LMMS-EVAL.md §2.16)
     [InlineData("yes", "Yes, there is a dog.", 0.0, ExtractionStatus.Unparseable)]
     [InlineData("no", "", 0.0, ExtractionStatus.Unparseable)]
     [InlineData("yes", "ｙｅｓ", 0.0, ExtractionStatus.Unparseable)] // full-width letters lower to themselves, not "yes"

@@ -7,7 +7,7 @@ namespace LLaDAV.Eval.Tests.Tasks.Realworldqa;
 /// <summary>
 /// RealWorldQA: HEAD (lmms-eval 9ca4445d) = extract_mcq_answer(pred, A–D) for letter golds, else
 /// pred.lower().strip().rstrip(".") == gold.lower(); 2025 rule = NumberWordsToDigitsFilter + the task's
-/// MultiChoiceRegexFilter (option text → letter) + exact_match ignoring case and punctuation (LMMS-EVAL.md §2.12, §1.14 A).
+/// MultiChoiceRegexFilter (option text → letter) + exact_match ignoring case and punctuation (docs/LMMS-EVAL.md §2.12, §1.14 A).
 /// </summary>
 public sealed class RealworldqaTests
 {

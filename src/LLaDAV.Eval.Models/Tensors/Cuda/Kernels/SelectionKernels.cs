@@ -3,7 +3,7 @@ namespace LLaDAV.Eval.Models.Tensors.Cuda.Kernels;
 /// <summary>
 /// Sampler-side reductions, one block per row: argmax (first maximum, torch's tie rule), top-k in descending order
 /// with ties to the lower index, and the diffusion sampler's confidence p(x0) = softmax(logits)[x0] evaluated in fp64
-/// (LLADAV-MODEL.md §6: <c>F.softmax(logits.to(torch.float64), dim=-1)</c>).
+/// (docs/LLADAV-MODEL.md §6: <c>F.softmax(logits.to(torch.float64), dim=-1)</c>).
 /// </summary>
 internal static class SelectionKernels
 {

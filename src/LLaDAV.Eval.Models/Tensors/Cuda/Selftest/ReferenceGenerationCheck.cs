@@ -124,7 +124,7 @@ public static class ReferenceGenerationCheck
 
     /// <summary>
     /// The sampler settings of one tiny-lladav reference generation: its gen_kwargs (low-confidence remasking,
-    /// temperature 0) with the reference's mask id, forbidden ids and stop id (LLADAV-MODEL.md §6.2).
+    /// temperature 0) with the reference's mask id, forbidden ids and stop id (docs/LLADAV-MODEL.md §6.2).
     /// </summary>
     public static DiffusionOptions DiffusionOptionsFor(JsonElement reference, JsonElement generation)
     {

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks.Families.Ai2d;
 
-/// <summary>AI2D (<c>ai2d</c>) hooks, ported from lmms-eval 75571cf <c>tasks/ai2d/utils.py</c> (LMMS-EVAL.md §2.9).</summary>
+/// <summary>AI2D (<c>ai2d</c>) hooks, ported from lmms-eval 75571cf <c>tasks/ai2d/utils.py</c> (docs/LMMS-EVAL.md §2.9).</summary>
 public sealed class Ai2dFamily : ITaskFamily
 {
     /// <summary>The ai2d.yaml metric_list arguments of <c>exact_match</c>.</summary>

@@ -6,7 +6,7 @@ namespace LLaDAV.Eval.Tasks.Families.Ai2d;
 
 /// <summary>
 /// The <c>MultiChoiceRegexFilter</c> class that lmms-eval's <c>tasks/ai2d/utils.py</c> and <c>tasks/muirbench/utils.py</c>
-/// both define (the <c>flexible-extract</c> filter; LMMS-EVAL.md §2.9, §2.13). Its YAML arguments (regex_pattern
+/// both define (the <c>flexible-extract</c> filter; docs/LMMS-EVAL.md §2.9, §2.13). Its YAML arguments (regex_pattern
 /// "([A-Z])\\.", group_select, ignore_case, ignore_punctuation) are accepted and unused, exactly as upstream:
 /// <c>apply</c> only tries <c>^\s*([A-Z])\.</c> (<c>re.match</c>, case-sensitive) on the response; a match gives the
 /// letter, anything else passes through unchanged.

@@ -5,7 +5,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks.Families.Chartqa;
 
-/// <summary>ChartQA (<c>chartqa</c>) hooks, ported from lmms-eval 75571cf <c>tasks/chartqa/utils.py</c> (LMMS-EVAL.md §2.10).</summary>
+/// <summary>ChartQA (<c>chartqa</c>) hooks, ported from lmms-eval 75571cf <c>tasks/chartqa/utils.py</c> (docs/LMMS-EVAL.md §2.10).</summary>
 public sealed class ChartqaFamily : ITaskFamily
 {
     public const string Overall = "relaxed_overall";

@@ -8,7 +8,7 @@ public sealed record RelaxedOutcome(bool Correct, Extraction Extraction);
 
 /// <summary>
 /// <c>relaxed_correctness(prediction, target, max_relative_change=0.05)</c> from lmms-eval
-/// <c>tasks/chartqa/utils.py</c> (taken there from Qwen-VL <c>eval_mm/evaluate_vqa.py</c>; LMMS-EVAL.md §1.14 F).
+/// <c>tasks/chartqa/utils.py</c> (taken there from Qwen-VL <c>eval_mm/evaluate_vqa.py</c>; docs/LMMS-EVAL.md §1.14 F).
 /// </summary>
 public static class RelaxedCorrectness
 {

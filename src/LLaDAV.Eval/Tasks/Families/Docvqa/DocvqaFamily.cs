@@ -7,9 +7,9 @@ namespace LLaDAV.Eval.Tasks.Families.Docvqa;
 
 /// <summary>
 /// DocVQA (<c>docvqa_val</c>) and InfographicVQA (<c>infovqa_val</c>) hooks: lmms-eval 75571cf
-/// <c>tasks/docvqa/utils.py</c> and <c>tasks/infovqa/utils.py</c> (identical doc_to_text/doc_to_visual; LMMS-EVAL.md
+/// <c>tasks/docvqa/utils.py</c> and <c>tasks/infovqa/utils.py</c> (identical doc_to_text/doc_to_visual; docs/LMMS-EVAL.md
 /// §2.11), plus the LLaDA-V authors' "Answer: X" scoring (their lmms-eval fork's <c>tasks/docvqa/utils.py</c>
-/// <c>parse_VWImodel_response</c>; LLADAV-MODEL.md §7.3), chosen by the prompt kwarg <see cref="AnswerFormatKey"/>.
+/// <c>parse_VWImodel_response</c>; docs/LLADAV-MODEL.md §7.3), chosen by the prompt kwarg <see cref="AnswerFormatKey"/>.
 /// </summary>
 public sealed class DocvqaFamily : ITaskFamily
 {
@@ -68,7 +68,7 @@ public sealed class DocvqaFamily : ITaskFamily
     public static AggregationResult TestAggregate(IReadOnlyList<System.Text.Json.Nodes.JsonNode?> items, string fileName, string upload)
     {
         var list = new System.Text.Json.Nodes.JsonArray([.. items.Select(i => i?.DeepClone())]);
-        return new AggregationResult(null, []) { Submission = new SubmissionFile(fileName, System.Text.Encoding.UTF8.GetBytes(PyJson.Dumps(list)), upload) };
+        return new AggregationResult(null, []) { Submission = new SubmissionFile(fileName, System.Text.Encoding.UTF8.GetBytes(PythonJson.Dumps(list, ensureAscii: true)), upload) };
     }
 
     /// <summary>Python <c>int(x)</c> of the dataset's questionId (a string or an integer column).</summary>

@@ -9,7 +9,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mathverse;
 
 /// <summary>
 /// MathVerse (<c>mathverse_testmini_vision_only</c>) hooks, ported from lmms-eval 75571cf
-/// <c>tasks/mathverse/utils.py</c> and <c>mathverse_evals.py</c> (LMMS-EVAL.md §2.7).
+/// <c>tasks/mathverse/utils.py</c> and <c>mathverse_evals.py</c> (docs/LMMS-EVAL.md §2.7).
 /// </summary>
 public sealed class MathverseFamily : ITaskFamily
 {

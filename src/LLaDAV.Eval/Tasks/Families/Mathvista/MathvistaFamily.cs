@@ -14,7 +14,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mathvista;
 /// <summary>
 /// MathVista testmini (<c>mathvista_testmini_format</c>, <c>_cot</c>, <c>_solution</c>; group
 /// <c>mathvista_testmini</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mathvista/utils.py</c> and
-/// <c>mathvista_evals.py</c> (LMMS-EVAL.md §2.8).
+/// <c>mathvista_evals.py</c> (docs/LMMS-EVAL.md §2.8).
 /// </summary>
 public sealed partial class MathvistaFamily : ITaskFamily
 {
@@ -224,7 +224,7 @@ public sealed partial class MathvistaFamily : ITaskFamily
 
     /// <summary>
     /// <c>mathvista_aggregate_results</c>: <c>round(100·correct/total, 2)</c>, and None when that is 0 (upstream quirk,
-    /// LMMS-EVAL.md §5 item 5).
+    /// docs/LMMS-EVAL.md §5 item 5).
     /// </summary>
     public static AggregationResult Aggregate(IReadOnlyList<JsonNode?> items)
     {

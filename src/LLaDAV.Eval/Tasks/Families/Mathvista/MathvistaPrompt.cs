@@ -5,9 +5,9 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tasks.Families.Mathvista;
 
 /// <summary>
-/// <c>MathVistaEvaluator.create_one_query</c> (lmms-eval 75571cf <c>tasks/mathvista/mathvista_evals.py</c>; LMMS-EVAL.md
+/// <c>MathVistaEvaluator.create_one_query</c> (lmms-eval 75571cf <c>tasks/mathvista/mathvista_evals.py</c>; docs/LMMS-EVAL.md
 /// §2.8), zero-shot. Shot types: <c>format-prompt</c> (_format), <c>step-by-step</c> (_cot), <c>solution</c>
-/// (_solution), and <c>reason-first</c> as the LLaDA-V authors' fork renders it (LLADAV-MODEL.md §7.3: question,
+/// (_solution), and <c>reason-first</c> as the LLaDA-V authors' fork renders it (docs/LLADAV-MODEL.md §7.3: question,
 /// choices, hint, then the optional <c>closing_hint</c> kwarg — upstream's own reason-first puts the hint first and
 /// has no closing line).
 /// </summary>

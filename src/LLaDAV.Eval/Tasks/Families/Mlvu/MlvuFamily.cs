@@ -9,7 +9,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tasks.Families.Mlvu;
 
 /// <summary>
-/// MLVU dev (<c>mlvu_dev</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mlvu/utils.py</c> (LMMS-EVAL.md §2.14).
+/// MLVU dev (<c>mlvu_dev</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mlvu/utils.py</c> (docs/LMMS-EVAL.md §2.14).
 /// The metric key keeps lmms-eval's spelling <c>mlvu_percetion_score</c>.
 /// </summary>
 public sealed class MlvuFamily : ITaskFamily

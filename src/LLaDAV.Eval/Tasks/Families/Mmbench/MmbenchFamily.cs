@@ -12,7 +12,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mmbench;
 
 /// <summary>
 /// MMBench-EN dev (<c>mmbench_en_dev</c>, <c>mmbench_en_dev_static</c>) hooks, ported from lmms-eval 75571cf
-/// <c>tasks/mmbench/en_utils.py</c> and <c>mmbench_evals.py</c> (LMMS-EVAL.md §2.6). Each row's letter is decided in
+/// <c>tasks/mmbench/en_utils.py</c> and <c>mmbench_evals.py</c> (docs/LMMS-EVAL.md §2.6). Each row's letter is decided in
 /// process_results (so every sample records its extraction path); CircularEval groups the rows at aggregation.
 /// </summary>
 public sealed class MmbenchFamily : ITaskFamily

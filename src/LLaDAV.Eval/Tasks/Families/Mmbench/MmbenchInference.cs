@@ -2,7 +2,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mmbench;
 
 /// <summary>
 /// MMBench's heuristic answer matching, ported from lmms-eval 75571cf <c>tasks/mmbench/mmbench_evals.py</c>
-/// (<c>MMBench_Evaluator.can_infer_option</c>, <c>can_infer_text</c>, <c>can_infer</c>; LMMS-EVAL.md §2.6).
+/// (<c>MMBench_Evaluator.can_infer_option</c>, <c>can_infer_text</c>, <c>can_infer</c>; docs/LMMS-EVAL.md §2.6).
 /// </summary>
 public static class MmbenchInference
 {

@@ -7,7 +7,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks.Families.Mme;
 
-/// <summary>MME (<c>mme</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mme/utils.py</c> (LMMS-EVAL.md §2.4).</summary>
+/// <summary>MME (<c>mme</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mme/utils.py</c> (docs/LMMS-EVAL.md §2.4).</summary>
 public sealed class MmeFamily : ITaskFamily
 {
     public const string PerceptionMetric = "mme_perception_score";

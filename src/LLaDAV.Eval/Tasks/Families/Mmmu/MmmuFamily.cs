@@ -9,7 +9,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 namespace LLaDAV.Eval.Tasks.Families.Mmmu;
 
 /// <summary>
-/// MMMU (<c>mmmu_val</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmmu/utils.py</c> (LMMS-EVAL.md §2.1).
+/// MMMU (<c>mmmu_val</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmmu/utils.py</c> (docs/LMMS-EVAL.md §2.1).
 /// </summary>
 public sealed class MmmuFamily : ITaskFamily
 {
@@ -162,7 +162,7 @@ public sealed class MmmuFamily : ITaskFamily
             merged[key] = value?.DeepClone();
         }
 
-        return new AggregationResult(null, []) { Submission = new SubmissionFile("mmmu_test_for_submission.json", System.Text.Encoding.UTF8.GetBytes(PyJson.Dumps(merged)), TestUpload) };
+        return new AggregationResult(null, []) { Submission = new SubmissionFile("mmmu_test_for_submission.json", System.Text.Encoding.UTF8.GetBytes(PythonJson.Dumps(merged, ensureAscii: true)), TestUpload) };
     }
 
     /// <summary><c>calculate_ins_level_acc</c>: Σ(acc·n)/Σn, rounded to 5 places as the aggregation returns it.</summary>

@@ -5,7 +5,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mmmu;
 
 /// <summary>
 /// MMMU's answer parsers as lmms-eval 75571cf runs them (<c>tasks/mmmu/utils.py</c>,
-/// <c>_task_utils/mmmu_mcq_utils.py</c>; LMMS-EVAL.md §1.14 B and C). Shared with MMMU-Pro standard.
+/// <c>_task_utils/mmmu_mcq_utils.py</c>; docs/LMMS-EVAL.md §1.14 B and C). Shared with MMMU-Pro standard.
 /// </summary>
 public static partial class MmmuParsing
 {
@@ -126,7 +126,7 @@ public static partial class MmmuParsing
 
     /// <summary>
     /// <c>mmmu_doc_to_visual</c>: the <c>&lt;image k&gt;</c> tags of the prompt, unique, sorted as strings, read from the
-    /// <c>image_k</c> columns (LMMS-EVAL.md §2.1; MMMU-Pro standard does the same).
+    /// <c>image_k</c> columns (docs/LMMS-EVAL.md §2.1; MMMU-Pro standard does the same).
     /// </summary>
     public static IReadOnlyList<Data.VisualRef> ImagesNamedIn(Data.Doc doc, string prompt) =>
         ImageTag().Matches(prompt)

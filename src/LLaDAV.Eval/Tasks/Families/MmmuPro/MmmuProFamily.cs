@@ -12,7 +12,7 @@ namespace LLaDAV.Eval.Tasks.Families.MmmuPro;
 
 /// <summary>
 /// MMMU-Pro (<c>mmmu_pro_standard</c>, <c>mmmu_pro_vision</c>) hooks, ported from lmms-eval 75571cf
-/// <c>tasks/mmmu_pro/utils.py</c> (LMMS-EVAL.md §2.2). A row with a <c>question</c> column is a standard row
+/// <c>tasks/mmmu_pro/utils.py</c> (docs/LMMS-EVAL.md §2.2). A row with a <c>question</c> column is a standard row
 /// (question + 10 options as text); a vision row carries the whole question in its screenshot.
 /// </summary>
 public sealed class MmmuProFamily : ITaskFamily
@@ -63,7 +63,7 @@ public sealed class MmmuProFamily : ITaskFamily
     /// <summary>
     /// <c>mmmu_pro_process_results</c>: standard → MMMU's <c>parse_multi_choice_response</c> over the parsed options
     /// (its random choice when nothing matches, drawn from the doc seed); vision → no parsing at all: the stripped
-    /// response must equal the gold letter exactly ("A" right, "A." wrong; LMMS-EVAL.md §2.2, §5 item 5).
+    /// response must equal the gold letter exactly ("A" right, "A." wrong; docs/LMMS-EVAL.md §2.2, §5 item 5).
     /// </summary>
     public static SampleScore ProcessResults(Doc doc, string response, ScoringContext context)
     {

@@ -6,7 +6,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks.Families.Mmstar;
 
-/// <summary>MMStar (<c>mmstar</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmstar/utils.py</c> (LMMS-EVAL.md §2.3).</summary>
+/// <summary>MMStar (<c>mmstar</c>) hooks, ported from lmms-eval 75571cf <c>tasks/mmstar/utils.py</c> (docs/LMMS-EVAL.md §2.3).</summary>
 public sealed class MmstarFamily : ITaskFamily
 {
     /// <summary>The six top-level categories, each a metric key of the task.</summary>

@@ -9,7 +9,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks.Families.Muirbench;
 
-/// <summary>MuirBench (<c>muirbench</c>) hooks, ported from lmms-eval 75571cf <c>tasks/muirbench/utils.py</c> (LMMS-EVAL.md §2.13).</summary>
+/// <summary>MuirBench (<c>muirbench</c>) hooks, ported from lmms-eval 75571cf <c>tasks/muirbench/utils.py</c> (docs/LMMS-EVAL.md §2.13).</summary>
 public sealed class MuirbenchFamily : ITaskFamily
 {
     public const string Metric = "muirbench_score_overall";

@@ -4,7 +4,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mvbench;
 
 /// <summary>
 /// lladav-eval's own MVBench average, NOT an lmms-eval number: lmms-eval's <c>mvbench</c> group has no
-/// <c>aggregate_metric_list</c>, so it reports only the 20 sub-task accuracies (LMMS-EVAL.md §1.6 step 11, §2.18)
+/// <c>aggregate_metric_list</c>, so it reports only the 20 sub-task accuracies (docs/LMMS-EVAL.md §1.6 step 11, §2.18)
 /// and papers average them by hand. <see cref="Value"/> is that unweighted mean of the sub-tasks' percentages.
 /// </summary>
 /// <param name="Value">Mean of the <c>mvbench_accuracy</c> values present; null when none is.</param>

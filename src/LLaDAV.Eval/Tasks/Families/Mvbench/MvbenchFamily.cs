@@ -10,7 +10,7 @@ namespace LLaDAV.Eval.Tasks.Families.Mvbench;
 
 /// <summary>
 /// MVBench (<c>mvbench_&lt;sub_task&gt;</c>, 20 tasks; group <c>mvbench</c>) hooks, ported from lmms-eval 75571cf
-/// <c>tasks/mvbench/utils.py</c> (LMMS-EVAL.md §2.18).
+/// <c>tasks/mvbench/utils.py</c> (docs/LMMS-EVAL.md §2.18).
 /// </summary>
 public sealed class MvbenchFamily : ITaskFamily
 {

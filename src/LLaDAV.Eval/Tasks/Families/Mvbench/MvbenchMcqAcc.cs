@@ -6,7 +6,7 @@ using LLaDAV.Eval.Tasks.Common;
 namespace LLaDAV.Eval.Tasks.Families.Mvbench;
 
 /// <summary>
-/// MVBench's <c>mcq_acc(answer, pred)</c> (lmms-eval 75571cf <c>tasks/mvbench/utils.py</c>; LMMS-EVAL.md §2.18):
+/// MVBench's <c>mcq_acc(answer, pred)</c> (lmms-eval 75571cf <c>tasks/mvbench/utils.py</c>; docs/LMMS-EVAL.md §2.18):
 /// both sides go through <see cref="Process"/>, the score is their equality.
 /// </summary>
 public static partial class MvbenchMcqAcc

@@ -8,7 +8,7 @@ using LLaDAV.Eval.Tasks.Hooks;
 
 namespace LLaDAV.Eval.Tasks.Families.Ocrbench;
 
-/// <summary>OCRBench (<c>ocrbench</c>) hooks, ported from lmms-eval 75571cf <c>tasks/ocrbench/utils.py</c> (LMMS-EVAL.md §2.17).</summary>
+/// <summary>OCRBench (<c>ocrbench</c>) hooks, ported from lmms-eval 75571cf <c>tasks/ocrbench/utils.py</c> (docs/LMMS-EVAL.md §2.17).</summary>
 public sealed class OcrbenchFamily : ITaskFamily
 {
     public const string Metric = "ocrbench_accuracy";
@@ -69,7 +69,7 @@ public sealed class OcrbenchFamily : ITaskFamily
     /// .replace(" ", "")</c>) and are compared case-sensitively. Other datasets: full-width ASCII folded to ASCII, then
     /// <c>.lower().strip()</c> and "\n" → " " on both. Either way the gold must occur in the prediction. (lmms-eval
     /// before the full-width folding lower-cased the prediction up front, so an HME100k gold with capitals could never
-    /// match; LMMS-EVAL.md §2.17 describes HEAD, which compares HME100k as written.)
+    /// match; docs/LMMS-EVAL.md §2.17 describes HEAD, which compares HME100k as written.)
     /// </summary>
     public static bool Matches(string gold, string pred, bool isHme)
     {

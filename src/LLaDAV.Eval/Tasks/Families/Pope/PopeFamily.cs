@@ -8,7 +8,7 @@ namespace LLaDAV.Eval.Tasks.Families.Pope;
 
 /// <summary>
 /// POPE (<c>pope</c>, <c>pope_adv</c>, <c>pope_pop</c>, <c>pope_random</c>) hooks, ported from lmms-eval 75571cf
-/// <c>tasks/pope/utils.py</c> (LMMS-EVAL.md §2.16).
+/// <c>tasks/pope/utils.py</c> (docs/LMMS-EVAL.md §2.16).
 /// </summary>
 public sealed class PopeFamily : ITaskFamily
 {
@@ -38,7 +38,7 @@ public sealed class PopeFamily : ITaskFamily
 
     /// <summary>
     /// <c>pope_process_results</c>: <c>pred.lower().strip() == gold.lower().strip()</c>; no punctuation removal, so
-    /// "Yes." is wrong (LMMS-EVAL.md §2.16). Every metric gets the same record; the aggregations differ.
+    /// "Yes." is wrong (docs/LMMS-EVAL.md §2.16). Every metric gets the same record; the aggregations differ.
     /// </summary>
     public static SampleScore ProcessResults(Doc doc, string response, ScoringContext context)
     {

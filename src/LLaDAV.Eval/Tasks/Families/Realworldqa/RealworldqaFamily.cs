@@ -9,7 +9,7 @@ namespace LLaDAV.Eval.Tasks.Families.Realworldqa;
 
 /// <summary>
 /// RealWorldQA (<c>realworldqa</c>) hooks, ported from lmms-eval 75571cf <c>tasks/realworldqa/utils.py</c>
-/// (LMMS-EVAL.md §2.12), with the pre-2026-04-11 rule (commit 9ca4445d replaced it) behind
+/// (docs/LMMS-EVAL.md §2.12), with the pre-2026-04-11 rule (commit 9ca4445d replaced it) behind
 /// <see cref="ScoringRules.Legacy2025"/>.
 /// </summary>
 public sealed partial class RealworldqaFamily : ITaskFamily

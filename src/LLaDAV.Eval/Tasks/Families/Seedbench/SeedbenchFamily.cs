@@ -9,7 +9,7 @@ namespace LLaDAV.Eval.Tasks.Families.Seedbench;
 
 /// <summary>
 /// SEED-Bench (<c>seedbench</c>) hooks, ported from lmms-eval 75571cf <c>tasks/seedbench/utils.py</c>
-/// (LMMS-EVAL.md §2.5). Video questions carry pre-extracted frames in the same <c>image</c> list as image questions,
+/// (docs/LMMS-EVAL.md §2.5). Video questions carry pre-extracted frames in the same <c>image</c> list as image questions,
 /// so both kinds are image lists here; only <c>data_type</c> tells them apart (metric <c>seed_image</c> or
 /// <c>seed_video</c>). The lmms-eval rule was not changed by the 2026-04-11 extractor switch: both scoring-rule
 /// versions score it the same way.
@@ -50,7 +50,7 @@ public sealed class SeedbenchFamily : ITaskFamily
     /// <summary>
     /// <c>seed_doc_to_text</c>: <c>{question}\nA. {a}\nB. {b}\nC. {c}\nD. {d}\nAnswer with the option's letter from the
     /// given choices directly.</c> The task has no prompt kwargs upstream, and the LLaDA-V fork keeps this text
-    /// (LLADAV-MODEL.md §7.3).
+    /// (docs/LLADAV-MODEL.md §7.3).
     /// </summary>
     public static string DocToText(Doc doc, PromptKwargs kwargs) =>
         $"{doc.RequireString("question")}\nA. {doc.RequireString("choice_a")}\nB. {doc.RequireString("choice_b")}\nC. {doc.RequireString("choice_c")}\nD. {doc.RequireString("choice_d")}\nAnswer with the option's letter from the given choices directly.";

@@ -11,7 +11,7 @@ namespace LLaDAV.Eval.Tasks.Families.Videomme;
 
 /// <summary>
 /// Video-MME without subtitles (<c>videomme</c>) hooks, ported from lmms-eval 75571cf <c>tasks/videomme/utils.py</c>
-/// (LMMS-EVAL.md §2.15).
+/// (docs/LMMS-EVAL.md §2.15).
 /// </summary>
 public sealed partial class VideommeFamily : ITaskFamily
 {

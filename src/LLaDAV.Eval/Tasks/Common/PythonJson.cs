@@ -3,25 +3,25 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LLaDAV.Eval.Running.LmmsEval;
+namespace LLaDAV.Eval.Tasks.Common;
 
 /// <summary>
-/// JSON text as Python's <c>json.dumps(obj, ensure_ascii=False)</c> writes it (what lmms-eval's
-/// <c>evaluation_tracker.py</c> uses): <c>", "</c>/<c>": "</c> separators on one line, or <c>indent=2</c> with
-/// <c>","</c>; floats as <c>repr(float)</c> (<c>1.0</c>, <c>0.1</c>, <c>1e-05</c>, <c>NaN</c>), ints without a point;
+/// JSON text as Python's <c>json.dumps</c> writes it: with <c>ensure_ascii=False</c> for lmms-eval's
+/// <c>evaluation_tracker.py</c> files, with the default <c>ensure_ascii=True</c> for the tasks' submission files
+/// (<c>json.dump(obj, f)</c>): <c>", "</c>/<c>": "</c> separators on one line, or <c>indent=2</c> with <c>","</c>; floats as <c>repr(float)</c> (<c>1.0</c>, <c>0.1</c>, <c>1e-05</c>, <c>NaN</c>), ints without a point;
 /// non-ASCII text unescaped, control characters as <c>\n</c>/<c>\uXXXX</c>. Whether a number is a float or an int is
 /// the node's own: a <c>double</c> is a float even when whole, as Python's <c>1.0</c> is.
 /// </summary>
 public static class PythonJson
 {
-    public static string Dumps(JsonNode? node, int? indent = null)
+    public static string Dumps(JsonNode? node, int? indent = null, bool ensureAscii = false)
     {
         var sb = new StringBuilder();
-        Write(sb, node, indent, 0);
+        Write(sb, node, indent, 0, ensureAscii);
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, JsonNode? node, int? indent, int level)
+    private static void Write(StringBuilder sb, JsonNode? node, int? indent, int level, bool ascii)
     {
         switch (node)
         {
@@ -40,9 +40,9 @@ public static class PythonJson
                 foreach (var (key, value) in o)
                 {
                     Separator(sb, indent, level + 1, ref first);
-                    String(sb, key);
+                    String(sb, key, ascii);
                     sb.Append(": ");
-                    Write(sb, value, indent, level + 1);
+                    Write(sb, value, indent, level + 1, ascii);
                 }
 
                 Close(sb, indent, level);
@@ -60,14 +60,14 @@ public static class PythonJson
                 foreach (var item in a)
                 {
                     Separator(sb, indent, level + 1, ref firstItem);
-                    Write(sb, item, indent, level + 1);
+                    Write(sb, item, indent, level + 1, ascii);
                 }
 
                 Close(sb, indent, level);
                 sb.Append(']');
                 break;
             case JsonValue v:
-                Value(sb, v);
+                Value(sb, v, ascii);
                 break;
         }
     }
@@ -94,14 +94,14 @@ public static class PythonJson
         }
     }
 
-    private static void Value(StringBuilder sb, JsonValue v)
+    private static void Value(StringBuilder sb, JsonValue v, bool ascii)
     {
         if (v.TryGetValue<JsonElement>(out var e))
         {
             switch (e.ValueKind)
             {
                 case JsonValueKind.String:
-                    String(sb, e.GetString()!);
+                    String(sb, e.GetString()!, ascii);
                     return;
                 case JsonValueKind.True:
                     sb.Append("true");
@@ -125,7 +125,7 @@ public static class PythonJson
 
         if (v.TryGetValue<string>(out var s))
         {
-            String(sb, s);
+            String(sb, s, ascii);
         }
         else if (v.TryGetValue<bool>(out var b))
         {
@@ -215,8 +215,11 @@ public static class PythonJson
         return negative ? "-" + body : body;
     }
 
-    /// <summary><c>json.encoder.py_encode_basestring</c>: '"', '\\' and control characters escaped, the rest as is.</summary>
-    private static void String(StringBuilder sb, string s)
+    /// <summary>
+    /// <c>json.encoder.py_encode_basestring</c>: '"', '\\' and control characters escaped, the rest as is; with
+    /// <paramref name="ascii"/>, <c>py_encode_basestring_ascii</c>: everything outside printable ASCII as \uXXXX.
+    /// </summary>
+    private static void String(StringBuilder sb, string s, bool ascii)
     {
         sb.Append('"');
         foreach (var c in s)
@@ -231,6 +234,7 @@ public static class PythonJson
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
                 case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                case > '~' when ascii: sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
                 default: sb.Append(c); break;
             }
         }
