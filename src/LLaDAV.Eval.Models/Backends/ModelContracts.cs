@@ -67,7 +67,27 @@ public sealed record GenerationRequest(
     string Context,
     GenerationKwargs Kwargs,
     Func<IReadOnlyList<VisualInput>> Visuals,
-    ulong Seed);
+    ulong Seed)
+{
+    /// <summary>
+    /// This request's media, decoded and preprocessed ahead of the model by <see cref="IMediaPrefetch.PrepareMedia"/>
+    /// (the runner starts it while earlier batches run); null: the backend prepares the media itself. A fault is the
+    /// error preparing it inline would have thrown, raised when the backend takes the media.
+    /// </summary>
+    public Task<PreparedMedia>? Media { get; init; }
+}
+
+/// <summary>A backend's decoded and preprocessed visuals for one request; opaque to the runner.</summary>
+public abstract class PreparedMedia;
+
+/// <summary>
+/// A backend whose media preparation (decoding images and videos, crops, resizes, normalisation: CPU work with no
+/// model state) can run on other threads ahead of the model. <see cref="PrepareMedia"/> must be thread-safe.
+/// </summary>
+public interface IMediaPrefetch
+{
+    PreparedMedia PrepareMedia(GenerationRequest request);
+}
 
 /// <summary>Token counts and work done for one response. Deterministic for a deterministic backend.</summary>
 public sealed record TokenUsage(int PromptTokens, int VisualTokens, int GeneratedTokens, int ForwardPasses)
@@ -76,7 +96,14 @@ public sealed record TokenUsage(int PromptTokens, int VisualTokens, int Generate
 }
 
 /// <summary>A backend's answer to one request. <see cref="Elapsed"/> is wall time spent on this request.</summary>
-public sealed record GenerationResult(string Text, TokenUsage Usage, TimeSpan Elapsed);
+public sealed record GenerationResult(string Text, TokenUsage Usage, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// The part of <see cref="Elapsed"/> the model spent waiting for this request's media: preparing it inline, or
+    /// blocked on a prefetch that had not finished. Zero for a request without media.
+    /// </summary>
+    public TimeSpan MediaWait { get; init; }
+}
 
 /// <summary>
 /// A model backend (DESIGN.md §4): turns a batch of requests into responses, one per request, in order.
