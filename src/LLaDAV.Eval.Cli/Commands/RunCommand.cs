@@ -27,6 +27,7 @@ internal static class RunCommand
     private static readonly Option<string?> s_shard = new("--shard") { Description = "K/N: evaluate every N-th doc starting at K (0-based); join shards with 'merge'." };
     private static readonly Option<string?> s_scoring = new("--scoring") { Description = "Answer-extraction rules: current (lmms-eval HEAD) or 2025 (before 2026-04-11, as the paper)." };
     private static readonly Option<string?> s_reasoningTags = new("--reasoning-tags") { Description = "Blocks stripped before scoring: none, or JSON [[open, close], ...]." };
+    private static readonly Option<int> s_mediaPrefetch = new("--media-prefetch") { Description = "Batches whose images/videos are decoded and preprocessed on other threads while the model runs (0: inline). Results do not depend on it.", DefaultValueFactory = _ => 2 };
     private static readonly Option<bool> s_skipMissingMedia = new("--skip-missing-media") { Description = "Record samples whose image/video is missing as skipped instead of failing." };
     private static readonly Option<string[]> s_tag = new("--tag") { Description = "Run metadata k=v (repeatable), e.g. --tag train_samples=3M for scaling plots.", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> s_judgeUrl = new("--judge-url") { Description = "OpenAI-compatible chat endpoint for judge-scored tasks (optional)." };
@@ -41,7 +42,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var command = new Command("run", "Evaluate a model on tasks and write a run directory (manifest, journal, results.json, samples, report).");
-        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_judgeTimeout, s_judgeAttempts, s_judgeBreaker, s_tasksDir, s_runDir, CliHost.Verbose })
+        foreach (var o in new Option[] { s_config, s_tasks, s_model, s_modelArgs, s_genKwargs, s_dataDir, s_output, s_runId, s_limit, s_seed, s_device, s_batchSize, s_resume, s_shard, s_scoring, s_reasoningTags, s_skipMissingMedia, s_mediaPrefetch, s_tag, s_judgeUrl, s_judgeModel, s_judgeKeyEnv, s_judgeTimeout, s_judgeAttempts, s_judgeBreaker, s_tasksDir, s_runDir, CliHost.Verbose })
         {
             command.Options.Add(o);
         }
@@ -105,17 +106,23 @@ internal static class RunCommand
             await output.WriteLineAsync($"debug: selected tasks {string.Join(", ", catalog.Expand(config.Tasks).Select(t => t.Name))}; tasks from {catalog.Root}{(settings.IncludePath is { } inc ? " + " + inc : "")}").ConfigureAwait(false);
         }
 
+        var prefetch = parse.GetValue(s_mediaPrefetch);
+        if (prefetch < 0)
+        {
+            throw new ConfigException($"--media-prefetch {prefetch} must be 0 (prepare media inline) or a positive number of batches.");
+        }
+
         RunOutcome outcome;
         var interactive = !quiet && output == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (interactive)
         {
             outcome = await AnsiConsole.Progress().Columns(LiveObserver.Columns()).AutoClear(false).HideCompleted(false)
-                .StartAsync(ctx => new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new LiveObserver(ctx))
+                .StartAsync(ctx => new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new LiveObserver(ctx)) { MediaPrefetchBatches = prefetch }
                     .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct)).ConfigureAwait(false);
         }
         else
         {
-            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, (quiet ? new SilentObserver() : new PlainObserver(output)))
+            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, (quiet ? new SilentObserver() : new PlainObserver(output))) { MediaPrefetchBatches = prefetch }
                 .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct).ConfigureAwait(false);
         }
 

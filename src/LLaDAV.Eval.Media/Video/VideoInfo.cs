@@ -19,6 +19,6 @@ public enum VideoDecodeMethod
     FullDecode,
 }
 
-/// <summary>The video stream's packet timestamps in presentation order and its time base (decord's frame index).</summary>
+/// <summary>The video stream's packet timestamps in presentation order, keyframe flags, and its time base (decord's frame index).</summary>
 /// <param name="Complete">False when some packet had no pts or the time base is unknown: frames cannot be found by time.</param>
-public sealed record PacketTimes(long[] Pts, long TimeBaseNum, long TimeBaseDen, bool Complete);
+public sealed record PacketTimes(long[] Pts, bool[] Key, long TimeBaseNum, long TimeBaseDen, bool Complete);

@@ -102,40 +102,34 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     }
 
     /// <summary>
-    /// The presentation timestamps of the first video stream's packets, ascending, and the stream's time base: the
-    /// index decord builds (<c>VideoReader::IndexKeyframes</c>), read by demuxing only.
+    /// The presentation timestamps of the first video stream's packets, ascending, with their keyframe flags, and the
+    /// stream's time base: the index decord builds (<c>VideoReader::IndexKeyframes</c>), read by demuxing only.
     /// </summary>
     public PacketTimes ReadPacketTimes(string path)
     {
         RequireFile(path);
         var text = Encoding.UTF8.GetString(ffprobe.Run(
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts", "-of", "compact=p=1:nk=1", FileUrl(path)],
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags", "-of", "compact=p=1:nk=1", FileUrl(path)],
             mediaPath: path));
-        var pts = new List<long>();
+        var packets = new List<(long Pts, bool Key)>();
         var timeBase = (Num: 0L, Den: 0L);
         var missing = false;
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            // compact writer, section name first: "packet|1024" and "stream|1/12800" (p=1 keeps the name, nk=1 drops keys).
-            var bar = line.IndexOf('|', StringComparison.Ordinal);
-            if (bar < 0)
+            // compact writer, section name first: "packet|1024|K_" and "stream|1/12800" (p=1 keeps it, nk=1 drops keys).
+            var fields = line.Split('|');
+            if (fields is ["packet", var ptsText, var flags, ..])
             {
-                continue;
-            }
-
-            var value = line[(bar + 1)..].Split('|')[0];
-            if (line.StartsWith("packet|", StringComparison.Ordinal))
-            {
-                if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p))
+                if (long.TryParse(ptsText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p))
                 {
-                    pts.Add(p);
+                    packets.Add((p, flags.StartsWith('K')));
                 }
                 else
                 {
                     missing = true; // "N/A": e.g. AVI packets carry no pts
                 }
             }
-            else if (line.StartsWith("stream|", StringComparison.Ordinal) && value.Split('/') is [var a, var b]
+            else if (fields is ["stream", var tb, ..] && tb.Split('/') is [var a, var b]
                 && long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var num)
                 && long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var den) && num > 0 && den > 0)
             {
@@ -143,8 +137,8 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
         }
 
-        pts.Sort();
-        return new PacketTimes([.. pts], timeBase.Num, timeBase.Den, Complete: !missing && timeBase.Den > 0);
+        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
+        return new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], timeBase.Num, timeBase.Den, Complete: !missing && timeBase.Den > 0);
     }
 
     private IEnumerable<VideoFrame> Expand(VideoInfo info, IReadOnlyList<int> indices, VideoDecodeMethod method)
@@ -179,44 +173,75 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         return FullDecode(info, distinct);
     }
 
-    /// <summary>One input per wanted frame, each accurately seeked; null when a kept frame is not the wanted one.</summary>
+    /// <summary>
+    /// Wanted frames in runs: a frame joins the run before it when no keyframe lies between them (decoding on is then
+    /// cheaper than seeking back to its keyframe, as decord's <c>get_batch</c> decides); each run is one accurately
+    /// seeked input whose <c>select</c> keeps the run's frames by their distance from its first. Null when a kept
+    /// frame is not the wanted one.
+    /// </summary>
     private List<RgbImage>? SeekDecode(VideoInfo info, List<int> distinct, PacketTimes times)
     {
         var arguments = new List<string> { "-v", "info", "-nostdin", "-noautorotate", "-seek_timestamp", "1" };
-        var seconds = new double[distinct.Count];
-        var expected = new double[distinct.Count];
-        var tolerance = new double[distinct.Count];
-        for (var k = 0; k < distinct.Count; k++)
+        var runs = new List<List<int>>();
+        var lastKey = new int[times.Pts.Length];
+        for (int i = 0, key = 0; i < times.Pts.Length; i++)
         {
-            var i = distinct[k];
-            var pts = times.Pts[i];
+            key = times.Key[i] ? i : key;
+            lastKey[i] = key;
+        }
+
+        foreach (var i in distinct)
+        {
+            if (runs.Count > 0 && lastKey[i] <= runs[^1][^1])
+            {
+                runs[^1].Add(i);
+            }
+            else
+            {
+                runs.Add([i]);
+            }
+        }
+
+        var expected = new List<(double Time, double Tolerance)>();
+        var graph = new StringBuilder();
+        double Seconds(double pts) => pts * times.TimeBaseNum / times.TimeBaseDen;
+        for (var k = 0; k < runs.Count; k++)
+        {
+            var first = runs[k][0];
+            var pts = times.Pts[first];
             // The frame before (for frame 0, a virtual one as far before as frame 1 is after), so the seek point is
             // strictly between two frames: no rounding of the printed time can move it past the wanted frame.
-            var previous = i > 0 ? times.Pts[i - 1] : pts - Math.Max(1, times.Pts.Length > 1 ? times.Pts[1] - pts : 1);
+            var previous = first > 0 ? times.Pts[first - 1] : pts - Math.Max(1, times.Pts.Length > 1 ? times.Pts[1] - pts : 1);
             if (previous == pts)
             {
                 return null; // two packets with one pts: no timestamp tells them apart
             }
 
-            seconds[k] = (pts + previous) / 2.0 * times.TimeBaseNum / times.TimeBaseDen;
-            // Without -copyts the kept frame's time is its pts less the seek point.
-            expected[k] = (pts * (double)times.TimeBaseNum / times.TimeBaseDen) - seconds[k];
-            tolerance[k] = (pts - previous) / 4.0 * times.TimeBaseNum / times.TimeBaseDen;
-            arguments.AddRange(["-ss", seconds[k].ToString("0.#########", CultureInfo.InvariantCulture), "-i", FileUrl(info.Path)]);
+            var seek = Seconds((pts + previous) / 2.0);
+            arguments.AddRange(["-ss", seek.ToString("0.#########", CultureInfo.InvariantCulture), "-i", FileUrl(info.Path)]);
+            foreach (var i in runs[k])
+            {
+                // Without -copyts a kept frame's time is its pts less the seek point; a neighbour is at least a
+                // quarter of the smaller gap away.
+                var gap = Math.Min(times.Pts[i] - (i > 0 ? times.Pts[i - 1] : previous), i + 1 < times.Pts.Length ? times.Pts[i + 1] - times.Pts[i] : long.MaxValue / 4);
+                if (gap <= 0)
+                {
+                    return null;
+                }
+
+                expected.Add((Seconds(times.Pts[i]) - seek, Seconds(gap) / 4));
+            }
+
+            var select = string.Join('+', runs[k].Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i - first})")));
+            graph.Append(CultureInfo.InvariantCulture, $"[{k}:v:0]select='{select}',trim=end_frame={runs[k].Count},showinfo[v{k}];");
         }
 
-        var graph = new StringBuilder();
-        for (var k = 0; k < distinct.Count; k++)
-        {
-            graph.Append(CultureInfo.InvariantCulture, $"[{k}:v:0]trim=end_frame=1,showinfo[v{k}];");
-        }
-
-        for (var k = 0; k < distinct.Count; k++)
+        for (var k = 0; k < runs.Count; k++)
         {
             graph.Append(CultureInfo.InvariantCulture, $"[v{k}]");
         }
 
-        graph.Append(CultureInfo.InvariantCulture, $"concat=n={distinct.Count}:v=1:a=0[out]");
+        graph.Append(CultureInfo.InvariantCulture, $"concat=n={runs.Count}:v=1:a=0[out]");
         arguments.AddRange(["-filter_complex", graph.ToString(), "-map", "[out]", "-an", "-sn", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
 
         using var process = ffmpeg.Start(arguments, redirectStdin: false, info.Path);
@@ -248,10 +273,10 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             return null;
         }
 
-        var kept = KeptFrameTimes(stderr.GetAwaiter().GetResult(), distinct.Count);
+        var kept = KeptFrameTimes(stderr.GetAwaiter().GetResult(), runs);
         for (var k = 0; k < distinct.Count; k++)
         {
-            if (kept[k] is not { } t || Math.Abs(t - expected[k]) > tolerance[k])
+            if (kept[k] is not { } t || Math.Abs(t - expected[k].Time) > expected[k].Tolerance)
             {
                 return null;
             }
@@ -261,12 +286,13 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     }
 
     /// <summary>
-    /// The <c>pts_time</c> of the first frame each input's <c>showinfo</c> printed. Filters are numbered in the order
-    /// the graph names them (<c>trim</c> 0, <c>showinfo</c> 1, <c>trim</c> 2, ...), so input k's is Parsed_showinfo_(2k+1).
+    /// The <c>pts_time</c> of every frame each input's <c>showinfo</c> printed, in order. Filters are numbered in the
+    /// order the graph names them (<c>select</c> 0, <c>trim</c> 1, <c>showinfo</c> 2, <c>select</c> 3, ...), so run k's
+    /// is Parsed_showinfo_(3k+2).
     /// </summary>
-    private static double?[] KeptFrameTimes(string stderr, int inputs)
+    private static double?[] KeptFrameTimes(string stderr, List<List<int>> runs)
     {
-        var times = new double?[inputs];
+        var perRun = runs.Select(_ => new List<double>()).ToList();
         foreach (var line in stderr.Split('\n'))
         {
             var at = line.IndexOf("[Parsed_showinfo_", StringComparison.Ordinal);
@@ -280,14 +306,24 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             var idEnd = line.IndexOf(' ', idStart);
             var valueStart = ptsAt + " pts_time:".Length;
             var valueEnd = line.IndexOf(' ', valueStart);
-            if (idEnd < 0 || !int.TryParse(line.AsSpan(idStart, idEnd - idStart), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                || id % 2 != 1 || (id / 2) >= inputs || times[id / 2] is not null
-                || !double.TryParse(valueEnd < 0 ? line.AsSpan(valueStart) : line.AsSpan(valueStart, valueEnd - valueStart), NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
+            if (idEnd > 0 && int.TryParse(line.AsSpan(idStart, idEnd - idStart), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                && id % 3 == 2 && id / 3 < runs.Count
+                && double.TryParse(valueEnd < 0 ? line.AsSpan(valueStart) : line.AsSpan(valueStart, valueEnd - valueStart), NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
             {
-                continue;
+                perRun[id / 3].Add(t);
+            }
+        }
+
+        var times = new double?[runs.Sum(r => r.Count)];
+        var at0 = 0;
+        for (var k = 0; k < runs.Count; k++)
+        {
+            for (var j = 0; j < runs[k].Count; j++)
+            {
+                times[at0 + j] = j < perRun[k].Count && perRun[k].Count == runs[k].Count ? perRun[k][j] : null;
             }
 
-            times[id / 2] = t;
+            at0 += runs[k].Count;
         }
 
         return times;
