@@ -18,6 +18,7 @@ public sealed class VideoFrameCache(VideoReader reader, long maxBytes)
     private readonly LinkedList<Entry> _recency = new();
     private long _bytes;
     private long _hits;
+    private long _decodes;
 
     public VideoReader Reader => reader;
 
@@ -34,6 +35,9 @@ public sealed class VideoFrameCache(VideoReader reader, long maxBytes)
             }
         }
     }
+
+    /// <summary>Videos this cache had decoded (a decode that failed included).</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
 
     /// <summary>Requests answered from a decode already done or under way.</summary>
     public long Hits => Interlocked.Read(ref _hits);
@@ -62,7 +66,13 @@ public sealed class VideoFrameCache(VideoReader reader, long maxBytes)
             }
             else
             {
-                lazy = new Lazy<IReadOnlyList<RgbImage>>(() => [.. reader.SampleUniform(path, count).Select(f => f.Image)], LazyThreadSafetyMode.ExecutionAndPublication);
+                lazy = new Lazy<IReadOnlyList<RgbImage>>(
+                    () =>
+                    {
+                        Interlocked.Increment(ref _decodes);
+                        return [.. reader.SampleUniform(path, count).Select(f => f.Image)];
+                    },
+                    LazyThreadSafetyMode.ExecutionAndPublication);
                 _entries[key] = _recency.AddFirst(new Entry(key, lazy));
             }
         }
