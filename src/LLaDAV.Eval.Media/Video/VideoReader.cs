@@ -176,12 +176,11 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     /// <summary>
     /// Wanted frames in runs: a frame joins the run before it when no keyframe lies between them (decoding on is then
     /// cheaper than seeking back to its keyframe, as decord's <c>get_batch</c> decides); each run is one accurately
-    /// seeked input whose <c>select</c> keeps the run's frames by their distance from its first. Null when a kept
-    /// frame is not the wanted one.
+    /// seeked input, cut after the run's last frame (<c>trim</c>), whose <c>select</c> keeps the run's frames by their
+    /// distance from its first. Null when a kept frame is not the wanted one.
     /// </summary>
     private List<RgbImage>? SeekDecode(VideoInfo info, List<int> distinct, PacketTimes times)
     {
-        var arguments = new List<string> { "-v", "info", "-nostdin", "-noautorotate", "-seek_timestamp", "1" };
         var runs = new List<List<int>>();
         var lastKey = new int[times.Pts.Length];
         for (int i = 0, key = 0; i < times.Pts.Length; i++)
@@ -202,6 +201,24 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
         }
 
+        // The runs split into contiguous shares, one ffmpeg process each, run side by side (ffmpeg reads its inputs
+        // one after another; the seeks themselves are independent).
+        var processes = Math.Clamp(Environment.ProcessorCount, 1, Math.Min(MaxProcesses, runs.Count));
+        var shares = Enumerable.Range(0, processes)
+            .Select(p => runs.GetRange(runs.Count * p / processes, (runs.Count * (p + 1) / processes) - (runs.Count * p / processes)))
+            .ToList();
+        var parts = new List<RgbImage>?[processes];
+        Parallel.For(0, processes, new ParallelOptions { MaxDegreeOfParallelism = processes }, p => parts[p] = SeekDecodeRuns(info, shares[p], times));
+        return parts.Any(p => p is null) ? null : [.. parts.SelectMany(p => p!)];
+    }
+
+    /// <summary>Processes one seeking decode may start at once (on a machine with that many cores).</summary>
+    public const int MaxProcesses = 4;
+
+    private List<RgbImage>? SeekDecodeRuns(VideoInfo info, List<List<int>> runs, PacketTimes times)
+    {
+        var arguments = new List<string> { "-v", "info", "-nostdin", "-noautorotate", "-seek_timestamp", "1" };
+        var wanted = runs.Sum(r => r.Count);
         var expected = new List<(double Time, double Tolerance)>();
         var graph = new StringBuilder();
         double Seconds(double pts) => pts * times.TimeBaseNum / times.TimeBaseDen;
@@ -233,7 +250,9 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
 
             var select = string.Join('+', runs[k].Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i - first})")));
-            graph.Append(CultureInfo.InvariantCulture, $"[{k}:v:0]select='{select}',trim=end_frame={runs[k].Count},showinfo[v{k}];");
+            // trim first: its end makes ffmpeg stop reading this input (a select before it would let the input decode
+            // on to the end of the file); select then keeps the run's frames.
+            graph.Append(CultureInfo.InvariantCulture, $"[{k}:v:0]trim=end_frame={runs[k][^1] - first + 1},select='{select}',showinfo[v{k}];");
         }
 
         for (var k = 0; k < runs.Count; k++)
@@ -248,8 +267,8 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.BaseStream;
         var frameBytes = checked(info.Width * info.Height * 3);
-        var frames = new List<RgbImage>(distinct.Count);
-        for (var k = 0; k < distinct.Count; k++)
+        var frames = new List<RgbImage>(wanted);
+        for (var k = 0; k < wanted; k++)
         {
             var pixels = new byte[frameBytes];
             if (output.ReadAtLeast(pixels, frameBytes, throwOnEndOfStream: false) < frameBytes)
@@ -268,13 +287,13 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         }
 
         process.WaitForExit();
-        if (process.ExitCode != 0 || surplus || frames.Count != distinct.Count)
+        if (process.ExitCode != 0 || surplus || frames.Count != wanted)
         {
             return null;
         }
 
         var kept = KeptFrameTimes(stderr.GetAwaiter().GetResult(), runs);
-        for (var k = 0; k < distinct.Count; k++)
+        for (var k = 0; k < wanted; k++)
         {
             if (kept[k] is not { } t || Math.Abs(t - expected[k].Time) > expected[k].Tolerance)
             {
@@ -287,7 +306,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
     /// <summary>
     /// The <c>pts_time</c> of every frame each input's <c>showinfo</c> printed, in order. Filters are numbered in the
-    /// order the graph names them (<c>select</c> 0, <c>trim</c> 1, <c>showinfo</c> 2, <c>select</c> 3, ...), so run k's
+    /// order the graph names them (<c>trim</c> 0, <c>select</c> 1, <c>showinfo</c> 2, <c>trim</c> 3, ...), so run k's
     /// is Parsed_showinfo_(3k+2).
     /// </summary>
     private static double?[] KeptFrameTimes(string stderr, List<List<int>> runs)
