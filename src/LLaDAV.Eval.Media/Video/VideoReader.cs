@@ -11,12 +11,13 @@ namespace LLaDAV.Eval.Media.Video;
 /// <c>VideoReader.get_batch</c> finds them (lmms-eval 75571cf <c>llava_onevision.py</c> <c>load_video</c>): frame i is
 /// the packet with the i-th smallest presentation timestamp (decord sorts its packet index by pts), reached by seeking
 /// to the keyframe before it and decoding from there, so the cost follows the number of frames wanted, not the
-/// video's length. One ffmpeg process opens the file once per wanted frame with an accurate input seek
-/// (<c>-ss</c> halfway between the frame's pts and the one before it, <c>-seek_timestamp 1</c> so the time is the
-/// stream's own), keeps the first frame of each (<c>trim=end_frame=1</c>) and concatenates them; <c>showinfo</c>
-/// reports each kept frame's timestamp, and a frame that is not the wanted one (a container whose seeking is
-/// inexact, e.g. MPEG-TS) makes the whole video fall back to one full decode with a <c>select</c> filter, which gives
-/// the same frames by construction. Both paths convert to rgb24 with the same swscale defaults, so their bytes agree
+/// video's length. Each run of wanted frames (see <see cref="SeekDecodeRuns"/>) is one ffmpeg input with an accurate
+/// seek (<c>-ss</c> halfway between the first frame's pts and the one before it, <c>-seek_timestamp 1</c> so the time
+/// is the stream's own); <c>trim</c> ends the input after the run, <c>select</c> keeps the run's frames, <c>concat</c>
+/// joins the runs; <c>showinfo</c> reports each kept frame's timestamp, and a frame that is not the wanted one (a
+/// container whose seeking is inexact) makes the whole video fall back to one full decode with a <c>select</c> filter,
+/// which gives the same frames by construction. Both paths convert to rgb24 with the same swscale defaults, so their
+/// bytes agree
 /// (tests compare them on constant and variable frame rate files).
 /// </summary>
 public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
