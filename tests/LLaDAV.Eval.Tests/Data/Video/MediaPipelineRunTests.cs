@@ -42,7 +42,7 @@ public sealed class MediaPipelineRunTests : IDisposable
         }
     }
 
-    private async Task<(RunOutcome Outcome, RecordingFactory Factory)> Run(string id, int prefetch, int batchSize)
+    private async Task<(RunOutcome Outcome, RecordingFactory Factory)> Run(string id, int prefetch, int batchSize, bool skipMissing = false)
     {
         var factory = new RecordingFactory();
         var outcome = await new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([factory]), DatasetReaders.All, SilentObserver.Instance) { MediaPrefetchBatches = prefetch }
@@ -56,6 +56,7 @@ public sealed class MediaPipelineRunTests : IDisposable
                         GenKwargs = "gen_length=4,steps=2,block_length=4",
                         DataDir = Path.Combine(_root, "data"),
                         BatchSize = batchSize,
+                        SkipMissingMedia = skipMissing,
                     },
                     Path.Combine(_root, "runs", id),
                     false,
@@ -92,6 +93,24 @@ public sealed class MediaPipelineRunTests : IDisposable
 
         // Inline, the first request of each video waits for its decode: some wait is recorded.
         Assert.True((double)inline.Timing["videomme"]!["media_wait_seconds"]! > 0);
+    }
+
+    [Fact]
+    public async Task A_missing_video_found_while_prefetching_is_reported_against_its_own_documents()
+    {
+        // docs 3-5 ask for lHCMKOxXIp4; with batch 2 the batch (2, 3) mixes a present and a missing video
+        File.Delete(Path.Combine(_root, "data", "lmms-eval", "Video-MME", "data", "lHCMKOxXIp4.MP4"));
+        var strict = await Assert.ThrowsAsync<Errors.MissingMediaException>(() => Run("strict", prefetch: 2, batchSize: 2));
+        Assert.Contains("lHCMKOxXIp4", strict.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "runs", "strict", "samples_videomme.jsonl")));
+        var journal = File.ReadAllLines(Path.Combine(_root, "runs", "strict", "journal", "videomme.jsonl"));
+        Assert.Equal([0, 1], journal.Select(l => (int)System.Text.Json.Nodes.JsonNode.Parse(l)!["doc_id"]!));
+
+        var (skip, _) = await Run("skip", prefetch: 2, batchSize: 2, skipMissing: true);
+        var skipped = File.ReadAllLines(Path.Combine(skip.RunDirectory, "samples_videomme.jsonl"))
+            .Where(l => l.Contains("\"status\":\"skipped\"", StringComparison.Ordinal))
+            .Select(l => (int)System.Text.Json.Nodes.JsonNode.Parse(l)!["doc_id"]!);
+        Assert.Equal([3, 4, 5], skipped.Order());
     }
 
     /// <summary>The real lladav backend factory, keeping the backend it created so the test can read its frame cache.</summary>
