@@ -26,4 +26,63 @@ public sealed class BenchCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--preset llada-70b is not known; the presets are: llada-8b.", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Video_bench_times_ours_and_the_PyAV_peer_and_finds_the_frames_identical()
+    {
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        if (!Runs(python, "-c", "import av, numpy"))
+        {
+            Assert.Skip("PyAV is not installed (Debian: apt-get install python3-av python3-numpy).");
+        }
+
+        var dir = Directory.CreateTempSubdirectory("lladav-bench-video-").FullName;
+        try
+        {
+            // variable frame rate H.264 with B-frames and a keyframe every 10 frames: 40 frames at 25 fps, then 40 at 10 fps
+            var video = Path.Combine(dir, "vfr.mp4");
+            Assert.True(Runs("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "80",
+                "-vf", "settb=1/12800,setpts='if(lt(N,40),N*512,40*512+(N-40)*1280)'", "-fps_mode", "passthrough", "-enc_time_base", "1/12800",
+                "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", video));
+            var (code, output, error) = await Cli.RunAsync("bench", "--video", video, "--frames", "8");
+            Assert.True(code == 0, output + error);
+            Assert.Contains("80 frames", output, StringComparison.Ordinal);
+            Assert.Contains("ours/PyAV: ", output, StringComparison.Ordinal);
+            Assert.Contains("frames: identical (8 frames, byte for byte)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Video_bench_names_a_missing_file()
+    {
+        var (code, _, error) = await Cli.RunAsync("bench", "--video", "/nonexistent/clip.mp4");
+        Assert.Equal(2, code);
+        Assert.Contains("--video /nonexistent/clip.mp4: no such file.", error, StringComparison.Ordinal);
+    }
+
+    private static bool Runs(string program, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(info)!;
+            p.StandardOutput.ReadToEnd();
+            p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 }

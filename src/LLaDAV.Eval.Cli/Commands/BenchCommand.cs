@@ -32,14 +32,24 @@ internal static class BenchCommand
         var peerOnly = new Option<bool>("--peer-only") { Description = "With --peer: only (e), skipping (a)-(d)." };
         var preset = new Option<string?>("--preset") { Description = "llada-8b: LLaDA-8B's shape, 1536-token prompt, gen 128, batches 1,4,8 (explicit size options override it)." };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
+        var video = new Option<string?>("--video") { Description = "Time our uniform frame sample of this video against the PyAV peer (decord's seek + decode path, Debian python3-av) and say whether the frames are identical; only this benchmark runs." };
+        var frames = new Option<int>("--frames") { Description = "With --video: frames sampled (lmms-eval's max_frames_num).", DefaultValueFactory = _ => Media.Video.FrameSampling.DefaultFrameCount };
+        var python = new Option<string?>("--python") { Description = "With --video: the Python that has PyAV (default /usr/bin/python3, Debian's, when it exists; else python3)." };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json, Hosting.CliHost.Verbose })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json, video, frames, python, Hosting.CliHost.Verbose })
         {
             command.Options.Add(o);
         }
 
         command.SetAction((ParseResult r, CancellationToken ct) => Hosting.CliHost.GuardToolAsync(r, _ =>
         {
+            if (r.GetValue(video) is { } videoPath)
+            {
+                var interpreter = r.GetValue(python) ?? (File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+                var script = Path.Combine(Hosting.Workspace.Root(), "bench", "pyav-peer", "sample_frames.py");
+                return VideoBench.Run(videoPath, r.GetValue(frames), interpreter, script, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
+            }
+
             try
             {
                 var basis = r.GetValue(preset) switch

@@ -8,3 +8,17 @@ public sealed record VideoInfo(string Path, string Codec, int Width, int Height,
 
 /// <summary>One decoded frame and its index in decode (presentation) order.</summary>
 public sealed record VideoFrame(int Index, Images.RgbImage Image);
+
+/// <summary>How <see cref="VideoReader"/> reaches the wanted frames.</summary>
+public enum VideoDecodeMethod
+{
+    /// <summary>Seek to the keyframe before each wanted frame and decode from there (cost follows frames wanted).</summary>
+    Seek,
+
+    /// <summary>Decode every frame and keep the wanted ones (cost follows the video's length); the reference.</summary>
+    FullDecode,
+}
+
+/// <summary>The video stream's packet timestamps in presentation order, keyframe flags, and its time base (decord's frame index).</summary>
+/// <param name="Complete">False when some packet had no pts or the time base is unknown: frames cannot be found by time.</param>
+public sealed record PacketTimes(long[] Pts, bool[] Key, long TimeBaseNum, long TimeBaseDen, bool Complete);

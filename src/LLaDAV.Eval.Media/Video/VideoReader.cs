@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using LLaDAV.Eval.Media.Images;
 using LLaDAV.Eval.Media.Processes;
@@ -6,13 +7,36 @@ using LLaDAV.Eval.Media.Processes;
 namespace LLaDAV.Eval.Media.Video;
 
 /// <summary>
-/// Video metadata through ffprobe and frame extraction through one ffmpeg process per video (a <c>select</c> filter
-/// keeps the wanted frame numbers, rawvideo rgb24 is streamed back a frame at a time), the way FFMpegCore drives them.
+/// Video metadata through ffprobe and frame extraction through ffmpeg. Frames are found the way decord's
+/// <c>VideoReader.get_batch</c> finds them (lmms-eval 75571cf <c>llava_onevision.py</c> <c>load_video</c>): frame i is
+/// the packet with the i-th smallest presentation timestamp (decord sorts its packet index by pts), reached by seeking
+/// to the keyframe before it and decoding from there, so the cost follows the number of frames wanted, not the
+/// video's length. Each run of wanted frames (see <see cref="SeekDecodeRuns"/>) is one ffmpeg input with an accurate
+/// seek (<c>-ss</c> halfway between the first frame's pts and the one before it, <c>-seek_timestamp 1</c> so the time
+/// is the stream's own); <c>trim</c> ends the input after the run, <c>select</c> keeps the run's frames, <c>concat</c>
+/// joins the runs; <c>showinfo</c> reports each kept frame's timestamp, and a frame that is not the wanted one (a
+/// container whose seeking is inexact) makes the whole video fall back to one full decode with a <c>select</c> filter,
+/// which gives the same frames by construction. Both paths convert to rgb24 with the same swscale defaults, so their
+/// bytes agree
+/// (tests compare them on constant and variable frame rate files).
 /// </summary>
 public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 {
+    private long _decodes;
+    private long _fallbacks;
+
     public static VideoReader Default { get; } = new(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
 
+    /// <summary>Videos whose frames this reader decoded (one per <see cref="ReadFrames(VideoInfo, IReadOnlyList{int}, VideoDecodeMethod)"/> call that decoded).</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
+
+    /// <summary>Seeking decodes that did not land on the wanted frames and were redone as a full decode.</summary>
+    public long SeekFallbacks => Interlocked.Read(ref _fallbacks);
+
+    /// <summary>
+    /// The file's first video stream. The frame count is the container's <c>nb_frames</c>, else the stream's packet
+    /// count (<c>-count_packets</c> reads the packets without decoding them), as decord counts from its packet index.
+    /// </summary>
     /// <exception cref="MediaException">The file is missing, has no video stream, cannot be read, or ffprobe is missing.</exception>
     public VideoInfo Probe(string path)
     {
@@ -34,7 +58,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             throw new MediaException($"'{path}' has a video stream without a frame size.") { MediaPath = path };
         }
 
-        var frames = Number(stream, "nb_frames") is { } n and > 0 ? (int)n : CountFrames(path);
+        var frames = Number(stream, "nb_frames") is { } n and > 0 ? (int)n : CountPackets(path);
         var fps = Rate(stream, "avg_frame_rate") is { } avg and > 0 ? avg : Rate(stream, "r_frame_rate") ?? 0;
         var duration = Number(stream, "duration") ?? (format.ValueKind == JsonValueKind.Object ? Number(format, "duration") : null) ?? 0;
         return new VideoInfo(
@@ -49,9 +73,9 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
     /// <summary>
     /// lmms-eval's video path: <see cref="FrameSampling.UniformIndices"/> over the probed frame count, then those frames
-    /// (repeats included) in order. Frames are produced one at a time; only the current frame is held.
+    /// (repeats included) in order.
     /// </summary>
-    public IEnumerable<VideoFrame> SampleUniform(string path, int count = FrameSampling.DefaultFrameCount)
+    public IEnumerable<VideoFrame> SampleUniform(string path, int count = FrameSampling.DefaultFrameCount, VideoDecodeMethod method = VideoDecodeMethod.Seek)
     {
         var info = Probe(path);
         if (info.FrameCount <= 0)
@@ -59,11 +83,11 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             throw new MediaException($"'{path}' reports no frames.") { MediaPath = path };
         }
 
-        return ReadFrames(info, FrameSampling.UniformIndices(info.FrameCount, count));
+        return ReadFrames(info, FrameSampling.UniformIndices(info.FrameCount, count), method);
     }
 
-    /// <summary>The frames at <paramref name="indices"/> (non-decreasing; repeats allowed), decoded by one ffmpeg process.</summary>
-    public IEnumerable<VideoFrame> ReadFrames(VideoInfo info, IReadOnlyList<int> indices)
+    /// <summary>The frames at <paramref name="indices"/> (non-decreasing; repeats allowed), each distinct frame decoded once.</summary>
+    public IEnumerable<VideoFrame> ReadFrames(VideoInfo info, IReadOnlyList<int> indices, VideoDecodeMethod method = VideoDecodeMethod.Seek)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(indices);
@@ -75,12 +99,259 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
         }
 
-        return indices.Count == 0 ? [] : Stream(info, indices);
+        return indices.Count == 0 ? [] : Expand(info, indices, method);
     }
 
-    private IEnumerable<VideoFrame> Stream(VideoInfo info, IReadOnlyList<int> indices)
+    /// <summary>
+    /// The presentation timestamps of the first video stream's packets, ascending, with their keyframe flags, and the
+    /// stream's time base: the index decord builds (<c>VideoReader::IndexKeyframes</c>), read by demuxing only.
+    /// </summary>
+    public PacketTimes ReadPacketTimes(string path)
+    {
+        RequireFile(path);
+        var text = Encoding.UTF8.GetString(ffprobe.Run(
+            ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=time_base:packet=pts,flags", "-of", "compact=p=1:nk=1", FileUrl(path)],
+            mediaPath: path));
+        var packets = new List<(long Pts, bool Key)>();
+        var timeBase = (Num: 0L, Den: 0L);
+        var missing = false;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // compact writer, section name first: "packet|1024|K_" and "stream|1/12800" (p=1 keeps it, nk=1 drops keys).
+            var fields = line.Split('|');
+            if (fields is ["packet", var ptsText, var flags, ..])
+            {
+                if (long.TryParse(ptsText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p))
+                {
+                    packets.Add((p, flags.StartsWith('K')));
+                }
+                else
+                {
+                    missing = true; // "N/A": e.g. AVI packets carry no pts
+                }
+            }
+            else if (fields is ["stream", var tb, ..] && tb.Split('/') is [var a, var b]
+                && long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var num)
+                && long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var den) && num > 0 && den > 0)
+            {
+                timeBase = (num, den);
+            }
+        }
+
+        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
+        return new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], timeBase.Num, timeBase.Den, Complete: !missing && timeBase.Den > 0);
+    }
+
+    private IEnumerable<VideoFrame> Expand(VideoInfo info, IReadOnlyList<int> indices, VideoDecodeMethod method)
     {
         var distinct = indices.Distinct().ToList();
+        var images = Decode(info, distinct, method);
+        var next = 0;
+        for (var k = 0; k < distinct.Count; k++)
+        {
+            var frame = new VideoFrame(distinct[k], images[k]);
+            for (; next < indices.Count && indices[next] == distinct[k]; next++)
+            {
+                yield return frame;
+            }
+        }
+    }
+
+    private List<RgbImage> Decode(VideoInfo info, List<int> distinct, VideoDecodeMethod method)
+    {
+        Interlocked.Increment(ref _decodes);
+        if (method == VideoDecodeMethod.Seek)
+        {
+            var times = ReadPacketTimes(info.Path);
+            if (times.Complete && distinct[^1] < times.Pts.Length && SeekDecode(info, distinct, times) is { } frames)
+            {
+                return frames;
+            }
+
+            Interlocked.Increment(ref _fallbacks);
+        }
+
+        return FullDecode(info, distinct);
+    }
+
+    /// <summary>
+    /// Wanted frames in runs: a frame joins the run before it when no keyframe lies between them (decoding on is then
+    /// cheaper than seeking back to its keyframe, as decord's <c>get_batch</c> decides); each run is one accurately
+    /// seeked input, cut after the run's last frame (<c>trim</c>), whose <c>select</c> keeps the run's frames by their
+    /// distance from its first. Null when a kept frame is not the wanted one.
+    /// </summary>
+    private List<RgbImage>? SeekDecode(VideoInfo info, List<int> distinct, PacketTimes times)
+    {
+        var runs = new List<List<int>>();
+        var lastKey = new int[times.Pts.Length];
+        for (int i = 0, key = 0; i < times.Pts.Length; i++)
+        {
+            key = times.Key[i] ? i : key;
+            lastKey[i] = key;
+        }
+
+        foreach (var i in distinct)
+        {
+            if (runs.Count > 0 && lastKey[i] <= runs[^1][^1])
+            {
+                runs[^1].Add(i);
+            }
+            else
+            {
+                runs.Add([i]);
+            }
+        }
+
+        // The runs split into contiguous shares, one ffmpeg process each, run side by side (ffmpeg reads its inputs
+        // one after another; the seeks themselves are independent).
+        var processes = Math.Clamp(Environment.ProcessorCount, 1, Math.Min(MaxProcesses, runs.Count));
+        var shares = Enumerable.Range(0, processes)
+            .Select(p => runs.GetRange(runs.Count * p / processes, (runs.Count * (p + 1) / processes) - (runs.Count * p / processes)))
+            .ToList();
+        var parts = new List<RgbImage>?[processes];
+        Parallel.For(0, processes, new ParallelOptions { MaxDegreeOfParallelism = processes }, p => parts[p] = SeekDecodeRuns(info, shares[p], times));
+        return parts.Any(p => p is null) ? null : [.. parts.SelectMany(p => p!)];
+    }
+
+    /// <summary>Processes one seeking decode may start at once (on a machine with that many cores).</summary>
+    public const int MaxProcesses = 4;
+
+    private List<RgbImage>? SeekDecodeRuns(VideoInfo info, List<List<int>> runs, PacketTimes times)
+    {
+        var arguments = new List<string> { "-v", "info", "-nostdin", "-noautorotate", "-seek_timestamp", "1" };
+        var wanted = runs.Sum(r => r.Count);
+        var expected = new List<(double Time, double Tolerance)>();
+        var graph = new StringBuilder();
+        double Seconds(double pts) => pts * times.TimeBaseNum / times.TimeBaseDen;
+        for (var k = 0; k < runs.Count; k++)
+        {
+            var first = runs[k][0];
+            var pts = times.Pts[first];
+            // The frame before (for frame 0, a virtual one as far before as frame 1 is after), so the seek point is
+            // strictly between two frames: no rounding of the printed time can move it past the wanted frame.
+            var previous = first > 0 ? times.Pts[first - 1] : pts - Math.Max(1, times.Pts.Length > 1 ? times.Pts[1] - pts : 1);
+            if (previous == pts)
+            {
+                return null; // two packets with one pts: no timestamp tells them apart
+            }
+
+            var seek = Seconds((pts + previous) / 2.0);
+            arguments.AddRange(["-ss", seek.ToString("0.#########", CultureInfo.InvariantCulture), "-i", FileUrl(info.Path)]);
+            foreach (var i in runs[k])
+            {
+                // Without -copyts a kept frame's time is its pts less the seek point; a neighbour is at least a
+                // quarter of the smaller gap away.
+                var gap = Math.Min(times.Pts[i] - (i > 0 ? times.Pts[i - 1] : previous), i + 1 < times.Pts.Length ? times.Pts[i + 1] - times.Pts[i] : long.MaxValue / 4);
+                if (gap <= 0)
+                {
+                    return null;
+                }
+
+                expected.Add((Seconds(times.Pts[i]) - seek, Seconds(gap) / 4));
+            }
+
+            var select = string.Join('+', runs[k].Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i - first})")));
+            // trim first: its end makes ffmpeg stop reading this input (a select before it would let the input decode
+            // on to the end of the file); select then keeps the run's frames.
+            graph.Append(CultureInfo.InvariantCulture, $"[{k}:v:0]trim=end_frame={runs[k][^1] - first + 1},select='{select}',showinfo[v{k}];");
+        }
+
+        for (var k = 0; k < runs.Count; k++)
+        {
+            graph.Append(CultureInfo.InvariantCulture, $"[v{k}]");
+        }
+
+        graph.Append(CultureInfo.InvariantCulture, $"concat=n={runs.Count}:v=1:a=0[out]");
+        arguments.AddRange(["-filter_complex", graph.ToString(), "-map", "[out]", "-an", "-sn", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+
+        using var process = ffmpeg.Start(arguments, redirectStdin: false, info.Path);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.BaseStream;
+        var frameBytes = checked(info.Width * info.Height * 3);
+        var frames = new List<RgbImage>(wanted);
+        for (var k = 0; k < wanted; k++)
+        {
+            var pixels = new byte[frameBytes];
+            if (output.ReadAtLeast(pixels, frameBytes, throwOnEndOfStream: false) < frameBytes)
+            {
+                break;
+            }
+
+            frames.Add(new RgbImage(info.Width, info.Height, pixels));
+        }
+
+        // A frame size change mid-stream or surplus output also means this path cannot be trusted.
+        var surplus = output.ReadByte() >= 0;
+        if (surplus && !process.HasExited)
+        {
+            process.Kill();
+        }
+
+        process.WaitForExit();
+        if (process.ExitCode != 0 || surplus || frames.Count != wanted)
+        {
+            return null;
+        }
+
+        var kept = KeptFrameTimes(stderr.GetAwaiter().GetResult(), runs);
+        for (var k = 0; k < wanted; k++)
+        {
+            if (kept[k] is not { } t || Math.Abs(t - expected[k].Time) > expected[k].Tolerance)
+            {
+                return null;
+            }
+        }
+
+        return frames;
+    }
+
+    /// <summary>
+    /// The <c>pts_time</c> of every frame each input's <c>showinfo</c> printed, in order. Filters are numbered in the
+    /// order the graph names them (<c>trim</c> 0, <c>select</c> 1, <c>showinfo</c> 2, <c>trim</c> 3, ...), so run k's
+    /// is Parsed_showinfo_(3k+2).
+    /// </summary>
+    private static double?[] KeptFrameTimes(string stderr, List<List<int>> runs)
+    {
+        var perRun = runs.Select(_ => new List<double>()).ToList();
+        foreach (var line in stderr.Split('\n'))
+        {
+            var at = line.IndexOf("[Parsed_showinfo_", StringComparison.Ordinal);
+            var ptsAt = line.IndexOf(" pts_time:", StringComparison.Ordinal);
+            if (at < 0 || ptsAt < 0)
+            {
+                continue;
+            }
+
+            var idStart = at + "[Parsed_showinfo_".Length;
+            var idEnd = line.IndexOf(' ', idStart);
+            var valueStart = ptsAt + " pts_time:".Length;
+            var valueEnd = line.IndexOf(' ', valueStart);
+            if (idEnd > 0 && int.TryParse(line.AsSpan(idStart, idEnd - idStart), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                && id % 3 == 2 && id / 3 < runs.Count
+                && double.TryParse(valueEnd < 0 ? line.AsSpan(valueStart) : line.AsSpan(valueStart, valueEnd - valueStart), NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
+            {
+                perRun[id / 3].Add(t);
+            }
+        }
+
+        var times = new double?[runs.Sum(r => r.Count)];
+        var at0 = 0;
+        for (var k = 0; k < runs.Count; k++)
+        {
+            for (var j = 0; j < runs[k].Count; j++)
+            {
+                times[at0 + j] = j < perRun[k].Count && perRun[k].Count == runs[k].Count ? perRun[k][j] : null;
+            }
+
+            at0 += runs[k].Count;
+        }
+
+        return times;
+    }
+
+    /// <summary>Every frame decoded, the wanted frame numbers kept by a <c>select</c> filter (decode order = presentation order).</summary>
+    private List<RgbImage> FullDecode(VideoInfo info, List<int> distinct)
+    {
         var select = "select='" + string.Join('+', distinct.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})"))) + "'";
         using var process = ffmpeg.Start(
             ["-v", "error", "-nostdin", "-noautorotate", "-i", FileUrl(info.Path), "-map", "0:v:0", "-an", "-sn",
@@ -90,11 +361,11 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         var stderr = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.BaseStream;
         var frameBytes = checked(info.Width * info.Height * 3);
-        var next = 0;
+        var frames = new List<RgbImage>(distinct.Count);
         var streamEnded = false;
         try
         {
-            foreach (var index in distinct)
+            foreach (var _ in distinct)
             {
                 var pixels = new byte[frameBytes];
                 if (output.ReadAtLeast(pixels, frameBytes, throwOnEndOfStream: false) < frameBytes)
@@ -103,17 +374,13 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
                     break;
                 }
 
-                var frame = new VideoFrame(index, new RgbImage(info.Width, info.Height, pixels));
-                for (; next < indices.Count && indices[next] == index; next++)
-                {
-                    yield return frame;
-                }
+                frames.Add(new RgbImage(info.Width, info.Height, pixels));
             }
         }
         finally
         {
-            // Once the last wanted frame is out (or the consumer stopped early) the rest of the video need not be
-            // decoded; when the stream ended short, ffmpeg is exiting by itself and its exit code explains why.
+            // Once the last wanted frame is out the rest of the video need not be decoded; when the stream ended
+            // short, ffmpeg is exiting by itself and its exit code explains why.
             if (!streamEnded && !process.HasExited)
             {
                 process.Kill();
@@ -122,20 +389,23 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             process.WaitForExit();
         }
 
-        if (next < indices.Count)
+        if (frames.Count < distinct.Count)
         {
             var reason = process.ExitCode != 0 ? ffmpeg.Failure(process.ExitCode, stderr.GetAwaiter().GetResult(), info.Path).Message : "the stream ended early";
             throw new MediaException(
-                $"Could not decode frame {indices[next]} of '{info.Path}' ({info.FrameCount} frames expected): {reason}")
+                $"Could not decode frame {distinct[frames.Count]} of '{info.Path}' ({info.FrameCount} frames expected): {reason}")
             { MediaPath = info.Path };
         }
+
+        return frames;
     }
 
-    private int CountFrames(string path)
+    /// <summary>The stream's packets, counted by demuxing (<c>-count_packets</c>), never by decoding (<c>-count_frames</c>).</summary>
+    private int CountPackets(string path)
     {
-        var json = ffprobe.Run(["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-print_format", "json", FileUrl(path)], mediaPath: path);
+        var json = ffprobe.Run(["-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries", "stream=nb_read_packets", "-print_format", "json", FileUrl(path)], mediaPath: path);
         using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.TryGetProperty("streams", out var s) && s.GetArrayLength() > 0 && Number(s[0], "nb_read_frames") is { } n ? (int)n : 0;
+        return doc.RootElement.TryGetProperty("streams", out var s) && s.GetArrayLength() > 0 && Number(s[0], "nb_read_packets") is { } n ? (int)n : 0;
     }
 
     /// <summary>An explicit <c>file:</c> URL, so names that start with '-' or contain ':' are not read as options or protocols.</summary>

@@ -65,7 +65,12 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
                 ? int.TryParse(f, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ModelArgsException($"--model-args max_frames_num={f} is not a positive whole number of frames (lmms-eval's default is {Media.Video.FrameSampling.DefaultFrameCount}).")
                 : Media.Video.FrameSampling.DefaultFrameCount;
             var packing = ParsePacking(args.Get("batch_packing"));
-            var model = LlavaModel.Open(directory, backend, frames);
+            var cacheBytes = args.Get("video_cache_mb") is { } mb
+                ? long.TryParse(mb, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= (1L << 40)
+                    ? m << 20
+                    : throw new ModelArgsException($"--model-args video_cache_mb={mb} is not a whole number of MiB (0 keeps no video's frames; default {Media.Video.VideoFrameCache.DefaultMaxBytes >> 20}).")
+                : Media.Video.VideoFrameCache.DefaultMaxBytes;
+            var model = LlavaModel.Open(directory, backend, frames, cacheBytes);
             model.Language.Packing = packing;
             if (model.Family != family)
             {

@@ -25,7 +25,43 @@ public sealed record GenerationOutput(
 }
 
 /// <summary>One request for <see cref="LlavaModel.GenerateBatch"/>: context, visuals, merged generation kwargs, per-document seed.</summary>
-public sealed record GenerationInput(string Context, IReadOnlyList<VisualInput> Visuals, GenerationKwargs Kwargs, ulong Seed);
+public sealed record GenerationInput(string Context, IReadOnlyList<VisualInput> Visuals, GenerationKwargs Kwargs, ulong Seed)
+{
+    /// <summary><see cref="Visuals"/> already decoded and preprocessed (<see cref="LlavaModel.PrepareMedia"/>); null: prepared here.</summary>
+    public LlavaMedia? Media { get; init; }
+}
+
+/// <summary>
+/// One request's visuals after the CPU half of the vision pipeline (LLADAV-MODEL.md §4): the anyres crops of a single
+/// image, the padded squares of several, or a video's resized frames; what the tower encodes next.
+/// </summary>
+public sealed class LlavaMedia : PreparedMedia
+{
+    public static LlavaMedia None { get; } = new(0, null, null, null);
+
+    private LlavaMedia(int placeholders, AnyResCrops? anyRes, CropBatch? squares, CropBatch? videoFrames)
+    {
+        Placeholders = placeholders;
+        AnyRes = anyRes;
+        Squares = squares;
+        VideoFrames = videoFrames;
+    }
+
+    /// <summary>The <c>&lt;image&gt;</c> placeholders the prompt gets: one per image, one for a video.</summary>
+    public int Placeholders { get; }
+
+    internal AnyResCrops? AnyRes { get; }
+
+    internal CropBatch? Squares { get; }
+
+    internal CropBatch? VideoFrames { get; }
+
+    internal static LlavaMedia ForAnyRes(AnyResCrops crops) => new(1, crops, null, null);
+
+    internal static LlavaMedia ForSquares(CropBatch crops) => new(crops.Count, null, crops, null);
+
+    internal static LlavaMedia ForVideo(CropBatch frames) => new(1, null, null, frames);
+}
 
 /// <summary>
 /// A loaded LLaDA-V or LLaMA3-V checkpoint: tokenizer, vision stack (SigLIP + projector), language tower, and the
@@ -64,7 +100,10 @@ public sealed class LlavaModel : IDisposable
     /// <summary>Frames per video (lmms-eval model arg <c>max_frames_num</c>, default 32).</summary>
     public int MaxFrames { get; init; } = FrameSampling.DefaultFrameCount;
 
-    public static LlavaModel Open(string directory, IComputeBackend backend, int maxFrames = FrameSampling.DefaultFrameCount)
+    /// <summary>Sampled video frames kept across the requests that share a video (one decode per video per run).</summary>
+    public VideoFrameCache VideoFrames { get; init; } = new(VideoReader.Default, VideoFrameCache.DefaultMaxBytes);
+
+    public static LlavaModel Open(string directory, IComputeBackend backend, int maxFrames = FrameSampling.DefaultFrameCount, long videoCacheBytes = VideoFrameCache.DefaultMaxBytes)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var checkpoint = Checkpoint.Open(directory);
@@ -75,7 +114,7 @@ public sealed class LlavaModel : IDisposable
             var vision = checkpoint.Config.Multimodal is null
                 ? null
                 : LlavaVisionStack.Load(backend, LlavaVisionConfig.FromFile(Path.Combine(directory, "config.json")), new CheckpointVisionWeights(checkpoint, backend));
-            return new LlavaModel(checkpoint, backend, tokenizer, language, vision) { MaxFrames = maxFrames };
+            return new LlavaModel(checkpoint, backend, tokenizer, language, vision) { MaxFrames = maxFrames, VideoFrames = new VideoFrameCache(VideoReader.Default, videoCacheBytes) };
         }
         catch
         {
@@ -131,12 +170,13 @@ public sealed class LlavaModel : IDisposable
         }
     }
 
-    private PreparedRequest Prepare(GenerationInput input)
+    /// <summary>
+    /// Decodes and preprocesses a request's visuals (images: anyres crops for one, padded squares for several; a video:
+    /// its sampled frames, resized): CPU work only, no model state, so it may run on any thread ahead of the model.
+    /// </summary>
+    public LlavaMedia PrepareMedia(IReadOnlyList<VisualInput> visuals)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var clock = Stopwatch.StartNew();
-        var visuals = input.Visuals;
-        var settings = GenerationSettings.From(input.Kwargs, Family);
+        ArgumentNullException.ThrowIfNull(visuals);
         var images = visuals.OfType<ImageInput>().Select(i => i.Load()).ToList();
         var videos = visuals.OfType<VideoInput>().ToList();
         if (images.Count + videos.Count != visuals.Count || (videos.Count > 0 && (images.Count > 0 || videos.Count > 1)))
@@ -144,8 +184,34 @@ public sealed class LlavaModel : IDisposable
             throw new NotSupportedException($"A request may hold images or one video; got {images.Count} image(s), {videos.Count} video(s) and {visuals.Count - images.Count - videos.Count} other input(s).");
         }
 
-        var (prompt, ids) = RenderPrompt(input.Context, visuals.Count, settings);
-        var features = videos.Count == 1 ? [EncodeVideo(videos[0])] : EncodeImages(images);
+        if (visuals.Count == 0)
+        {
+            return LlavaMedia.None;
+        }
+
+        var vision = Vision ?? throw new NotSupportedException(videos.Count == 1
+            ? $"The checkpoint in {Directory} has no vision tower, but the request has a video."
+            : $"The checkpoint in {Directory} has no vision tower, but the request has {images.Count} image(s).");
+        if (videos.Count == 1)
+        {
+            // §4.4: MaxFrames frames sampled uniformly (np.linspace), decoded once per video per run.
+            return LlavaMedia.ForVideo(vision.Preprocessor.VideoFrames(VideoFrames.SampleUniform(videos[0].Path, MaxFrames)));
+        }
+
+        // §4: one image → anyres; several → "pad", 729 tokens each.
+        return images.Count == 1 && vision.Config.AnyRes is { } settings
+            ? LlavaMedia.ForAnyRes(vision.Preprocessor.AnyRes(images[0], settings))
+            : LlavaMedia.ForSquares(vision.Preprocessor.PadToSquare(images));
+    }
+
+    private PreparedRequest Prepare(GenerationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var clock = Stopwatch.StartNew();
+        var settings = GenerationSettings.From(input.Kwargs, Family);
+        var media = input.Media ?? PrepareMedia(input.Visuals);
+        var (prompt, ids) = RenderPrompt(input.Context, media.Placeholders, settings);
+        var features = Encode(media);
         try
         {
             var full = PromptEmbedder.Build(Language, ids, features);
@@ -172,24 +238,21 @@ public sealed class LlavaModel : IDisposable
         _checkpoint.Dispose();
     }
 
-    private List<Tensor> EncodeImages(List<RgbImage> images)
+    private List<Tensor> Encode(LlavaMedia media)
     {
-        if (images.Count == 0)
+        if (media.Placeholders == 0)
         {
             return [];
         }
 
-        var vision = Vision ?? throw new NotSupportedException($"The checkpoint in {Directory} has no vision tower, but the request has {images.Count} image(s).");
-        // §4: one image → anyres; several → "pad", 729 tokens each.
-        return images.Count == 1 ? [vision.EncodeImage(images[0])] : [.. vision.EncodeImages(images)];
-    }
-
-    /// <summary>§4.4: <see cref="MaxFrames"/> frames sampled uniformly (np.linspace), pooled and laid out by the vision stack.</summary>
-    private Tensor EncodeVideo(VideoInput video)
-    {
-        var vision = Vision ?? throw new NotSupportedException($"The checkpoint in {Directory} has no vision tower, but the request has a video.");
-        var frames = VideoReader.Default.SampleUniform(video.Path, MaxFrames).Select(f => f.Image).ToList();
-        return vision.EncodeVideo(frames);
+        var vision = Vision ?? throw new NotSupportedException($"The checkpoint in {Directory} has no vision tower, but the request has visuals.");
+        return media switch
+        {
+            { VideoFrames: { } frames } => [vision.EncodeVideo(frames)],
+            { AnyRes: { } crops } => [vision.EncodeImage(crops)],
+            { Squares: { } squares } => [.. vision.EncodeImages(squares)],
+            _ => [],
+        };
     }
 
     private int Id(string token) => Tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer in {Directory} has no token {token}.");

@@ -25,6 +25,7 @@ public static class LlavaModelArgs
         new("device", "overrides --device (cpu, cuda, cuda:N)", []),
         new("device_map", "lmms-eval's device argument: cpu, cuda or cuda:N (as --device)", []),
         new("max_frames_num", "frames per video, uniformly sampled (lmms-eval default 32)", []),
+        new("video_cache_mb", "MiB of sampled video frames kept so the questions sharing a video decode it once (default 1024; 0: none kept)", []),
         new("batch_packing", "exact (default) or always", []),
         new("dtype", "compute dtype: fp32 (CPU default) or bf16 (GPU default; on the CPU bf16 GEMMs through oneDNN on AVX512-BF16)", ["fp32", "bf16"]),
         new("conv_template", "lmms-eval's chat template; the checkpoint's own template is rendered", [ConvTemplate(family)]),

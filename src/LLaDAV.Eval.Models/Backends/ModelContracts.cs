@@ -75,6 +75,13 @@ public sealed record GenerationRequest(
     /// <c>ConfigurableMessagesTask.doc_to_messages</c>). In-process backends ignore it.
     /// </summary>
     public MessageLayout Layout { get; init; }
+
+    /// <summary>
+    /// This request's media, decoded and preprocessed ahead of the model by <see cref="IMediaPrefetch.PrepareMedia"/>
+    /// (the runner starts it while earlier batches run); null: the backend prepares the media itself. A fault is the
+    /// error preparing it inline would have thrown, raised when the backend takes the media.
+    /// </summary>
+    public Task<PreparedMedia>? Media { get; init; }
 }
 
 /// <summary>The <c>doc_to_messages</c> of a task, as far as a chat backend needs it.</summary>
@@ -88,6 +95,18 @@ public enum MessageLayout
     /// there and the i-th visual follows the i-th (stripped, non-empty) segment; the stripped tail comes last.
     /// </summary>
     InterleavedAtImageTags,
+}
+
+/// <summary>A backend's decoded and preprocessed visuals for one request; opaque to the runner.</summary>
+public abstract class PreparedMedia;
+
+/// <summary>
+/// A backend whose media preparation (decoding images and videos, crops, resizes, normalisation: CPU work with no
+/// model state) can run on other threads ahead of the model. <see cref="PrepareMedia"/> must be thread-safe.
+/// </summary>
+public interface IMediaPrefetch
+{
+    PreparedMedia PrepareMedia(GenerationRequest request);
 }
 
 /// <summary>Token counts and work done for one response. Deterministic for a deterministic backend.</summary>
@@ -117,6 +136,12 @@ public sealed record GenerationResult(string Text, TokenUsage Usage, TimeSpan El
 
     /// <summary>A failed request: no text, no usage.</summary>
     public static GenerationResult Failed(RequestFailure failure, TimeSpan elapsed) => new("", TokenUsage.None, elapsed) { Failure = failure };
+
+    /// <summary>
+    /// The part of <see cref="Elapsed"/> the model spent waiting for this request's media: preparing it inline, or
+    /// blocked on a prefetch that had not finished. Zero for a request without media.
+    /// </summary>
+    public TimeSpan MediaWait { get; init; }
 }
 
 /// <summary>

@@ -105,7 +105,14 @@ public sealed class LlavaVisionStack : IDisposable
             return EncodeImages([image])[0];
         }
 
-        var crops = Preprocessor.AnyRes(image, settings);
+        return EncodeImage(Preprocessor.AnyRes(image, settings));
+    }
+
+    /// <summary><see cref="EncodeImage(RgbImage)"/> from crops already preprocessed (<see cref="LlavaImagePreprocessor.AnyRes"/>).</summary>
+    public Tensor EncodeImage(AnyResCrops crops)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
+        var settings = RequireAnyRes();
         using var features = EncodeCrops(crops.Crops);
         return FeatureLayouts.AnyRes(features, crops.Layout, settings.PatchesPerSide, _newline);
     }
@@ -118,11 +125,17 @@ public sealed class LlavaVisionStack : IDisposable
     public IReadOnlyList<Tensor> EncodeImages(IReadOnlyList<RgbImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var crops = Preprocessor.PadToSquare(images);
+        return EncodeImages(Preprocessor.PadToSquare(images));
+    }
+
+    /// <summary><see cref="EncodeImages(IReadOnlyList{RgbImage})"/> from squares already preprocessed (<see cref="LlavaImagePreprocessor.PadToSquare"/>), one per image.</summary>
+    public IReadOnlyList<Tensor> EncodeImages(CropBatch crops)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
         using var features = EncodeCrops(crops);
         var perImage = _tower.PatchesPerCrop;
-        var result = new List<Tensor>(images.Count);
-        for (var i = 0; i < images.Count; i++)
+        var result = new List<Tensor>(crops.Count);
+        for (var i = 0; i < crops.Count; i++)
         {
             var t = Backend.Allocate(new TensorShape(perImage, OutputSize));
             Backend.Copy(features.Rows(i * perImage, perImage), t);
@@ -140,12 +153,19 @@ public sealed class LlavaVisionStack : IDisposable
     public Tensor EncodeVideo(IReadOnlyList<RgbImage> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
+        return EncodeVideo(Preprocessor.VideoFrames(frames));
+    }
+
+    /// <summary><see cref="EncodeVideo(IReadOnlyList{RgbImage})"/> from frames already preprocessed (<see cref="LlavaImagePreprocessor.VideoFrames"/>).</summary>
+    public Tensor EncodeVideo(CropBatch frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
         if (Config.SpatialPoolMode != "bilinear")
         {
             throw new NotSupportedException($"mm_spatial_pool_mode '{Config.SpatialPoolMode}' is not supported; lmms-eval evaluates LLaDA-V with 'bilinear'.");
         }
 
-        using var features = EncodeCrops(Preprocessor.VideoFrames(frames));
+        using var features = EncodeCrops(frames);
         using var pooled = FeatureLayouts.PoolFrames(features, Config.Tower.PatchesPerSide, Config.SpatialPoolStride, out var side);
         return FeatureLayouts.VideoTokens(pooled, side, Config.NewlinePosition, _newline);
     }

@@ -34,6 +34,12 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
     private int _journaledThisProcess;
 
+    /// <summary>
+    /// Batches whose media (decoding, crops, resizes) a backend with <see cref="IMediaPrefetch"/> prepares on other
+    /// threads while the current batch runs; 0 prepares each batch's media inline. Results do not depend on it.
+    /// </summary>
+    public int MediaPrefetchBatches { get; init; } = 2;
+
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var config = request.Config;
@@ -199,41 +205,88 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count - rescore.Count, data);
 
         var scorer = new SampleScorer(task, config, tags, judge, kwargs);
+        var prefetch = MediaPrefetchBatches > 0 ? backend as IMediaPrefetch : null;
+        // Work in document order: a re-score, or a batch whose requests are built (and media prefetch started) when
+        // it is queued. Up to MediaPrefetchBatches batches wait beyond the one the model runs.
+        var pending = new Queue<(int Id, Doc Doc, List<GenerationRequest>? Batch, List<(int Id, Doc Doc)>? Docs)>();
+        var queuedBatches = 0;
         var batch = new List<(int Id, Doc Doc)>(config.BatchSize);
-        foreach (var (id, doc) in _documents.Read(task, data, ct).Take(effective))
+        using var docs = _documents.Read(task, data, ct).Take(effective).GetEnumerator();
+        var exhausted = false;
+        void Enqueue()
         {
-            if (rescore.Contains(id))
+            var requests = Requests(task, batch, kwargs, genKwargs, config);
+            if (prefetch is not null)
             {
-                Rescore(task, id, doc, kwargs, scorer, journal);
-                continue;
+                requests = [.. requests.Select(r => r with { Media = Task.Run(() => prefetch.PrepareMedia(r)) })];
             }
 
-            if (!todo.Contains(id))
-            {
-                continue;
-            }
-
-            batch.Add((id, doc));
-            if (batch.Count == config.BatchSize)
-            {
-                await RunBatchAsync(task, batch, kwargs, genKwargs, config, backend, scorer, journal, ct).ConfigureAwait(false);
-                batch.Clear();
-            }
+            pending.Enqueue((0, default!, requests, [.. batch]));
+            queuedBatches++;
+            batch.Clear();
         }
 
-        if (batch.Count > 0)
+        while (true)
         {
-            await RunBatchAsync(task, batch, kwargs, genKwargs, config, backend, scorer, journal, ct).ConfigureAwait(false);
+            while (!exhausted && queuedBatches <= (prefetch is null ? 0 : MediaPrefetchBatches))
+            {
+                if (!docs.MoveNext())
+                {
+                    exhausted = true;
+                    if (batch.Count > 0)
+                    {
+                        Enqueue();
+                    }
+
+                    break;
+                }
+
+                var (id, doc) = docs.Current;
+                if (rescore.Contains(id))
+                {
+                    pending.Enqueue((id, doc, null, null));
+                }
+                else if (todo.Contains(id))
+                {
+                    batch.Add((id, doc));
+                    if (batch.Count == config.BatchSize)
+                    {
+                        Enqueue();
+                    }
+                }
+            }
+
+            if (!pending.TryDequeue(out var item))
+            {
+                break;
+            }
+
+            if (item.Batch is null)
+            {
+                Rescore(task, item.Id, item.Doc, kwargs, scorer, journal);
+                continue;
+            }
+
+            queuedBatches--;
+            await RunBatchAsync(task, item.Docs!, item.Batch, config, backend, scorer, journal, ct).ConfigureAwait(false);
         }
 
         observer.TaskFinished(task.Name);
     }
 
+    private static List<GenerationRequest> Requests(TaskDefinition task, List<(int Id, Doc Doc)> batch, Tasks.Hooks.PromptKwargs kwargs, GenerationKwargs genKwargs, RunConfig config) =>
+        [.. batch.Select(b => new GenerationRequest(
+            new TaskName(task.Name),
+            new DocId(b.Id),
+            task.DocToText(b.Doc, kwargs),
+            genKwargs,
+            () => VisualResolver.Resolve(task.DocToVisual(b.Doc, kwargs)),
+            DocRandom.DocSeed(config.Seed, task.Name, b.Id)) { Layout = task.MessageLayout })];
+
     private async Task RunBatchAsync(
         TaskDefinition task,
         List<(int Id, Doc Doc)> batch,
-        Tasks.Hooks.PromptKwargs kwargs,
-        GenerationKwargs genKwargs,
+        List<GenerationRequest> requests,
         RunConfig config,
         IModelBackend backend,
         SampleScorer scorer,
@@ -242,14 +295,6 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
     {
         // A signal stops the run between batches: every finished sample is already in the journal.
         ct.ThrowIfCancellationRequested();
-        var requests = batch.Select(b => new GenerationRequest(
-            new TaskName(task.Name),
-            new DocId(b.Id),
-            task.DocToText(b.Doc, kwargs),
-            genKwargs,
-            () => VisualResolver.Resolve(task.DocToVisual(b.Doc, kwargs)),
-            DocRandom.DocSeed(config.Seed, task.Name, b.Id)) { Layout = task.MessageLayout }).ToList();
-
         IReadOnlyList<GenerationResult?> results;
         try
         {
@@ -283,7 +328,10 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
             ?? throw new DataException($"{journal.Path}: doc_id {id} is marked for re-scoring but has no journaled response; remove its line to run it again.");
         var u = old["usage"]!;
         var usage = new TokenUsage((int)u["prompt_tokens"]!, (int)u["visual_tokens"]!, (int)u["generated_tokens"]!, (int)u["forward_passes"]!);
-        var result = new GenerationResult(text, usage, TimeSpan.FromMilliseconds((double)old["elapsed_ms"]!));
+        var result = new GenerationResult(text, usage, TimeSpan.FromMilliseconds((double)old["elapsed_ms"]!))
+        {
+            MediaWait = TimeSpan.FromMilliseconds((double?)old["media_wait_ms"] ?? 0),
+        };
         journal.Append(scorer.Score(id, doc, task.DocToText(doc, kwargs), result));
         observer.SamplesFinished(task.Name, 1, TokenUsage.None, TimeSpan.Zero);
         InjectFaultIfAsked();

@@ -430,7 +430,7 @@ public static class ResultsWriter
         foreach (var task in tasks)
         {
             long prompt = 0, visual = 0, generated = 0, passes = 0;
-            double ms = 0;
+            double ms = 0, mediaMs = 0;
             foreach (var e in entries[task.Name])
             {
                 var u = e["usage"]!;
@@ -439,6 +439,7 @@ public static class ResultsWriter
                 generated += (long)u["generated_tokens"]!;
                 passes += (long)u["forward_passes"]!;
                 ms += (double)e["elapsed_ms"]!;
+                mediaMs += (double?)e["media_wait_ms"] ?? 0; // absent in journals written before it was recorded
             }
 
             var seconds = ms / 1000;
@@ -452,6 +453,9 @@ public static class ResultsWriter
                 ["forward_passes"] = passes,
                 ["tokens_per_second"] = seconds > 0 ? Math.Round(generated / seconds, 3) : null,
                 ["seconds_per_sample"] = entries[task.Name].Count > 0 ? Math.Round(seconds / entries[task.Name].Count, 4) : null,
+                // The model's time spent waiting for media (decoding/preprocessing inline, or a prefetch not yet done).
+                ["media_wait_seconds"] = Math.Round(mediaMs / 1000, 3),
+                ["media_wait_share"] = ms > 0 ? Math.Round(mediaMs / ms, 4) : null,
             };
         }
 

@@ -95,6 +95,7 @@ public sealed class SampleScorer(TaskDefinition task, RunConfig config, IReadOnl
                 ["forward_passes"] = usage.ForwardPasses,
             },
             ["elapsed_ms"] = Math.Round((result?.Elapsed ?? TimeSpan.Zero).TotalMilliseconds, 3),
+            ["media_wait_ms"] = Math.Round((result?.MediaWait ?? TimeSpan.Zero).TotalMilliseconds, 3),
         };
         if (result?.Failure is { } failure)
         {

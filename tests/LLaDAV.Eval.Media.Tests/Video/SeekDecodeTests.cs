@@ -1,0 +1,112 @@
+using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Media.Processes;
+using LLaDAV.Eval.Media.Video;
+
+namespace LLaDAV.Eval.Media.Tests.Video;
+
+/// <summary>
+/// Frames found by seeking equal, byte for byte, the frames a full decode keeps at the same indices (the reference:
+/// every frame decoded in presentation order, frame n kept by <c>select=eq(n,i)</c>), on constant and variable frame
+/// rate files; and they are the source frames decord's indices name (each frame's colour encodes its number).
+/// </summary>
+public sealed class SeekDecodeTests(SeekingVideos videos) : IClassFixture<SeekingVideos>
+{
+    public static TheoryData<string> Files => new() { "Cfr", "Vfr", "Webm" };
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Seeking_gives_the_full_decode_bytes_without_falling_back(string which)
+    {
+        var path = Path(which);
+        var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
+        var seek = reader.SampleUniform(path, 32).ToList();
+        Assert.Equal(0, reader.SeekFallbacks); // the seeking path produced them, not the fallback
+        var full = reader.SampleUniform(path, 32, VideoDecodeMethod.FullDecode).ToList();
+        Assert.Equal(full.Select(f => f.Index), seek.Select(f => f.Index));
+        for (var k = 0; k < full.Count; k++)
+        {
+            Assert.True(full[k].Image.Pixels.AsSpan().SequenceEqual(seek[k].Image.Pixels), $"{which}: frame {full[k].Index} differs");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Seeking_lands_on_the_linspace_source_frames(string which)
+    {
+        // np.linspace(0, 119, 32, dtype=int), by hand: step 119/31 = 3.8387..., floor(k * step).
+        int[] expected = [0, 3, 7, 11, 15, 19, 23, 26, 30, 34, 38, 42, 46, 49, 53, 57, 61, 65, 69, 72, 76, 80, 84, 88, 92, 95, 99, 103, 107, 111, 115, 119];
+        var frames = VideoReader.Default.SampleUniform(Path(which), 32).ToList();
+        Assert.Equal(expected, frames.Select(f => f.Index));
+        Assert.Equal(expected, frames.Select(f => SourceFrame(f.Image)));
+    }
+
+    [Fact]
+    public void Few_frames_and_repeats_come_from_one_decode()
+    {
+        var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
+        var info = reader.Probe(videos.Vfr);
+        var frames = reader.ReadFrames(info, [5, 5, 6, 64, 119]).ToList();
+        Assert.Equal([5, 5, 6, 64, 119], frames.Select(f => SourceFrame(f.Image)));
+        Assert.Same(frames[0].Image, frames[1].Image);
+        Assert.Equal(1, reader.Decodes);
+        Assert.Equal(0, reader.SeekFallbacks);
+    }
+
+    [Fact]
+    public void Variable_frame_rate_frames_are_found_by_packet_timestamps_not_fps()
+    {
+        var reader = VideoReader.Default;
+        var times = reader.ReadPacketTimes(videos.Vfr);
+        // 40 frames 512 ticks apart (25 fps at 1/12800), 40 at 1280 (10 fps), 40 at 256 (50 fps).
+        Assert.Equal(SeekingVideos.Frames, times.Pts.Length);
+        Assert.Equal((1L, 12800L), (times.TimeBaseNum, times.TimeBaseDen));
+        Assert.Equal(512, times.Pts[40 - 1] - times.Pts[40 - 2]);
+        Assert.Equal(1280, times.Pts[79] - times.Pts[78]);
+        Assert.Equal(256, times.Pts[119] - times.Pts[118]);
+        Assert.True(times.Key[0]);
+        // at avg_frame_rate (120 frames over 8.8 s ≈ 13.6 fps) frame 100 would be at 7.3 s; it is at 40/25 + 40/10 + 20/50 = 6 s
+        Assert.Equal(6.0, (times.Pts[100] - times.Pts[0]) / 12800.0, 9);
+        Assert.Equal(100, SourceFrame(reader.ReadFrames(reader.Probe(videos.Vfr), [100]).Single().Image));
+    }
+
+    [Fact]
+    public void A_container_without_exact_seeking_still_gives_the_full_decode_frames()
+    {
+        // MPEG-TS may seek inexactly; whichever path serves it, the frames are the full decode's.
+        var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
+        var seek = reader.SampleUniform(videos.Ts, 16).ToList();
+        var full = reader.SampleUniform(videos.Ts, 16, VideoDecodeMethod.FullDecode).ToList();
+        Assert.Equal(full.Select(f => f.Image.Pixels), seek.Select(f => f.Image.Pixels), new BytesComparer());
+    }
+
+    [Fact]
+    public void Frame_count_without_nb_frames_comes_from_the_packet_index()
+    {
+        var info = VideoReader.Default.Probe(videos.Webm);
+        Assert.Equal(SeekingVideos.Frames, info.FrameCount);
+    }
+
+    private string Path(string which) => which switch
+    {
+        "Cfr" => videos.Cfr,
+        "Vfr" => videos.Vfr,
+        "Webm" => videos.Webm,
+        _ => throw new ArgumentOutOfRangeException(nameof(which)),
+    };
+
+    /// <summary>The source frame n whose colour (16·(n mod 16) + 8, 128, 16·⌊n/16⌋ + 8) is nearest the frame's centre pixel.</summary>
+    private static int SourceFrame(RgbImage image)
+    {
+        var at = ((image.Height / 2 * image.Width) + (image.Width / 2)) * 3;
+        var (r, b) = (image.Pixels[at], image.Pixels[at + 2]);
+        return Enumerable.Range(0, SeekingVideos.Frames)
+            .MinBy(n => Math.Abs(r - ((16 * (n % 16)) + 8)) + Math.Abs(b - ((16 * (n / 16)) + 8)));
+    }
+
+    private sealed class BytesComparer : IEqualityComparer<byte[]>
+    {
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => obj.Length;
+    }
+}
