@@ -464,6 +464,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     /// <summary>One kernel argument: its bits and its size in the parameter buffer (4 or 8 bytes).</summary>
     private readonly record struct KernelArg(ulong Bits, int Size);
 
+    /// <summary>
+    /// Threads per block each kernel is launched with: 256, attention 8 warps (one query row each). The toolchain report
+    /// (<see cref="KernelResourceReport"/>) checks ptxas's registers × these threads against the SM's register file.
+    /// </summary>
+    internal static int ThreadsPerBlockOf(string kernel) =>
+        kernel == "attention_flash" ? 32 * AttentionKernels.QueryRowsPerBlock : ThreadsPerBlock;
+
     /// <summary>Grid for a grid-stride loop over <paramref name="n"/> elements (capped; the loop covers the rest).</summary>
     private static uint Blocks(long n) => (uint)Math.Min((n + ThreadsPerBlock - 1) / ThreadsPerBlock, 1L << 16);
 }

@@ -173,9 +173,11 @@ public static class DeviceSelftest
     private static int CompileCheck(TextWriter output)
     {
         IReadOnlyList<KernelCompileResult> results;
+        Interop.Nvrtc nvrtc;
         try
         {
-            results = KernelCompileCheck.Run(KernelCompileCheck.Architectures);
+            nvrtc = KernelCompileCheck.Compiler;
+            results = KernelCompileCheck.Run(nvrtc, KernelCompileCheck.Architectures(nvrtc));
         }
         catch (CudaUnavailableException e)
         {
@@ -183,7 +185,7 @@ public static class DeviceSelftest
             return 0;
         }
 
-        output.WriteLine($"NVRTC {Interop.Nvrtc.Instance.Version}");
+        output.WriteLine($"NVRTC {nvrtc.Version} ({nvrtc.File})");
         var failures = 0;
         foreach (var r in results)
         {
