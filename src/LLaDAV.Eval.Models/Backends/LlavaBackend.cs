@@ -12,6 +12,8 @@ public sealed class LlavaBackend(string name, LlavaModel model) : IModelBackend
 
     public LlavaModel Model => model;
 
+    public ComputeDeviceInfo? Device => ComputeDeviceInfo.Of(model.Backend);
+
     public ValueTask<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

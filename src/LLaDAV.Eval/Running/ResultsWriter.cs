@@ -26,7 +26,7 @@ public static class ResultsWriter
         var typed = ImmutableArray.CreateBuilder<TaskResult>();
         var results = BuildResults(manifest, tasks, entries, runDirectory, typed);
         AddGroups(results, manifest, catalog);
-        var timing = BuildTiming(tasks, entries);
+        var timing = BuildTiming(tasks, entries, RunManifest.Device(manifest));
         foreach (var task in tasks)
         {
             var sb = new StringBuilder();
@@ -341,7 +341,12 @@ public static class ResultsWriter
         };
     }
 
-    private static JsonObject BuildTiming(IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries)
+    /// <summary>
+    /// Per task: samples, wall time, tokens and throughput, and the device they were measured on (the manifest's
+    /// <c>machine.device</c>); <c>emulated_device: true</c> marks CPU emulation times of the emulated CUDA device, which
+    /// the report, the run summary and the plots never present as GPU timings.
+    /// </summary>
+    private static JsonObject BuildTiming(IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries, Models.Backends.ComputeDeviceInfo? device)
     {
         var timing = new JsonObject();
         foreach (var task in tasks)
@@ -370,6 +375,11 @@ public static class ResultsWriter
                 ["tokens_per_second"] = seconds > 0 ? Math.Round(generated / seconds, 3) : null,
                 ["seconds_per_sample"] = entries[task.Name].Count > 0 ? Math.Round(seconds / entries[task.Name].Count, 4) : null,
             };
+            if (device is not null)
+            {
+                timing[task.Name]!["device"] = device.Description;
+                timing[task.Name]!["emulated_device"] = device.Emulated;
+            }
         }
 
         return timing;

@@ -140,6 +140,24 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         }
     }
 
+    /// <summary>
+    /// The devices the CUDA driver reports (after <c>CUDA_VISIBLE_DEVICES</c>), and whether that driver is the emulated
+    /// device of tests/cuda-emulator (it says so itself: <see cref="CudaDriver.EmulatorMarker"/>); (0, false) where no
+    /// driver loads.
+    /// </summary>
+    public static (int Count, bool Emulated) Devices()
+    {
+        try
+        {
+            var driver = CudaDriver.Instance;
+            return (driver.DeviceCount, driver.IsEmulated);
+        }
+        catch (Exception e) when (e is CudaUnavailableException or CudaException)
+        {
+            return (0, false);
+        }
+    }
+
     /// <summary>Blocks until all queued work is done (for timing; downloads synchronise on their own).</summary>
     public void Synchronize() => _context.Synchronize();
 
