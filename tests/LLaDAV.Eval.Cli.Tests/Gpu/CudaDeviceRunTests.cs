@@ -6,9 +6,8 @@ namespace LLaDAV.Eval.Cli.Tests.Gpu;
 
 /// <summary>
 /// Issue 27 §2: whole runs on the CUDA backend — on the emulated device in CI (scripts/test.sh: two emulated devices),
-/// on a GPU where one is lent. <c>run --device cuda</c> of the demo model against the CPU run, <c>launch --gpus 0,1</c>
-/// against the one-process run, <c>generate --device cuda</c> of the tiny reference checkpoint against the PyTorch
-/// trace's ids, and how output names an emulated device.
+/// on a GPU where one is lent. <c>run --device cuda</c> of the demo model against the CPU run and how its output names
+/// the device, and <c>launch --gpus 0,1</c> against the one-process run (worker processes: the scale-out collection).
 /// </summary>
 [Collection(ScaleOutCollection.Name)]
 public sealed class CudaDeviceRunTests : IDisposable
@@ -86,6 +85,17 @@ public sealed class CudaDeviceRunTests : IDisposable
             Assert.Equal(["emulated device 0", "emulated device 1"], devices.Select(d => d.Contains("emulated device 1", StringComparison.Ordinal) ? "emulated device 1" : d.Contains("emulated device 0", StringComparison.Ordinal) ? "emulated device 0" : d).Order(StringComparer.Ordinal));
         }
     }
+}
+
+/// <summary>
+/// <c>generate --device cuda</c> of the tiny reference checkpoint against the PyTorch trace's ids, and how doctor and
+/// bench treat the emulated device (single processes: not in the scale-out collection).
+/// </summary>
+public sealed class CudaCliTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("lladav-cudacli-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
 
     [CudaDeviceFact]
     public async Task Generate_on_cuda_gives_the_ids_of_the_pytorch_trace_for_the_tiny_reference_checkpoint()
