@@ -22,8 +22,8 @@ public sealed class ServeFixture : IDisposable
 
     internal Task<ChatServer> StartAsync(ServeOptions options) => ChatServer.StartAsync(options, Backend);
 
-    /// <summary>A server with the default options over a backend the test loaded itself (another checkpoint).</summary>
-    internal static Task<ChatServer> StartWith(LlavaBackend backend) => ChatServer.StartAsync(Options(), backend);
+    /// <summary>A server with serve's default batching (8 requests, 20 ms window) over a backend the test loaded itself (another checkpoint).</summary>
+    internal static Task<ChatServer> StartWith(LlavaBackend backend) => ChatServer.StartAsync(Options(window: TimeSpan.FromMilliseconds(20)), backend);
 
     public void Dispose()
     {
