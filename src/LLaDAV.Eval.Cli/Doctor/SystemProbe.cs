@@ -29,10 +29,9 @@ internal sealed class SystemProbe : IDependencyProbe
     private static ProbeResult ProbeLibrary(SystemDependency dependency)
     {
         string? loaded = null;
-        var emulated = false;
         if (dependency.CudaSearch)
         {
-            if (NativeLibraries.TryLoadCuda(dependency.Candidates, out var name, out emulated))
+            if (NativeLibraries.TryLoadCuda(dependency.Candidates, out var name))
             {
                 loaded = name;
             }
@@ -42,7 +41,7 @@ internal sealed class SystemProbe : IDependencyProbe
             loaded = dependency.Candidates.FirstOrDefault(name => NativeLibrary.TryLoad(name, out _));
         }
 
-        return loaded is null ? ProbeResult.Missing : new ProbeResult(true, MappedPath(loaded) ?? loaded, Emulated: emulated);
+        return loaded is null ? ProbeResult.Missing : new ProbeResult(true, MappedPath(loaded) ?? loaded);
     }
 
     /// <summary>The file mapped for <paramref name="soname"/>: the real file behind symlinks and alternatives.</summary>
