@@ -173,7 +173,7 @@ public sealed partial class GuardTests : IDisposable
 
     [Theory]
     [InlineData("replay", "bogus=1", "prompt_model, responses")]
-    [InlineData("lladav", "path=demo,steps=4", "attn_implementation, batch_packing, conv_template, device, device_map, dtype, max_frames_num, mm_spatial_pool_mode, mm_spatial_pool_stride, model_name, path, pretrained, token_strategy, truncate_context, use_cache, video_decode_backend")]
+    [InlineData("lladav", "path=demo,steps=4", "attn_implementation, batch_packing, conv_template, device, device_map, dtype, max_frames_num, mm_spatial_pool_mode, mm_spatial_pool_stride, model_name, path, pretrained, token_strategy, truncate_context, use_cache, video_cache_mb, video_decode_backend")]
     public async Task Should_reject_an_unknown_model_arg_listing_the_accepted_keys(string model, string args, string accepted)
     {
         var modelArgs = model == "replay" ? $"responses={Path.Combine(Cli.Tasks, "mmstar", "sample", "responses.jsonl")},{args}" : args;

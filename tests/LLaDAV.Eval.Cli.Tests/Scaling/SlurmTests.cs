@@ -67,6 +67,10 @@ public sealed class SlurmTests : IDisposable
         Assert.False(File.Exists(Path.Combine(shard0, "results.json")), "shard 0 finished before it could be cancelled; the test needs slower docs");
         Assert.Equal(0, Slurm.Run(["scancel", $"{job}_0"]).Code);
         await ScaleRuns.WaitForAsync(() => Slurm.ArrayStates(job).States.GetValueOrDefault(0) is "CANCELLED", TimeSpan.FromMinutes(1), "task 0 to be cancelled");
+
+        // Slurm reports CANCELLED when it has signalled the task; the worker may still hold its shard's lock for the
+        // moments it takes to exit, and status says "running" until then: wait for the lock to go, not a fixed time.
+        await ScaleRuns.WaitForAsync(() => Cli.RunAsync("status", root).GetAwaiter().GetResult().Out.Contains("failed", StringComparison.Ordinal), TimeSpan.FromMinutes(1), "status to report the cancelled shard as failed");
         (code, o, e) = await Cli.RunAsync("status", root);
         Assert.Contains("failed", o, StringComparison.Ordinal);
         Assert.Contains("slurm CANCELLED", o, StringComparison.Ordinal);
