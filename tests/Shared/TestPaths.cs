@@ -17,6 +17,26 @@ internal static class TestPaths
 
     public static string InTestData(params string[] parts) => Path.Combine([TestData, .. parts]);
 
+    private static readonly Lazy<string> s_llama3Tokenizer = new(UnpackLlama3Tokenizer);
+
+    /// <summary>
+    /// The Llama-3 tokenizer folder (tokenizer.json, tokenizer_config.json). The repository keeps tokenizer.json
+    /// gzipped (6 MB → 2 MB; no file over a few MB in git): it is unpacked once per test process into a temp folder.
+    /// </summary>
+    public static string Llama3Tokenizer => s_llama3Tokenizer.Value;
+
+    private static string UnpackLlama3Tokenizer()
+    {
+        var source = InTestData("tokenizers", "llama3");
+        var target = Directory.CreateTempSubdirectory("lladav-llama3-tokenizer-").FullName;
+        File.Copy(Path.Combine(source, "tokenizer_config.json"), Path.Combine(target, "tokenizer_config.json"));
+        using var packed = File.OpenRead(Path.Combine(source, "tokenizer.json.gz"));
+        using var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionMode.Decompress);
+        using var unpacked = File.Create(Path.Combine(target, "tokenizer.json"));
+        gzip.CopyTo(unpacked);
+        return target;
+    }
+
     /// <summary>
     /// The snapshot folder of a task family's embedded sample (<c>tasks/&lt;family&gt;/sample/hub</c>, a hub cache laid
     /// out as huggingface_hub writes it): <c>refs/&lt;revision&gt;</c> names the commit folder under <c>snapshots/</c>.

@@ -37,12 +37,27 @@ public class TokenizerThroughputBenchmarks
     /// <summary>Token count of the whole text, for tokens/s.</summary>
     public int TokenCount { get; private set; }
 
+    /// <summary>The repository keeps tokenizer.json gzipped: a temp folder with it unpacked beside tokenizer_config.json.</summary>
+    private static string Unpack(string source)
+    {
+        var target = Directory.CreateTempSubdirectory("lladav-bench-tokenizer-").FullName;
+        foreach (var name in new[] { "tokenizer_config.json", "expected-encodings.json" })
+        {
+            File.Copy(Path.Combine(source, name), Path.Combine(target, name));
+        }
+
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(source, "tokenizer.json.gz")), System.IO.Compression.CompressionMode.Decompress);
+        using var unpacked = File.Create(Path.Combine(target, "tokenizer.json"));
+        gzip.CopyTo(unpacked);
+        return target;
+    }
+
     [GlobalSetup]
     public void Setup()
     {
         var root = FindRepoRoot();
         var directory = Environment.GetEnvironmentVariable("LLADAV_TOKENIZER_BENCH_DIR")
-            ?? Path.Combine(root, "tests", "testdata", "tokenizers", "llama3");
+            ?? Unpack(Path.Combine(root, "tests", "testdata", "tokenizers", "llama3"));
         _tokenizer = HfTokenizer.Load(directory, Engine == "ours" ? BpeEngine.Ours : BpeEngine.MlTokenizers);
         var textFile = Environment.GetEnvironmentVariable("LLADAV_TOKENIZER_BENCH_TEXT");
         _text = textFile is not null ? File.ReadAllText(textFile) : DefaultText(directory);

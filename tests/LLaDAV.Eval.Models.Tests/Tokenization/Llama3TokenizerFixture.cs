@@ -8,7 +8,7 @@ public sealed class Llama3TokenizerFixture
 {
     public Llama3TokenizerFixture() => Tokenizer = HfTokenizer.Load(Directory);
 
-    public static string Directory => TestPaths.InTestData("tokenizers", "llama3");
+    public static string Directory => TestPaths.Llama3Tokenizer;
 
     public HfTokenizer Tokenizer { get; }
 }
