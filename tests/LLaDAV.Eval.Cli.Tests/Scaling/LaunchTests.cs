@@ -82,11 +82,7 @@ public sealed class LaunchTests : IDisposable
         var root = Path.Combine(_out, "lladav", "launched");
 
         // The launcher in a process of its own, so SIGINT (Ctrl-C) reaches it alone: it must stop its workers itself.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"), "launch", "--workers", "3", "--shards-per-worker", "1" }.Concat(ScaleRuns.DemoLong(_out, "launched")))
-        {
-            start.ArgumentList.Add(a);
-        }
+        var start = LauncherProcess();
 
         using var launcher = Process.Start(start)!;
         var log = new StringBuilder();
@@ -131,11 +127,7 @@ public sealed class LaunchTests : IDisposable
         const string task = "mathvista_testmini_cot";
         Assert.Equal(0, (await Cli.RunAsync(["run", .. ScaleRuns.DemoLong(_out, "single")])).Code);
         var root = Path.Combine(_out, "lladav", "launched");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"), "launch", "--workers", "3", "--shards-per-worker", "1" }.Concat(ScaleRuns.DemoLong(_out, "launched")))
-        {
-            start.ArgumentList.Add(a);
-        }
+        var start = LauncherProcess();
 
         List<int> workers = [];
         try
@@ -188,6 +180,18 @@ public sealed class LaunchTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("drop --device cpu", e, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_out, "replay", "x")));
+    }
+
+    /// <summary><c>launch --workers 3</c> of the long demo run as a process of its own, so a signal reaches the launcher alone.</summary>
+    private ProcessStartInfo LauncherProcess()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"), "launch", "--workers", "3", "--shards-per-worker", "1" }.Concat(ScaleRuns.DemoLong(_out, "launched")))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return start;
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
