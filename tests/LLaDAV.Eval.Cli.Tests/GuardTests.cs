@@ -374,6 +374,56 @@ public sealed partial class GuardTests : IDisposable
         Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "samples_mmstar.jsonl")).Length);
     }
 
+    /// <summary>
+    /// SIGTERM while the model generates the run's last sample: the generation is abandoned at its next forward pass and
+    /// the run exits 143 with the first sample kept, the second not journaled and no results. Before the fix the model
+    /// ignored the signal until the batch's answers were done, so this run finished its last doc and exited 0 with
+    /// results.json: a Slurm array task cancelled during its last batch ended "done" while Slurm said CANCELLED, and a
+    /// slower batch outlived Slurm's KillWait and was SIGKILLed without the "interrupted" line.
+    /// </summary>
+    [LinuxFact]
+    public async Task Should_abandon_the_last_sample_in_generation_when_signalled_instead_of_finishing_it()
+    {
+        // Two docs, one per batch: the first journal line is written just before the second (last) doc's batch starts
+        // generating (its media is already prefetched), so the signal reaches the run during that generation.
+        string[] args = ["run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", RunRoot, "--run-id", "g", "--model", "lladav", "--model-args", "path=demo",
+            "--tasks", "mmstar", "--limit", "2", "--batch-size", "1", "--gen-kwargs", "gen_length=64,steps=64,block_length=64"];
+        var dir = Path.Combine(RunRoot, "lladav", "g");
+        var journal = Path.Combine(dir, "journal", "mmstar.jsonl");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["SOURCE_DATE_EPOCH"] = "1767225600";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!(File.Exists(journal) && File.ReadAllLines(journal).Length >= 1) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(process.HasExited, "the run ended before its first sample was journaled");
+        Assert.Equal(0, Kill(process.Id, 15));
+        // A hang guard, not a timing assertion: a run that ignored the signal would exit 0 below, not hang.
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the run did not exit after SIGTERM");
+        var error = await stderr;
+        _ = await stdout;
+        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}, expected 143 (0: the signalled sample was generated to its end and the run completed); stderr: {error}");
+        var match = InterruptedLine().Match(error);
+        Assert.True(match.Success, error);
+        Assert.Equal("1", match.Groups[1].Value);
+        Assert.Equal("2", match.Groups[2].Value);
+        Assert.Single(SampleJournal.Read(journal));
+        Assert.False(File.Exists(Path.Combine(dir, "results.json")), "a signalled run wrote results.json");
+        Assert.Null(RunDirectoryLock.Holder(dir));
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"interrupted: (\d+) of (\d+) samples saved; resume with: lladav-eval run --resume (.+)")]
     private static partial Regex InterruptedLine();
 
@@ -415,6 +465,19 @@ internal sealed class UnprivilegedLinuxFactAttribute : FactAttribute
 internal sealed class LinuxTheoryAttribute : TheoryAttribute
 {
     public LinuxTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "POSIX signals are tested on Linux only.";
+        }
+    }
+}
+
+/// <summary>POSIX signals and flock: Linux only.</summary>
+internal sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
         : base(sourceFilePath, sourceLineNumber)
     {
         if (!OperatingSystem.IsLinux())

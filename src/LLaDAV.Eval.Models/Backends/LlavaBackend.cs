@@ -34,14 +34,16 @@ public sealed class LlavaBackend(string name, LlavaModel model) : IModelBackend,
         {
             var r = batch[i];
             var clock = Stopwatch.StartNew();
+            // A prefetch still running (a long video decode) is waited for with the run's token: a signal stops the
+            // wait; the abandoned prefetch is CPU work on a background thread and does not hold the process.
             var media = r.Media is { } prefetched
-                ? (LlavaMedia)prefetched.GetAwaiter().GetResult()
+                ? (LlavaMedia)prefetched.WaitAsync(cancellationToken).GetAwaiter().GetResult()
                 : model.PrepareMedia(r.Visuals());
             waits[i] = clock.Elapsed;
             inputs.Add(new GenerationInput(r.Context, [], r.Kwargs, r.Seed) { Media = media });
         }
 
-        var outputs = model.GenerateBatch(inputs);
+        var outputs = model.GenerateBatch(inputs, cancellationToken);
         return ValueTask.FromResult<IReadOnlyList<GenerationResult>>([.. outputs.Select((o, i) => new GenerationResult(o.Text, o.Usage, o.Elapsed + waits[i]) { MediaWait = waits[i], Stopped = o.Stopped })]);
     }
 

@@ -138,8 +138,10 @@ public sealed class LlavaModel : IDisposable
     /// <see cref="AutoregressiveSampler.GenerateBatch"/>). Outputs come back in input order and equal those of one
     /// request at a time (see <see cref="LanguageModel.Forward(IReadOnlyList{ForwardSegment})"/>); each output's
     /// <see cref="GenerationOutput.Elapsed"/> is its own preparation plus an equal share of the batch's sampling time.
+    /// <paramref name="cancellationToken"/> is checked between requests' preparations and before every forward: a
+    /// signalled run stops within one forward pass (not after the batch's whole answers) and gets no outputs.
     /// </summary>
-    public IReadOnlyList<GenerationOutput> GenerateBatch(IReadOnlyList<GenerationInput> inputs)
+    public IReadOnlyList<GenerationOutput> GenerateBatch(IReadOnlyList<GenerationInput> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var prepared = new List<PreparedRequest>(inputs.Count);
@@ -147,11 +149,12 @@ public sealed class LlavaModel : IDisposable
         {
             foreach (var input in inputs)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 prepared.Add(Prepare(input));
             }
 
             var clock = Stopwatch.StartNew();
-            var sampled = Family == LlavaFamily.LladaV ? Diffuse(prepared) : Decode(prepared);
+            var sampled = Family == LlavaFamily.LladaV ? Diffuse(prepared, cancellationToken) : Decode(prepared, cancellationToken);
             var share = prepared.Count == 0 ? TimeSpan.Zero : clock.Elapsed / prepared.Count;
             return [.. prepared.Select((p, i) => new GenerationOutput(
                 p.Prompt,
@@ -257,7 +260,7 @@ public sealed class LlavaModel : IDisposable
 
     private int Id(string token) => Tokenizer.TokenToId(token) ?? throw new InvalidOperationException($"The tokenizer in {Directory} has no token {token}.");
 
-    private List<Sampled> Diffuse(List<PreparedRequest> requests)
+    private List<Sampled> Diffuse(List<PreparedRequest> requests, CancellationToken cancellationToken)
     {
         var mask = Language.Config.MaskTokenId ?? Id(LlavaFamilies.MaskToken);
         var denoisers = new List<LanguageDenoiser>(requests.Count);
@@ -272,7 +275,7 @@ public sealed class LlavaModel : IDisposable
                 jobs.Add(new DiffusionJob(denoiser, DiffusionOptionsFor(s, mask), r.Seed));
             }
 
-            var results = DiffusionSampler.GenerateBatch(jobs, LanguageDenoiser.ForwardBatch);
+            var results = DiffusionSampler.GenerateBatch(jobs, LanguageDenoiser.ForwardBatch, cancellationToken);
             return [.. results.Select(x => new Sampled(x.Ids, DiffusionText(Tokenizer.Decode(x.Ids.AsSpan(), skipSpecialTokens: true)), x.ForwardPasses, x.Stopped))];
         }
         finally
@@ -316,11 +319,11 @@ public sealed class LlavaModel : IDisposable
         return (decoded.EndsWith('.') ? decoded[..^1] : decoded).Trim();
     }
 
-    private List<Sampled> Decode(List<PreparedRequest> requests)
+    private List<Sampled> Decode(List<PreparedRequest> requests, CancellationToken cancellationToken)
     {
         ImmutableArray<int> stops = [.. new[] { Tokenizer.TokenToId(LlavaFamilies.EotToken), Tokenizer.EosTokenId }.OfType<int>().Distinct()];
         var jobs = requests.Select(r => new AutoregressiveJob(r.Embeds, new AutoregressiveOptions(r.Settings.GenLength, r.Settings.Temperature, stops, UseCache: true), r.Seed)).ToList();
-        return [.. AutoregressiveSampler.GenerateBatch(Language, jobs).Select(result =>
+        return [.. AutoregressiveSampler.GenerateBatch(Language, jobs, cancellationToken).Select(result =>
         {
             var content = result.Stopped ? result.Ids[..^1] : result.Ids;
             return new Sampled(result.Ids, Tokenizer.Decode(content.AsSpan(), skipSpecialTokens: true).Trim(), result.ForwardPasses, result.Stopped);

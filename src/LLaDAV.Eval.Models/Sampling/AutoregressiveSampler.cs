@@ -24,7 +24,11 @@ public static class AutoregressiveSampler
     public static AutoregressiveResult Generate(LanguageModel model, Tensor promptEmbeds, AutoregressiveOptions options, ulong seed) =>
         GenerateBatch(model, [new AutoregressiveJob(promptEmbeds, options, seed)])[0];
 
-    public static ImmutableArray<AutoregressiveResult> GenerateBatch(LanguageModel model, IReadOnlyList<AutoregressiveJob> jobs)
+    /// <summary>
+    /// The prompts decoded in lockstep. <paramref name="cancellationToken"/> is checked before every forward (a
+    /// signalled run stops within one token, not after the whole answer); a cancelled batch returns nothing.
+    /// </summary>
+    public static ImmutableArray<AutoregressiveResult> GenerateBatch(LanguageModel model, IReadOnlyList<AutoregressiveJob> jobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(jobs);
@@ -41,6 +45,7 @@ public static class AutoregressiveSampler
             var running = sequences.Where(s => !s.Done).ToList();
             while (running.Count > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 model.Forward([.. running.Select(s => s.NextSegment())]);
                 foreach (var s in running)
                 {

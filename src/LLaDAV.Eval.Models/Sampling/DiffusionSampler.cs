@@ -17,8 +17,11 @@ public static class DiffusionSampler
     /// forwards go to <paramref name="forward"/> together (one batched model call), then each applies its own logits.
     /// Sampling stays per sequence (own options, seed, block schedule and stop), so each result equals that sequence
     /// generated alone whenever the forward gives each sequence the logits it would get alone.
+    /// <paramref name="cancellationToken"/> is checked before every batched forward, so a cancelled generation (a
+    /// SIGTERM'd or Ctrl-C'd run, docs/ARCHITECTURE.md §5) stops within one forward instead of finishing its whole answer;
+    /// nothing of a cancelled batch is returned.
     /// </summary>
-    public static ImmutableArray<DiffusionResult> GenerateBatch(IReadOnlyList<DiffusionJob> jobs, DenoiserBatchForward? forward = null)
+    public static ImmutableArray<DiffusionResult> GenerateBatch(IReadOnlyList<DiffusionJob> jobs, DenoiserBatchForward? forward = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         foreach (var job in jobs)
@@ -34,6 +37,7 @@ public static class DiffusionSampler
         var work = new List<DenoiserWork>();
         while (running.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             work.Clear();
             foreach (var e in running)
             {

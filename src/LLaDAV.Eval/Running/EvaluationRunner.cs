@@ -293,7 +293,10 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         SampleJournal journal,
         CancellationToken ct)
     {
-        // A signal stops the run between batches: every finished sample is already in the journal.
+        // A signal stops the run here or inside the batch (the model checks the token before every forward pass and
+        // while it waits for prefetched media), never after the batch's answers: Slurm's SIGKILL follows its SIGTERM
+        // after KillWait (30 s by default), and a worker that finished a last batch first would write results.json
+        // for a task Slurm reports CANCELLED. Every finished sample is already in the journal.
         ct.ThrowIfCancellationRequested();
         IReadOnlyList<GenerationResult?> results;
         try

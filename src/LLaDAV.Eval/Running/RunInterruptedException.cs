@@ -1,7 +1,8 @@
 namespace LLaDAV.Eval.Running;
 
 /// <summary>
-/// A run stopped by a signal (Ctrl-C, or the SIGTERM Slurm sends before a kill; issue 14 §4) between samples: what
+/// A run stopped by a signal (Ctrl-C, or the SIGTERM Slurm sends before a kill; issue 14 §4): the batch in flight is
+/// abandoned at its next forward pass (its samples are not finished, so none is journaled) and the exception says what
 /// the journal kept, so the CLI can say it and how to continue.
 /// </summary>
 public sealed class RunInterruptedException(string runDirectory, int saved, int total, Exception? inner = null)

@@ -60,7 +60,7 @@ public sealed class BatchedGenerationTests
                 rounds++;
                 widest = Math.Max(widest, work.Count);
                 LanguageDenoiser.ForwardBatch(work);
-            });
+            }, TestContext.Current.CancellationToken);
 
             for (var g = 0; g < generations.Count; g++)
             {
@@ -101,7 +101,7 @@ public sealed class BatchedGenerationTests
             var options = new AutoregressiveOptions(32, 0, stop, cache);
             var shorter = prompt.Rows(0, prompt.RowCount - 5);
             var sampled = new AutoregressiveOptions(7, 0.8, [], cache);
-            var batch = AutoregressiveSampler.GenerateBatch(lm, [new(shorter, options, 0), new(prompt, options, 0), new(prompt, sampled, 42)]);
+            var batch = AutoregressiveSampler.GenerateBatch(lm, [new(shorter, options, 0), new(prompt, options, 0), new(prompt, sampled, 42)], TestContext.Current.CancellationToken);
             Assert.Equal(expected, batch[1].Ids.ToArray());
             Assert.True(batch[1].Stopped);
             Assert.Equal(AutoregressiveSampler.Generate(lm, shorter, options, 0).Ids.ToArray(), batch[0].Ids.ToArray());
@@ -214,7 +214,7 @@ public sealed class BatchedGenerationTests
 
             var expected = Enumerable.Range(0, jobs.Length).Select(Alone).ToList();
             var denoisers = jobs.Select((j, i) => new LanguageDenoiser(lm, prompts[i], j.Options.GenLength, 299, j.Options.Cache != CacheMode.None, j.Options.CfgScale > 0)).ToList();
-            var batch = DiffusionSampler.GenerateBatch([.. jobs.Select((j, i) => new DiffusionJob(denoisers[i], j.Options, j.Seed))], LanguageDenoiser.ForwardBatch);
+            var batch = DiffusionSampler.GenerateBatch([.. jobs.Select((j, i) => new DiffusionJob(denoisers[i], j.Options, j.Seed))], LanguageDenoiser.ForwardBatch, TestContext.Current.CancellationToken);
             denoisers.ForEach(d => d.Dispose());
             for (var i = 0; i < jobs.Length; i++)
             {

@@ -186,6 +186,40 @@ public sealed class DiffusionSamplerTests
     }
 
     [Fact]
+    public void A_cancelled_generation_stops_before_its_next_forward_and_returns_nothing()
+    {
+        // Gen 8, steps 8, one block: one token committed per step, so an uncancelled run makes 8 forward rounds (the
+        // schedule of Transfer_counts_give_the_remainder_to_the_first_steps with n = steps). Cancelling inside round 3
+        // (what a SIGTERM during that forward does) must end the generation before round 4, not after round 8.
+        var model = new ScriptedDenoiser(2, Vocab, (pos, _) => ScriptedDenoiser.Peak(Vocab, pos % 4, 1 + pos));
+        var rounds = 0;
+        Assert.Equal(8, DiffusionSampler.GenerateBatch([new DiffusionJob(model, Options(8, 8, 8), 0)], work =>
+        {
+            rounds++;
+            DiffusionSampler.ForwardOneByOne(work);
+        }, TestContext.Current.CancellationToken)[0].Ids.Length);
+        Assert.Equal(8, rounds);
+
+        using var cancel = new CancellationTokenSource();
+        rounds = 0;
+        Assert.Throws<OperationCanceledException>(() => DiffusionSampler.GenerateBatch([new DiffusionJob(model, Options(8, 8, 8), 0)], work =>
+        {
+            if (++rounds == 3)
+            {
+                cancel.Cancel();
+            }
+
+            DiffusionSampler.ForwardOneByOne(work);
+        }, cancel.Token));
+        Assert.Equal(3, rounds);
+
+        // Already cancelled: no forward at all.
+        rounds = 0;
+        Assert.Throws<OperationCanceledException>(() => DiffusionSampler.GenerateBatch([new DiffusionJob(model, Options(8, 8, 8), 0)], _ => rounds++, cancel.Token));
+        Assert.Equal(0, rounds);
+    }
+
+    [Fact]
     public void Invalid_schedules_are_rejected()
     {
         var model = new ScriptedDenoiser(1, Vocab, (_, _) => new float[Vocab]);
