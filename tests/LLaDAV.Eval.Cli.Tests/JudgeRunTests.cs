@@ -37,6 +37,16 @@ public sealed class JudgeRunTests : IDisposable
         Assert.Contains("judge: judge attempt 1/2 failed", output, StringComparison.Ordinal);
         Assert.Contains("treated as down after 3 consecutive failed requests", output, StringComparison.Ordinal);
         Assert.Equal("", error);
+
+        // 'report' on that run: it used to stop with "results.json has no metric" (every sample unscored), and its
+        // report.md, which replaces the run's, dropped the INCOMPLETE note (issue 28 §4: one report.md writer now).
+        var run = Path.Combine(_out, "replay", "dead");
+        (code, output, error) = await Cli.RunAsync("report", run);
+        Assert.True(code == 0, output + error);
+        Assert.Contains(
+            "**INCOMPLETE: mathverse_testmini_vision_only**: the judge failed on 4 samples; they are unscored (not wrong)",
+            await File.ReadAllTextAsync(Path.Combine(run, "report.md"), TestContext.Current.CancellationToken),
+            StringComparison.Ordinal);
     }
 
     [Theory]

@@ -77,6 +77,27 @@ public sealed class RunSettingTableTests : IDisposable
     }
 
     [Fact]
+    public void Should_take_media_prefetch_as_a_setting_that_is_neither_recorded_nor_compared()
+    {
+        // --media-prefetch was run's own option with its own check (issue 28 §3: added as one table row plus its use in
+        // EvaluationRunner). Default 2 batches (README "Video frames and the media pipeline"); 0 is inline.
+        var flags = RunSettings.Empty.With(RunSettingTable.Tasks, "mmstar", "--tasks").With(RunSettingTable.Model, "replay", "--model");
+        Assert.Equal(2, flags.ToConfig().Get(RunSettingTable.MediaPrefetch));
+        var inline = flags.With(RunSettingTable.MediaPrefetch, "0", "--media-prefetch").ToConfig();
+        Assert.Equal(0, inline.Get(RunSettingTable.MediaPrefetch));
+        Assert.Equal(JsonOutput.Line(RunManifest.Config(flags.ToConfig())), JsonOutput.Line(RunManifest.Config(inline)));
+
+        var e = Assert.Throws<ConfigException>(() => flags.With(RunSettingTable.MediaPrefetch, "-1", "--media-prefetch").ToConfig());
+        Assert.Contains("--media-prefetch -1 must be 0 (prepare media inline) or a positive number of batches.", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ConfigException>(() => flags.With(RunSettingTable.MediaPrefetch, "two", "--media-prefetch").ToConfig());
+        Assert.Contains("--media-prefetch 'two' must be a whole number.", e.Message, StringComparison.Ordinal);
+
+        var yaml = Path.Combine(_dir, "eval.yaml");
+        File.WriteAllText(yaml, "tasks: mmstar\nmodel: replay\nmedia_prefetch: 5\n");
+        Assert.Equal(5, RunSettings.FromYaml(yaml).ToConfig().Get(RunSettingTable.MediaPrefetch));
+    }
+
+    [Fact]
     public async Task Should_give_sweep_every_run_setting_but_output()
     {
         // sweep used to declare 13 of run's flags by hand and lacked --shard and the judge flags.

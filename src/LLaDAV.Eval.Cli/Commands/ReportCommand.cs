@@ -8,14 +8,15 @@ using LLaDAV.Eval.Reports.Runs;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>lladav-eval report RUN</c>: report.md and a self-contained report.html (docs/ARCHITECTURE.md §6) with the scores beside the
-/// paper's, extraction diagnostics, timing, the manifest summary, and the run's plots inline (scores.svg, which this
-/// verb draws, and any other .svg in the run folder or its plots/ sub-folder).
+/// <c>lladav-eval report RUN</c>: report.md (through the writer the run itself uses, <see cref="RunReportMarkdownWriter"/>)
+/// and a self-contained report.html (docs/ARCHITECTURE.md §6) with the scores beside the paper's, extraction
+/// diagnostics, timing, the manifest summary, and the run's plots inline (scores.svg, which this verb draws, and any
+/// other .svg in the run folder or its plots/ sub-folder).
 /// </summary>
 internal static class ReportCommand
 {
     private static readonly Argument<string> s_run = new("run") { Description = "The run directory." };
-    private static readonly Option<string?> s_out = new("--out") { Description = "Folder for report.md, report.html and scores.svg (default: the run directory; report.md there is replaced by the fuller one)." };
+    private static readonly Option<string?> s_out = new("--out") { Description = "Folder for report.md, report.html and scores.svg (default: the run directory, whose report.md is rewritten with the paper's numbers and the plots)." };
 
     public static Command Create()
     {
@@ -34,7 +35,8 @@ internal static class ReportCommand
             Directory.CreateDirectory(folder);
 
             var figures = new List<ReportFigure>();
-            var scores = run.Tasks.Select(t => TaskScores.Primary(run, t, paper)).OfType<TaskScore>().ToList();
+            // A task without any metric (every sample unscored by a failed judge) has no bar; report.md says why.
+            var scores = run.Tasks.Where(t => !run.MetricKeys(t).IsEmpty).Select(t => TaskScores.Primary(run, t, paper)).OfType<TaskScore>().ToList();
             foreach (var unit in scores.Select(s => s.Unit).Distinct())
             {
                 var bars = scores.Where(s => s.Unit == unit).Select(s => new ScoreBar(

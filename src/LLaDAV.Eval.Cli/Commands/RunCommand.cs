@@ -14,7 +14,6 @@ internal static class RunCommand
     private static readonly Option<string?> s_config = new("--config") { Description = "Defaults file (eval.yaml in the checkout by default); flags override it." };
     private static readonly Option<string?> s_runId = new("--run-id") { Description = "Name of the run folder (default: UTC time yyyyMMdd_HHmmss)." };
     private static readonly Option<string?> s_resume = new("--resume") { Description = "Continue the run in this directory: finished samples are kept, the rest are run." };
-    private static readonly Option<int> s_mediaPrefetch = new("--media-prefetch") { Description = "Batches whose images/videos are decoded and preprocessed on other threads while the model runs (0: inline). Results do not depend on it.", DefaultValueFactory = _ => 2 };
     private static readonly Option<string?> s_runDir = new("--run-dir") { Description = "Write the run into exactly this folder instead of <output>/<model>/<run-id>/ (what launch and submit slurm give each shard)." };
 
     public static Command Create()
@@ -22,7 +21,7 @@ internal static class RunCommand
         var command = new Command("run", "Evaluate a model on tasks and write a run directory (manifest, journal, results.json, samples, report).");
         command.Options.Add(s_config);
         RunSettingOptions.AddTo(command, _ => true);
-        foreach (var o in new Option[] { s_runId, s_resume, s_runDir, s_mediaPrefetch, CliHost.Verbose })
+        foreach (var o in new Option[] { s_runId, s_resume, s_runDir, CliHost.Verbose })
         {
             command.Options.Add(o);
         }
@@ -86,23 +85,17 @@ internal static class RunCommand
             await output.WriteLineAsync($"debug: selected tasks {string.Join(", ", catalog.Expand(config.Tasks).Select(t => t.Name))}; tasks from {catalog.Root}{(settings[RunSettingTable.IncludePath] is { } inc ? " + " + inc : "")}").ConfigureAwait(false);
         }
 
-        var prefetch = parse.GetValue(s_mediaPrefetch);
-        if (prefetch < 0)
-        {
-            throw new ConfigException($"--media-prefetch {prefetch} must be 0 (prepare media inline) or a positive number of batches.");
-        }
-
         RunOutcome outcome;
         var interactive = !quiet && output == Console.Out && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (interactive)
         {
             outcome = await AnsiConsole.Progress().Columns(LiveObserver.Columns()).AutoClear(false).HideCompleted(false)
-                .StartAsync(ctx => new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new LiveObserver(ctx)) { MediaPrefetchBatches = prefetch }
+                .StartAsync(ctx => new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, new LiveObserver(ctx))
                     .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct)).ConfigureAwait(false);
         }
         else
         {
-            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, (quiet ? new SilentObserver() : new PlainObserver(output))) { MediaPrefetchBatches = prefetch }
+            outcome = await new EvaluationRunner(catalog, Workspace.Backends, Workspace.Readers, (quiet ? new SilentObserver() : new PlainObserver(output)))
                 .RunAsync(new RunRequest(config, runDirectory, resume is not null, root), ct).ConfigureAwait(false);
         }
 

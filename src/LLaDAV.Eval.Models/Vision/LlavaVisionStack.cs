@@ -45,7 +45,7 @@ public sealed class LlavaVisionStack : IDisposable
     public static LlavaVisionStack Load(Checkpoint checkpoint, IComputeBackend backend)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return Load(backend, LlavaVisionConfig.From(checkpoint.Config), new CheckpointWeights(checkpoint, backend));
+        return Load(backend, LlavaVisionConfig.From(checkpoint.Config), new CheckpointVisionWeights(checkpoint, backend));
     }
 
     /// <summary>
@@ -202,12 +202,4 @@ public sealed class LlavaVisionStack : IDisposable
 
     private AnyResSettings RequireAnyRes() =>
         Config.AnyRes ?? throw new InvalidOperationException($"image_aspect_ratio '{Config.ImageAspectRatio}' is not anyres_max_N.");
-
-    /// <summary>Checkpoint tensors uploaded to the backend with the checkpoint's shape check.</summary>
-    private sealed class CheckpointWeights(Checkpoint checkpoint, IComputeBackend backend) : IVisionWeights
-    {
-        public bool Contains(string name) => checkpoint.Contains(name);
-
-        public Tensor Load(string name, params int[] shape) => checkpoint.Load(backend, name, shape);
-    }
 }

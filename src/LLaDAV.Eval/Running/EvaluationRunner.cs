@@ -34,12 +34,6 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
     private int _journaledThisProcess;
 
-    /// <summary>
-    /// Batches whose media (decoding, crops, resizes) a backend with <see cref="IMediaPrefetch"/> prepares on other
-    /// threads while the current batch runs; 0 prepares each batch's media inline. Results do not depend on it.
-    /// </summary>
-    public int MediaPrefetchBatches { get; init; } = 2;
-
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var config = request.Config;
@@ -205,9 +199,10 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         observer.TaskStarted(task.Name, mine.Count, mine.Count - todo.Count - rescore.Count, data);
 
         var scorer = new SampleScorer(task, config, tags, judge, kwargs);
-        var prefetch = MediaPrefetchBatches > 0 ? backend as IMediaPrefetch : null;
+        var prefetchBatches = config.Get(RunSettingTable.MediaPrefetch);
+        var prefetch = prefetchBatches > 0 ? backend as IMediaPrefetch : null;
         // Work in document order: a re-score, or a batch whose requests are built (and media prefetch started) when
-        // it is queued. Up to MediaPrefetchBatches batches wait beyond the one the model runs.
+        // it is queued. Up to prefetchBatches batches wait beyond the one the model runs.
         var pending = new Queue<(int Id, Doc Doc, List<GenerationRequest>? Batch, List<(int Id, Doc Doc)>? Docs)>();
         var queuedBatches = 0;
         var batch = new List<(int Id, Doc Doc)>(config.BatchSize);
@@ -228,7 +223,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         while (true)
         {
-            while (!exhausted && queuedBatches <= (prefetch is null ? 0 : MediaPrefetchBatches))
+            while (!exhausted && queuedBatches <= (prefetch is null ? 0 : prefetchBatches))
             {
                 if (!docs.MoveNext())
                 {

@@ -12,7 +12,8 @@ namespace LLaDAV.Eval.Running;
 /// Turns a run directory's journals into its result files (docs/ARCHITECTURE.md §5-6): <c>results.json</c> in lmms-eval's
 /// schema (docs/LMMS-EVAL.md §1.10) plus our additions under <c>lladav_eval</c>, <c>samples_&lt;task&gt;.jsonl</c> sorted by
 /// doc id, <c>timing.json</c> (wall time and throughput: the only non-deterministic numbers, kept apart) and
-/// <c>report.md</c>. Depends only on the files, so <c>merge</c> and <c>--resume</c> produce the same bytes.
+/// <c>report.md</c> (which also names the run folder). Depends only on the files, so <c>merge</c> and <c>--resume</c>
+/// produce the same bytes.
 /// </summary>
 public static class ResultsWriter
 {
@@ -49,7 +50,10 @@ public static class ResultsWriter
 
         JsonOutput.WriteFile(Path.Combine(runDirectory, "results.json"), results);
         JsonOutput.WriteFile(Path.Combine(runDirectory, "timing.json"), timing);
-        JsonOutput.WriteAtomically(Path.Combine(runDirectory, "report.md"), RunReport.Markdown(results, timing, manifest));
+        // report.md has one writer (issue 28 §4); the run writes it without the paper's numbers and plots, which
+        // 'lladav-eval report' adds. Built from the same objects as the files above, so merge and resume agree.
+        var run = new Reports.Runs.RunDirectory(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)), manifest, results, timing);
+        JsonOutput.WriteAtomically(Path.Combine(runDirectory, "report.md"), new Reports.Html.RunReportMarkdownWriter().Write(Reports.Html.RunReportModel.Build(run, paper: null, figures: [])));
         return new RunOutcome(runDirectory, results, timing) { Model = new RunResults(typed.ToImmutable()) };
     }
 

@@ -413,6 +413,19 @@ public static class RunSettingTable
         Write = (c, v) => c.Judge is null ? c : c with { Judge = c.Judge with { CacheDirectory = v } },
     };
 
+    /// <summary>
+    /// Batches whose media a backend with <see cref="Models.Backends.IMediaPrefetch"/> decodes and preprocesses on other
+    /// threads while the model runs (README "Video frames and the media pipeline"). Throughput only: results, samples
+    /// and report do not depend on it, so it is neither recorded in the manifest nor compared on <c>--resume</c>.
+    /// </summary>
+    public static readonly RunSetting<int> MediaPrefetch = new()
+    {
+        Key = "media_prefetch", Flag = "--media-prefetch",
+        Help = "Batches whose images/videos are decoded and preprocessed on other threads while the model runs (0: inline). Results do not depend on it.",
+        Parse = Whole, Default = 2,
+        Check = v => v < 0 ? $"--media-prefetch {v} must be 0 (prepare media inline) or a positive number of batches." : null,
+    };
+
     public static readonly RunSetting<string?> TasksDir = new()
     {
         Key = "tasks_dir", Flag = "--tasks-dir", Path = SettingPath.One,
@@ -436,7 +449,7 @@ public static class RunSettingTable
     public static readonly ImmutableArray<RunSetting> All =
     [
         Tasks, Model, ModelArgs, GenKwargs, DataDir, Limit, Seed, Device, BatchSize, Scoring, ReasoningTags, SkipMissingMedia,
-        JudgeUrl, JudgeModel, JudgeKeyEnv, Tags, Output, Shard, JudgeTimeout, JudgeAttempts, JudgeBreaker, JudgeCacheDir, TasksDir, IncludePath,
+        JudgeUrl, JudgeModel, JudgeKeyEnv, Tags, Output, Shard, JudgeTimeout, JudgeAttempts, JudgeBreaker, JudgeCacheDir, MediaPrefetch, TasksDir, IncludePath,
     ];
 
     public static readonly ImmutableSortedDictionary<string, RunSetting> ByKey = All.ToImmutableSortedDictionary(s => s.Key, s => s, StringComparer.Ordinal);

@@ -7,6 +7,7 @@ using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Judging;
 using LLaDAV.Eval.Media;
 using LLaDAV.Eval.Media.Images;
+using LLaDAV.Eval.Reports.Html;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Scaling;
 using LLaDAV.Eval.Tasks;
@@ -416,10 +417,10 @@ public sealed class HostileInputTests : IDisposable
     public void Report_markdown_shows_model_args_and_task_names_as_text()
     {
         // CommonMark 0.31 §2.4: any ASCII punctuation may be backslash-escaped; raw HTML (§6.6) is not HTML once '<' is an entity.
-        Assert.Equal("&lt;img src=x onerror=alert\\(1\\)&gt;", RunReport.Text("<img src=x onerror=alert(1)>"));
-        Assert.Equal("path=a \\| b\\`c \\[x\\]\\(y\\)", RunReport.Text("path=a | b`c [x](y)"));
-        Assert.Equal("mmmu_val \\_x\\_", RunReport.Text("mmmu_val _x_"));
-        Assert.Equal("a\\\\x0ab", RunReport.Text("a\nb"));
+        Assert.Equal("&lt;img src=x onerror=alert\\(1\\)&gt;", MarkdownText.Escape("<img src=x onerror=alert(1)>"));
+        Assert.Equal("path=a \\| b\\`c \\[x\\]\\(y\\)", MarkdownText.Escape("path=a | b`c [x](y)"));
+        Assert.Equal("mmmu_val \\_x\\_", MarkdownText.Escape("mmmu_val _x_"));
+        Assert.Equal("a\\\\x0ab", MarkdownText.Escape("a\nb"));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class RowShapeCampaignTests
         ("struct", new Dictionary<string, object?>(StringComparer.Ordinal) { ["a"] = 1L }),
     ];
 
-    public static TheoryData<string> Tasks() => [.. FamilySamples.Catalog.Tasks.Values
+    public static TheoryData<string> Tasks() => [.. TaskSamples.Catalog.Tasks.Values
         .Where(t => HasSample(t))
         .Select(t => t.Name)
         .Order(StringComparer.Ordinal)];
@@ -45,8 +45,8 @@ public sealed class RowShapeCampaignTests
     [MemberData(nameof(Tasks))]
     public void Every_column_of_the_wrong_type_is_coped_with_or_named(string taskName)
     {
-        var task = FamilySamples.Task(taskName);
-        var docs = FamilySamples.Docs(taskName).Take(2).ToList();
+        var task = TaskSamples.Task(taskName);
+        var docs = TaskSamples.Docs(taskName).Take(2).ToList();
         Assert.NotEmpty(docs);
         var kwargs = PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "default");
         var failures = new List<string>();

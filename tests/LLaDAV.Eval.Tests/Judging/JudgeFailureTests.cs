@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using LLaDAV.Eval.Backends;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Judging;
+using LLaDAV.Eval.Reports.Html;
+using LLaDAV.Eval.Reports.Runs;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Hooks;
@@ -162,6 +164,16 @@ public sealed class JudgeFailureTests : IDisposable
         Assert.Equal([0, 2], incomplete["doc_ids"]!.AsArray().Select(n => (int)n!));
         Assert.Equal(2, (int)incomplete["unscored_samples"]!);
         Assert.Contains("INCOMPLETE", File.ReadAllText(Path.Combine(_dir, "broken", "report.md")), StringComparison.Ordinal);
+
+        // report.md has one writer (issue 28 §4): what the run wrote is that writer's page of the run, and 'report'
+        // (the same writer, with the paper and plots) and report.html keep the note; the report verb's page used to drop it.
+        var page = RunReportModel.Build(RunDirectory.Load(Path.Combine(_dir, "broken")), paper: null, figures: []);
+        Assert.Equal(File.ReadAllText(Path.Combine(_dir, "broken", "report.md")), new RunReportMarkdownWriter().Write(page));
+        Assert.Contains(
+            $"**INCOMPLETE: {Task}**: the judge failed on 2 samples; they are unscored (not wrong)",
+            new RunReportMarkdownWriter().Write(page with { HasPaper = true }),
+            StringComparison.Ordinal);
+        Assert.Contains($"INCOMPLETE: {Task}: the judge failed on 2 samples", new RunReportHtmlWriter().Write(page), StringComparison.Ordinal);
 
         // The judge works again: resume sends exactly the two failed prompts and nothing else.
         failing = false;

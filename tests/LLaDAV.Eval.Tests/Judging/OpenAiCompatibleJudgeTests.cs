@@ -102,11 +102,11 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
     [Fact]
     public void Should_judge_mathverse_with_the_binary_prompt_and_record_failures()
     {
-        var doc = FamilySamples.Docs("mathverse_testmini_vision_only")[1];
+        var doc = TaskSamples.Docs("mathverse_testmini_vision_only")[1];
         using (var server = new StubChatServer(_ => (200, "1")))
         using (var judge = Judge(server))
         {
-            var score = MathverseFamily.ProcessResults(doc, "B. 8", FamilySamples.Context(judge: judge));
+            var score = MathverseFamily.ProcessResults(doc, "B. 8", TaskSamples.Context(judge: judge));
             Assert.Equal(ExtractionStatus.Judge, score.Extraction.Status);
             Assert.Equal(1, (int)score.Get("gpt_eval_score")!);
             var prompt = Assert.Single(server.Prompts);
@@ -119,7 +119,7 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
         using (var failing = new StubChatServer(_ => (503, "down")))
         using (var judge = Judge(failing, model: "another-judge"))
         {
-            var score = MathverseFamily.ProcessResults(doc, "B. 8", FamilySamples.Context(judge: judge));
+            var score = MathverseFamily.ProcessResults(doc, "B. 8", TaskSamples.Context(judge: judge));
             Assert.Equal(ExtractionStatus.JudgeFailed, score.Extraction.Status);
             Assert.Equal(0, (int)score.Get("gpt_eval_score")!);
             Assert.Contains("HTTP 503", (string)score.Get("submission")!["judge_error"]!, StringComparison.Ordinal);
@@ -130,10 +130,10 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
     [Fact]
     public void Should_extract_mathvista_answers_with_the_demo_prompt()
     {
-        var doc = FamilySamples.Docs("mathvista_testmini_format")[1];
+        var doc = TaskSamples.Docs("mathvista_testmini_format")[1];
         using var server = new StubChatServer(_ => (200, "C"));
         using var judge = Judge(server);
-        var score = MathvistaFamily.ProcessResults(doc, "(C)", FamilySamples.Context(judge: judge));
+        var score = MathvistaFamily.ProcessResults(doc, "(C)", TaskSamples.Context(judge: judge));
         Assert.Equal(ExtractionStatus.Judge, score.Extraction.Status);
         Assert.Equal("6/11", (string)score.Get("llm_as_judge_eval")!["prediction"]!);
         Assert.True((bool)score.Get("llm_as_judge_eval")!["true_false"]!);
@@ -146,33 +146,33 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
         Assert.EndsWith("(D) 3/5\n\n(C)\n\nExtracted answer: ", prompt, StringComparison.Ordinal);
 
         // Rules still come first: an integer response never reaches the judge.
-        MathvistaFamily.ProcessResults(FamilySamples.Docs("mathvista_testmini_format")[2], "14", FamilySamples.Context(judge: judge));
+        MathvistaFamily.ProcessResults(TaskSamples.Docs("mathvista_testmini_format")[2], "14", TaskSamples.Context(judge: judge));
         Assert.Single(server.Prompts);
     }
 
     [Fact]
     public void Should_match_undecided_mmbench_rows_with_the_judge_only_when_rules_fail()
     {
-        var docs = FamilySamples.Docs("mmbench_en_dev");
+        var docs = TaskSamples.Docs("mmbench_en_dev");
         using var server = new StubChatServer(p => (200, p.Contains("Answer: Z\n", StringComparison.Ordinal) ? "I cannot tell" : "A"));
         using var judge = Judge(server);
-        var decided = MmbenchFamily.ProcessResults(docs[0], "A", FamilySamples.Context(judge: judge), useJudge: true);
+        var decided = MmbenchFamily.ProcessResults(docs[0], "A", TaskSamples.Context(judge: judge), useJudge: true);
         Assert.Equal("mmbench.can_infer_option", decided.Extraction.Rule);
         Assert.Empty(server.Prompts);
 
-        var judged = MmbenchFamily.ProcessResults(docs[3], "", FamilySamples.Context(judge: judge), useJudge: true);
+        var judged = MmbenchFamily.ProcessResults(docs[3], "", TaskSamples.Context(judge: judge), useJudge: true);
         Assert.Equal(ExtractionStatus.Judge, judged.Extraction.Status);
         Assert.Equal("A", judged.Extraction.Answer);
         Assert.Contains("Question: What is the main color??\nOptions: There are several options: \nA. green\nB. yellow\n\nAnswer: \nYour output: ", server.Prompts[0], StringComparison.Ordinal);
 
         // An unusable judge answer → upstream's random letter among the options plus "E", doc-seeded here.
-        var random = MmbenchFamily.ProcessResults(docs[3], "Z", FamilySamples.Context(judge: judge), useJudge: true);
+        var random = MmbenchFamily.ProcessResults(docs[3], "Z", TaskSamples.Context(judge: judge), useJudge: true);
         Assert.Equal(ExtractionStatus.Fallback, random.Extraction.Status);
         Assert.Contains(random.Extraction.Answer, new[] { "A", "B", "E" });
 
         // The static variant never calls the judge.
         var count = server.Prompts.Count;
-        var stat = MmbenchFamily.ProcessResults(docs[3], "", FamilySamples.Context(judge: judge), useJudge: false);
+        var stat = MmbenchFamily.ProcessResults(docs[3], "", TaskSamples.Context(judge: judge), useJudge: false);
         Assert.Equal(ExtractionStatus.Unparseable, stat.Extraction.Status);
         Assert.Equal(count, server.Prompts.Count);
     }
@@ -182,7 +182,7 @@ public sealed class OpenAiCompatibleJudgeTests : IDisposable
     {
         using var server = new StubChatServer(_ => (500, "boom"));
         using var judge = Judge(server);
-        var score = MmbenchFamily.ProcessResults(FamilySamples.Docs("mmbench_en_dev")[3], "", FamilySamples.Context(judge: judge), useJudge: true);
+        var score = MmbenchFamily.ProcessResults(TaskSamples.Docs("mmbench_en_dev")[3], "", TaskSamples.Context(judge: judge), useJudge: true);
         Assert.Equal(ExtractionStatus.JudgeFailed, score.Extraction.Status);
         Assert.Equal("", (string)score.Get("gpt_eval_score")!["pred_letter"]!);
         Assert.Contains("boom", (string)score.Get("gpt_eval_score")!["judge_error"]!, StringComparison.Ordinal);

@@ -22,12 +22,7 @@ public sealed partial class CpuBackend
 
     public void LayerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(bias);
-        ArgumentNullException.ThrowIfNull(output);
-        var d = x.RowLength;
-        Require(weight.Length == d && bias.Length == d && output.Length == x.Length, "LayerNorm: shapes disagree.");
+        var d = OpContracts.LayerNorm(x, weight, bias, output);
         ForRows(x.RowCount, d, r =>
         {
             var xr = Row(x, r);
@@ -42,7 +37,7 @@ public sealed partial class CpuBackend
 
     public void Softmax(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        OpContracts.Softmax(x);
         ForRows(x.RowCount, x.RowLength, r => SoftmaxInPlace(MutableRow(x, r)));
     }
 
@@ -62,10 +57,7 @@ public sealed partial class CpuBackend
 
     public void SiluMul(Tensor gate, Tensor up, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(gate);
-        ArgumentNullException.ThrowIfNull(up);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(gate.Length == up.Length && up.Length == output.Length, "SiluMul: lengths disagree.");
+        OpContracts.SiluMul(gate, up, output);
         ForRows(gate.RowCount, gate.RowLength, r =>
         {
             var o = MutableRow(output, r);
@@ -91,9 +83,7 @@ public sealed partial class CpuBackend
 
     public void Gelu(Tensor x, Tensor output, GeluKind kind)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(x.Length == output.Length, "Gelu: lengths disagree.");
+        OpContracts.Gelu(x, output);
         ForRows(x.RowCount, x.RowLength * 8, r =>
         {
             var xr = Row(x, r);
@@ -107,9 +97,7 @@ public sealed partial class CpuBackend
 
     public void AddBias(Tensor x, Tensor bias)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(bias);
-        Require(bias.Length == x.RowLength, $"AddBias: bias {bias.Shape} does not match rows of {x.Shape}.");
+        OpContracts.AddBias(x, bias);
         ForRows(x.RowCount, x.RowLength, r =>
         {
             var o = MutableRow(x, r);
@@ -119,10 +107,7 @@ public sealed partial class CpuBackend
 
     public void Add(Tensor a, Tensor b, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(a.Length == b.Length && b.Length == output.Length, "Add: lengths disagree.");
+        OpContracts.Add(a, b, output);
         if (a.DType == DType.BF16 || b.DType == DType.BF16)
         {
             // a bf16 weight operand (e.g. SigLIP's position embedding on the bf16 path) is widened exactly
@@ -135,10 +120,7 @@ public sealed partial class CpuBackend
 
     public void Multiply(Tensor a, Tensor b, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(a.Length == b.Length && b.Length == output.Length, "Multiply: lengths disagree.");
+        OpContracts.Multiply(a, b, output);
         if (a.DType == DType.BF16 || b.DType == DType.BF16)
         {
             TensorPrimitives.Multiply(Widened(a), Widened(b), F(output));
@@ -150,27 +132,19 @@ public sealed partial class CpuBackend
 
     public void Scale(Tensor x, float factor)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        OpContracts.Scale(x);
         var s = F(x);
         TensorPrimitives.Multiply(s, factor, s);
     }
 
     public void Embedding(Tensor table, Tensor ids, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(output);
-        var d = table.RowLength;
+        var d = OpContracts.Embedding(table, ids, output);
         var idSpan = I(ids);
-        Require(output.RowCount == idSpan.Length && output.RowLength == d, $"Embedding: output {output.Shape} should be [{idSpan.Length}, {d}].");
+        OpContracts.EmbeddingIds(idSpan, table.RowCount);
         for (var t = 0; t < idSpan.Length; t++)
         {
             var id = idSpan[t];
-            if ((uint)id >= (uint)table.RowCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} at position {t} is outside the embedding table of {table.RowCount} rows.");
-            }
-
             if (table.DType == DType.BF16)
             {
                 WidenBf16(H(table).Slice(id * d, d), MutableRow(output, t));

@@ -4,14 +4,7 @@ public sealed partial class CpuBackend
 {
     public void MatMul(Tensor x, Tensor weight, Tensor output, Tensor? bias = null)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(output);
-        var m = x.RowCount;
-        var k = x.RowLength;
-        var n = weight.RowCount;
-        Require(weight.RowLength == k, $"MatMul: x {x.Shape} does not match weight {weight.Shape} (expects [N, {k}]).");
-        Require(output.RowCount == m && output.RowLength == n, $"MatMul: output {output.Shape} should be [{m}, {n}].");
+        var (m, n, k) = OpContracts.MatMul(x, weight, output, bias);
         if (weight.DType == DType.BF16)
         {
             MatMulBf16(x, weight, output, m, n, k);

@@ -8,9 +8,7 @@ public sealed partial class CpuBackend
 
     public void ApplyRope(Tensor x, int heads, int headDim, int firstPosition, float theta)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        Require(headDim % 2 == 0 && x.RowLength == heads * headDim, $"ApplyRope: rows of {x.Shape} are not {heads}×{headDim}.");
-        ArgumentOutOfRangeException.ThrowIfNegative(firstPosition);
+        OpContracts.ApplyRope(x, heads, headDim, firstPosition);
         var table = _ropeTables.GetOrAdd((theta, headDim), key => new RopeTable(key.Theta, key.HeadDim));
         var (cos, sin) = table.Get(firstPosition + x.RowCount);
         var half = headDim / 2;

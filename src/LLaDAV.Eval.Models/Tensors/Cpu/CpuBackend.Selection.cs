@@ -4,9 +4,7 @@ public sealed partial class CpuBackend
 {
     public void ArgMax(Tensor x, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(output.Length == x.RowCount && output.DType == DType.I32, $"ArgMax: output should be I32 [{x.RowCount}].");
+        OpContracts.ArgMax(x, output);
         var o = I(output);
         for (var r = 0; r < x.RowCount; r++)
         {
@@ -16,8 +14,7 @@ public sealed partial class CpuBackend
 
     public void ScoreRows(Tensor logits, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        Require(ids.Length == logits.RowCount && confidence.Length == logits.RowCount, $"ScoreRows: expected {logits.RowCount} ids and confidences.");
+        OpContracts.ScoreRows(logits, forbidden, ids.Length, confidence.Length);
         for (var r = 0; r < logits.RowCount; r++)
         {
             var row = MutableRow(logits, r);
@@ -71,11 +68,7 @@ public sealed partial class CpuBackend
 
     public void TopK(Tensor x, int k, Tensor indices, Tensor values)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(values);
-        Require(k >= 0 && k <= x.RowLength, $"TopK: k={k} outside [0, {x.RowLength}].");
-        Require(indices.Length == (long)x.RowCount * k && values.Length == indices.Length, $"TopK: outputs should hold [{x.RowCount}, {k}].");
+        OpContracts.TopK(x, k, indices, values);
         var idx = I(indices);
         var val = F(values);
         for (var r = 0; r < x.RowCount; r++)

@@ -4,12 +4,8 @@ public sealed partial class CpuBackend
 {
     public void Im2ColPatches(Tensor image, int patch, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(image.Shape.Rank == 3, $"Im2ColPatches: image should be [C, H, W], got {image.Shape}.");
-        int c = image.Shape[0], h = image.Shape[1], w = image.Shape[2];
+        var (c, h, w) = OpContracts.Im2ColPatches(image, patch, output);
         int gh = h / patch, gw = w / patch, cols = c * patch * patch;
-        Require(output.RowCount == gh * gw && output.RowLength == cols, $"Im2ColPatches: output should be [{gh * gw}, {cols}], got {output.Shape}.");
         var src = Array(image);
         var srcOffset = image.Offset;
         ForRows(gh * gw, cols, p =>
@@ -31,11 +27,7 @@ public sealed partial class CpuBackend
 
     public void BilinearResize(Tensor input, int height, int width, int outHeight, int outWidth, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        var channels = input.RowLength;
-        Require(input.RowCount == height * width, $"BilinearResize: input {input.Shape} is not {height}×{width} tokens.");
-        Require(output.RowCount == outHeight * outWidth && output.RowLength == channels, $"BilinearResize: output should be [{outHeight * outWidth}, {channels}].");
+        var channels = OpContracts.BilinearResize(input, height, width, outHeight, outWidth, output);
         var ys = Coordinates(height, outHeight);
         var xs = Coordinates(width, outWidth);
         ForRows(outHeight * outWidth, channels * 4, o =>

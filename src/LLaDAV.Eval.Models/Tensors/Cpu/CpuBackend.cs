@@ -91,27 +91,23 @@ public sealed partial class CpuBackend : IComputeBackend
 
     public Tensor Upload(ReadOnlySpan<float> data, TensorShape shape)
     {
-        CheckLength(data.Length, shape);
+        OpContracts.Upload(data.Length, shape);
         return new Tensor(this, new CpuStorage(data.ToArray()), shape, DType.F32);
     }
 
     public Tensor Upload(ReadOnlySpan<int> data, TensorShape shape)
     {
-        CheckLength(data.Length, shape);
+        OpContracts.Upload(data.Length, shape);
         return new Tensor(this, new CpuStorage(data.ToArray()), shape, DType.I32);
     }
 
     public Tensor UploadWeights(ReadOnlySpan<byte> data, DType sourceType, TensorShape shape)
     {
+        OpContracts.UploadWeights(data.Length, sourceType, shape);
         // bf16 path: matrices (GEMM weights, embedding tables) keep their bf16 bits, 2 bytes per parameter; vectors
         // (norm weights, biases: a negligible share of the bytes) are widened so the fp32 row ops read them as before
         if (Compute == CpuComputeType.Bf16 && sourceType == DType.BF16 && shape.Rank >= 2)
         {
-            if (data.Length != shape.Length * 2)
-            {
-                throw new ArgumentException($"Expected {shape.Length * 2} bytes of BF16 for {shape} but got {data.Length}.", nameof(data));
-            }
-
             return new Tensor(this, new CpuStorage(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(data).ToArray()), shape, DType.BF16);
         }
 
@@ -122,19 +118,19 @@ public sealed partial class CpuBackend : IComputeBackend
 
     public void Write(Tensor destination, ReadOnlySpan<float> data)
     {
-        CheckLength(data.Length, destination.Shape);
+        OpContracts.Write(destination, data.Length, DType.F32);
         data.CopyTo(F(destination));
     }
 
     public void Write(Tensor destination, ReadOnlySpan<int> data)
     {
-        CheckLength(data.Length, destination.Shape);
+        OpContracts.Write(destination, data.Length, DType.I32);
         data.CopyTo(I(destination));
     }
 
     public void Download(Tensor source, Span<float> destination)
     {
-        CheckLength(destination.Length, source.Shape);
+        OpContracts.Download(source, destination.Length, DType.F32);
         if (source.DType == DType.BF16)
         {
             WidenBf16(H(source), destination);
@@ -146,23 +142,16 @@ public sealed partial class CpuBackend : IComputeBackend
 
     public void Download(Tensor source, Span<int> destination)
     {
-        CheckLength(destination.Length, source.Shape);
+        OpContracts.Download(source, destination.Length, DType.I32);
         I(source).CopyTo(destination);
     }
 
     public void Copy(Tensor source, Tensor destination)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
-        if (source.DType == DType.BF16 && destination.DType == DType.F32 && source.Length == destination.Length)
+        if (OpContracts.Copy(source, destination))
         {
             WidenBf16(H(source), F(destination));
             return;
-        }
-
-        if (source.Length != destination.Length || source.DType != destination.DType)
-        {
-            throw new ArgumentException($"Copy needs equal length and dtype: {source} → {destination}.", nameof(destination));
         }
 
         if (source.DType == DType.I32)
@@ -215,22 +204,6 @@ public sealed partial class CpuBackend : IComputeBackend
     {
         ArgumentNullException.ThrowIfNull(t);
         return t.Storage as CpuStorage ?? throw new ArgumentException($"{t} does not live on the CPU backend.", nameof(t));
-    }
-
-    private static void CheckLength(int length, TensorShape shape)
-    {
-        if (length != shape.Length)
-        {
-            throw new ArgumentException($"{length} elements do not fill a tensor of shape {shape} ({shape.Length} elements).");
-        }
-    }
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException(message);
-        }
     }
 
     internal static ReadOnlySpan<float> Row(Tensor t, int row) => F(t).Slice(row * t.RowLength, t.RowLength);

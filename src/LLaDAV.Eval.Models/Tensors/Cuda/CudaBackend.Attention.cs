@@ -12,11 +12,7 @@ public sealed partial class CudaBackend
     public void Attention(Tensor q, Tensor k, Tensor v, Tensor output, AttentionSpec spec)
     {
         var (tq, tk, d) = OpContracts.Attention(q, k, v, output, spec);
-        Require(d > 0 && d <= AttentionKernels.MaxHeadDim, $"Attention: head dimension {d} is outside the CUDA kernel's 1..{AttentionKernels.MaxHeadDim}.");
-        Expect(q, DType.F32);
-        Expect(k, DType.F32);
-        Expect(v, DType.F32);
-        Expect(output, DType.F32);
+        OpContracts.Require(d > 0 && d <= AttentionKernels.MaxHeadDim, $"Attention: head dimension {d} is outside the CUDA kernel's 1..{AttentionKernels.MaxHeadDim}.");
         if (tq == 0)
         {
             return;

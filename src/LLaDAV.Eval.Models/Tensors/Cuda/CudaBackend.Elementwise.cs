@@ -5,39 +5,25 @@ public sealed partial class CudaBackend
     public void RmsNorm(Tensor x, Tensor weight, float eps, Tensor output)
     {
         var d = OpContracts.RmsNorm(x, weight, output);
-        Expect(x, DType.F32);
-        Expect(output, DType.F32);
         Launch("rms_norm", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(Pointer(weight)), Arg(WeightFlag(weight)), Arg(Pointer(output)), Arg(d), Arg(eps));
     }
 
     public void LayerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(bias);
-        ArgumentNullException.ThrowIfNull(output);
-        var d = x.RowLength;
-        Require(weight.Length == d && bias.Length == d && output.Length == x.Length, "LayerNorm: shapes disagree.");
-        Require(weight.DType == bias.DType, $"LayerNorm: weight {weight.DType} and bias {bias.DType} should share a dtype.");
-        Expect(x, DType.F32);
-        Expect(output, DType.F32);
+        var d = OpContracts.LayerNorm(x, weight, bias, output);
         Launch("layer_norm", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(Pointer(weight)), Arg(Pointer(bias)), Arg(WeightFlag(weight)), Arg(Pointer(output)), Arg(d), Arg(eps));
     }
 
     public void ApplyRope(Tensor x, int heads, int headDim, int firstPosition, float theta)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        Require(headDim % 2 == 0 && x.RowLength == heads * headDim, $"ApplyRope: rows of {x.Shape} are not {heads}×{headDim}.");
-        ArgumentOutOfRangeException.ThrowIfNegative(firstPosition);
-        Expect(x, DType.F32);
+        OpContracts.ApplyRope(x, heads, headDim, firstPosition);
         var pairs = (long)x.RowCount * heads * (headDim / 2);
         Launch("rope_neox", Blocks(pairs), 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(x.RowCount), Arg(heads), Arg(headDim), Arg(firstPosition), Arg(theta));
     }
 
     public void Softmax(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        Expect(x, DType.F32);
+        OpContracts.Softmax(x);
         if (x.RowLength > 0)
         {
             Launch("softmax_rows", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(x.RowLength));
@@ -46,28 +32,20 @@ public sealed partial class CudaBackend
 
     public void SiluMul(Tensor gate, Tensor up, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(gate);
-        ArgumentNullException.ThrowIfNull(up);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(gate.Length == up.Length && up.Length == output.Length, "SiluMul: lengths disagree.");
+        OpContracts.SiluMul(gate, up, output);
         Elementwise("silu_mul_f32", gate.Length, Pointer(F32(gate)), Pointer(F32(up)), Pointer(F32(output)));
     }
 
     public void Gelu(Tensor x, Tensor output, GeluKind kind)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(x.Length == output.Length, "Gelu: lengths disagree.");
+        OpContracts.Gelu(x, output);
         var kernel = kind == GeluKind.Erf ? "gelu_erf_f32" : "gelu_tanh_f32";
         Launch(kernel, Blocks(x.Length), 1, ThreadsPerBlock, Arg(Pointer(F32(x))), Arg(Pointer(F32(output))), Arg(x.Length));
     }
 
     public void AddBias(Tensor x, Tensor bias)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(bias);
-        Require(bias.Length == x.RowLength, $"AddBias: bias {bias.Shape} does not match rows of {x.Shape}.");
-        Expect(x, DType.F32);
+        OpContracts.AddBias(x, bias);
         if (x.RowLength > 0)
         {
             Launch("add_bias_f32", Blocks(x.Length), 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(Pointer(bias)), Arg(WeightFlag(bias)), Arg(x.Length), Arg(x.RowLength));
@@ -76,25 +54,19 @@ public sealed partial class CudaBackend
 
     public void Add(Tensor a, Tensor b, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(a.Length == b.Length && b.Length == output.Length, "Add: lengths disagree.");
+        OpContracts.Add(a, b, output);
         Mixed("add_f32", a, b, output);
     }
 
     public void Multiply(Tensor a, Tensor b, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(a.Length == b.Length && b.Length == output.Length, "Multiply: lengths disagree.");
+        OpContracts.Multiply(a, b, output);
         Mixed("mul_f32", a, b, output);
     }
 
     public void Scale(Tensor x, float factor)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        OpContracts.Scale(x);
         Launch("scale_f32", Blocks(x.Length), 1, ThreadsPerBlock, Arg(Pointer(F32(x))), Arg(factor), Arg(x.Length));
     }
 
@@ -104,22 +76,10 @@ public sealed partial class CudaBackend
     /// </summary>
     public void Embedding(Tensor table, Tensor ids, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(output);
-        var d = table.RowLength;
-        var count = checked((int)ids.Length);
-        Require(output.RowCount == count && output.RowLength == d, $"Embedding: output {output.Shape} should be [{count}, {d}].");
-        Expect(output, DType.F32);
-        var host = new int[count];
+        var d = OpContracts.Embedding(table, ids, output);
+        var host = new int[checked((int)ids.Length)];
         Download(ids, host);
-        for (var t = 0; t < count; t++)
-        {
-            if ((uint)host[t] >= (uint)table.RowCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {host[t]} at position {t} is outside the embedding table of {table.RowCount} rows.");
-            }
-        }
+        OpContracts.EmbeddingIds(host, table.RowCount);
 
         Launch("embedding_gather", Blocks(output.Length), 1, ThreadsPerBlock, Arg(Pointer(table)), Arg(WeightFlag(table)), Arg(Pointer(ids)), Arg(Pointer(output)), Arg(output.Length), Arg(d));
     }

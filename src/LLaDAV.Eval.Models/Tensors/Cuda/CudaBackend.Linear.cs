@@ -11,16 +11,7 @@ public sealed unsafe partial class CudaBackend
     /// </summary>
     public void MatMul(Tensor x, Tensor weight, Tensor output, Tensor? bias = null)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(output);
-        var m = x.RowCount;
-        var k = x.RowLength;
-        var n = weight.RowCount;
-        Require(weight.RowLength == k, $"MatMul: x {x.Shape} does not match weight {weight.Shape} (expects [N, {k}]).");
-        Require(output.RowCount == m && output.RowLength == n, $"MatMul: output {output.Shape} should be [{m}, {n}].");
-        Expect(x, DType.F32);
-        Expect(output, DType.F32);
+        var (m, n, k) = OpContracts.MatMul(x, weight, output, bias);
         if (m > 0 && n > 0)
         {
             var (a, type) = GemmOperand(x, weight.DType);
@@ -41,8 +32,6 @@ public sealed unsafe partial class CudaBackend
     public void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB)
     {
         var (batch, m, n, k) = OpContracts.BatchedMatMul(a, b, output, transposeB);
-        Expect(a, DType.F32);
-        Expect(output, DType.F32);
         if (batch == 0 || m == 0 || n == 0)
         {
             return;

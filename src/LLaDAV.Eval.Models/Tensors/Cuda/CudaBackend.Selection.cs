@@ -4,23 +4,13 @@ public sealed partial class CudaBackend
 {
     public void ArgMax(Tensor x, Tensor output)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(output);
-        Require(output.Length == x.RowCount && output.DType == DType.I32, $"ArgMax: output should be I32 [{x.RowCount}].");
-        Expect(x, DType.F32);
+        OpContracts.ArgMax(x, output);
         Launch("argmax_rows", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(Pointer(output)), Arg(x.RowLength));
     }
 
     public void TopK(Tensor x, int k, Tensor indices, Tensor values)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(indices);
-        ArgumentNullException.ThrowIfNull(values);
-        Require(k >= 0 && k <= x.RowLength, $"TopK: k={k} outside [0, {x.RowLength}].");
-        Require(indices.Length == (long)x.RowCount * k && values.Length == indices.Length, $"TopK: outputs should hold [{x.RowCount}, {k}].");
-        Expect(x, DType.F32);
-        Expect(indices, DType.I32);
-        Expect(values, DType.F32);
+        OpContracts.TopK(x, k, indices, values);
         if (k > 0)
         {
             Launch("topk_rows", (uint)x.RowCount, 1, ThreadsPerBlock, Arg(Pointer(x)), Arg(x.RowLength), Arg(k), Arg(Pointer(indices)), Arg(Pointer(values)));
@@ -29,9 +19,7 @@ public sealed partial class CudaBackend
 
     public void ScoreRows(Tensor logits, ReadOnlySpan<int> forbidden, Span<int> ids, Span<double> confidence)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        Expect(logits, DType.F32);
-        Require(ids.Length == logits.RowCount && confidence.Length == logits.RowCount, $"ScoreRows: expected {logits.RowCount} ids and confidences.");
+        OpContracts.ScoreRows(logits, forbidden, ids.Length, confidence.Length);
         if (ids.IsEmpty)
         {
             return;

@@ -199,7 +199,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public Tensor Upload(ReadOnlySpan<float> data, TensorShape shape)
     {
-        CheckLength(data.Length, shape);
+        OpContracts.Upload(data.Length, shape);
         var t = NewTensor(shape, DType.F32);
         CopyIn(t, MemoryMarshal.AsBytes(data));
         return t;
@@ -207,7 +207,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public Tensor Upload(ReadOnlySpan<int> data, TensorShape shape)
     {
-        CheckLength(data.Length, shape);
+        OpContracts.Upload(data.Length, shape);
         var t = NewTensor(shape, DType.I32);
         CopyIn(t, MemoryMarshal.AsBytes(data));
         return t;
@@ -215,6 +215,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public Tensor UploadWeights(ReadOnlySpan<byte> data, DType sourceType, TensorShape shape)
     {
+        OpContracts.UploadWeights(data.Length, sourceType, shape);
         switch (sourceType)
         {
             case DType.BF16 when WeightStorage == CudaWeightStorage.Fp32:
@@ -223,11 +224,6 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
                 return Upload(widened, shape);
             case DType.BF16:
             case DType.F32:
-                if (data.Length != shape.Length * DTypes.SizeOf(sourceType))
-                {
-                    throw new ArgumentException($"Expected {shape.Length * DTypes.SizeOf(sourceType)} bytes of {sourceType} for {shape} but got {data.Length}.", nameof(data));
-                }
-
                 var t = NewTensor(shape, sourceType);
                 CopyIn(t, data);
                 return t;
@@ -242,24 +238,19 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public void Write(Tensor destination, ReadOnlySpan<float> data)
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        Expect(destination, DType.F32);
-        CheckLength(data.Length, destination.Shape);
+        OpContracts.Write(destination, data.Length, DType.F32);
         CopyIn(destination, MemoryMarshal.AsBytes(data));
     }
 
     public void Write(Tensor destination, ReadOnlySpan<int> data)
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        Expect(destination, DType.I32);
-        CheckLength(data.Length, destination.Shape);
+        OpContracts.Write(destination, data.Length, DType.I32);
         CopyIn(destination, MemoryMarshal.AsBytes(data));
     }
 
     public void Download(Tensor source, Span<float> destination)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        CheckLength(destination.Length, source.Shape);
+        OpContracts.Download(source, destination.Length, DType.F32);
         if (source.DType == DType.BF16)
         {
             var raw = new byte[destination.Length * 2];
@@ -268,15 +259,12 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
             return;
         }
 
-        Expect(source, DType.F32);
         CopyOut(source, MemoryMarshal.AsBytes(destination));
     }
 
     public void Download(Tensor source, Span<int> destination)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        Expect(source, DType.I32);
-        CheckLength(destination.Length, source.Shape);
+        OpContracts.Download(source, destination.Length, DType.I32);
         CopyOut(source, MemoryMarshal.AsBytes(destination));
     }
 
@@ -286,17 +274,10 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     /// </summary>
     public void Copy(Tensor source, Tensor destination)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
-        if (source.Length == destination.Length && source.DType == DType.BF16 && destination.DType == DType.F32)
+        if (OpContracts.Copy(source, destination))
         {
             Launch("bf16_to_f32", Blocks(source.Length), 1, ThreadsPerBlock, Arg(Pointer(source)), Arg(Pointer(destination)), Arg(source.Length));
             return;
-        }
-
-        if (source.Length != destination.Length || source.DType != destination.DType)
-        {
-            throw new ArgumentException($"Copy needs equal length and dtype: {source} → {destination}.", nameof(destination));
         }
 
         var bytes = source.Length * DTypes.SizeOf(source.DType);
@@ -390,22 +371,6 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         DType.F32 => 0,
         _ => throw new ArgumentException($"Expected an fp32 or bf16 weight, got {t}.", nameof(t)),
     };
-
-    private static void CheckLength(int length, TensorShape shape)
-    {
-        if (length != shape.Length)
-        {
-            throw new ArgumentException($"{length} elements do not fill a tensor of shape {shape} ({shape.Length} elements).");
-        }
-    }
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException(message);
-        }
-    }
 
     // ---- kernel launches ----
 

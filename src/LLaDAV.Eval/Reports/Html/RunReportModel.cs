@@ -12,19 +12,31 @@ public sealed record ReportScore(string Task, string Metric, string Value, strin
 public sealed record ReportExtraction(string Task, int Records, string ByStatus, string ByRule, double FallbackShare, double UnparseableShare);
 
 /// <summary>A task's timing (timing.json).</summary>
-public sealed record ReportTiming(string Task, int Samples, string WallSeconds, string GeneratedTokens, string TokensPerSecond);
+public sealed record ReportTiming(string Task, int Samples, string WallSeconds, string GeneratedTokens, string TokensPerSecond, string ForwardPasses);
+
+/// <summary>
+/// A task left incomplete (results.json <c>lladav_eval.incomplete</c>): its unscored samples and why — the judge failed
+/// (<c>judge_failed</c>) or the served model's request did (issue 14 §3).
+/// </summary>
+public sealed record ReportIncomplete(string Task, string Reason, string UnscoredSamples);
 
 /// <summary>An SVG figure to inline, with its caption.</summary>
 public sealed record ReportFigure(string Caption, string Svg);
 
-/// <summary>Everything <c>lladav-eval report RUN</c> shows, gathered from the run directory (immutable; written by md and html writers).</summary>
+/// <summary>
+/// Everything a run's report shows, gathered from the run directory (immutable; written by the md and html writers).
+/// The run itself writes it without the paper's numbers or figures (ResultsWriter); <c>lladav-eval report RUN</c> adds
+/// them. <see cref="HasPaper"/> is false when no paper reference was given, and the paper's columns are left out.
+/// </summary>
 public sealed record RunReportModel(
     string Title,
     ImmutableArray<(string Key, string Value)> Manifest,
     ImmutableArray<ReportScore> Scores,
+    ImmutableArray<ReportIncomplete> Incomplete,
     ImmutableArray<ReportExtraction> Extraction,
     ImmutableArray<ReportTiming> Timing,
     ImmutableArray<ReportFigure> Figures,
+    bool HasPaper,
     string? SampleNotice = null)
 {
     public static RunReportModel Build(RunDirectory run, PaperReference? paper, ImmutableArray<ReportFigure> figures)
@@ -47,6 +59,14 @@ public sealed record RunReportModel(
         var scores = ImmutableArray.CreateBuilder<ReportScore>();
         foreach (var task in run.Tasks)
         {
+            // A task whose every sample is unscored (its judge failed throughout) has no metric: no score rows, and
+            // the incomplete note says why. Without a paper reference the first metric stands in as primary
+            // (TaskScores), so it is not labelled as such.
+            if (run.MetricKeys(task).IsEmpty)
+            {
+                continue;
+            }
+
             var primary = TaskScores.PrimaryMetric(run, task, paper);
             var primaryEntry = paper?.ForMetric(task, primary);
             foreach (var metric in run.MetricKeys(task))
@@ -64,7 +84,7 @@ public sealed record RunReportModel(
                 var cell = new Tables.TableCell(shown, reference?.Value, reference?.Decimals ?? 2);
                 scores.Add(new ReportScore(
                     task,
-                    metric + (metric == primary ? " (primary)" : "") + (scale is not null ? $" [{MetricScales.Unit(scale.PaperScale)}]" : primaryEntry is null ? "" : " [as in results.json]"),
+                    metric + (metric == primary && paper is not null ? " (primary)" : "") + (scale is not null ? $" [{MetricScales.Unit(scale.PaperScale)}]" : primaryEntry is null ? "" : " [as in results.json]"),
                     shown is null ? "-" : Format(shown.Value),
                     se is null ? "N/A" : Format(se.Value),
                     cell.PaperText,
@@ -78,10 +98,13 @@ public sealed record RunReportModel(
             ? new ReportExtraction(t, (int?)ex["records"] ?? 0, Pairs(ex["by_status"]), Pairs(ex["by_rule"]), (double?)ex["fallback_share"] ?? 0, (double?)ex["unparseable_share"] ?? 0)
             : null).OfType<ReportExtraction>().ToImmutableArray();
         var timing = run.Tasks.Select(t => run.Timing?[t] is JsonObject tm
-            ? new ReportTiming(t, (int?)tm["samples"] ?? 0, tm["wall_seconds"]?.ToString() ?? "-", tm["generated_tokens"]?.ToString() ?? "-", tm["tokens_per_second"]?.ToString() ?? "-")
+            ? new ReportTiming(t, (int?)tm["samples"] ?? 0, tm["wall_seconds"]?.ToString() ?? "-", tm["generated_tokens"]?.ToString() ?? "-", tm["tokens_per_second"]?.ToString() ?? "-", tm["forward_passes"]?.ToString() ?? "-")
             : null).OfType<ReportTiming>().ToImmutableArray();
+        var incomplete = Running.ResultsWriter.Incomplete(run.Results)
+            .Select(kv => new ReportIncomplete(kv.Key, (string?)kv.Value?["reason"] ?? "unknown", kv.Value?["unscored_samples"]?.ToString() ?? "?"))
+            .ToImmutableArray();
         var notice = SampleData.Notice(run.SampleTasks);
-        return new RunReportModel($"lladav-eval report: {run.Label}" + (notice is null ? "" : " (sample data)"), manifest, scores.ToImmutable(), extraction, timing, figures, notice);
+        return new RunReportModel($"lladav-eval report: {run.Label}" + (notice is null ? "" : " (sample data)"), manifest, scores.ToImmutable(), incomplete, extraction, timing, figures, paper is not null, notice);
     }
 
     private static string Format(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);

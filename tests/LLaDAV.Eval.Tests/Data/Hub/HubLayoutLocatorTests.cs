@@ -4,7 +4,7 @@ using LLaDAV.Eval.Data.Hub;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Testing;
-using LLaDAV.Eval.Tests.Video;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Data.Hub;
 

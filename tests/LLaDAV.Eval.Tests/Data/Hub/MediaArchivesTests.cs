@@ -3,7 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using LLaDAV.Eval.Data.Hub;
 using LLaDAV.Eval.Errors;
-using LLaDAV.Eval.Tests.Video;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Data.Hub;
 

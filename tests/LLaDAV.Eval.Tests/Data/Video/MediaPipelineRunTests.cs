@@ -4,6 +4,7 @@ using LLaDAV.Eval.Models.Backends;
 using LLaDAV.Eval.Models.Demo;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Testing;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Video;
 
@@ -45,7 +46,7 @@ public sealed class MediaPipelineRunTests : IDisposable
     private async Task<(RunOutcome Outcome, RecordingFactory Factory)> Run(string id, int prefetch, int batchSize, bool skipMissing = false)
     {
         var factory = new RecordingFactory();
-        var outcome = await new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([factory]), DatasetReaders.All, SilentObserver.Instance) { MediaPrefetchBatches = prefetch }
+        var outcome = await new EvaluationRunner(TaskSamples.Catalog, new BackendRegistry([factory]), DatasetReaders.All, SilentObserver.Instance)
             .RunAsync(
                 new RunRequest(
                     new RunConfig
@@ -57,6 +58,7 @@ public sealed class MediaPipelineRunTests : IDisposable
                         DataDir = Path.Combine(_root, "data"),
                         BatchSize = batchSize,
                         SkipMissingMedia = skipMissing,
+                        Settings = System.Collections.Immutable.ImmutableSortedDictionary<string, object?>.Empty.Add(RunSettingTable.MediaPrefetch.Key, prefetch),
                     },
                     Path.Combine(_root, "runs", id),
                     false,

@@ -3,6 +3,7 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Testing;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Video;
 

@@ -2,6 +2,7 @@ using LLaDAV.Eval.Backends;
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Testing;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Video;
 

@@ -4,6 +4,7 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Video;
 

@@ -2,6 +2,7 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
+using LLaDAV.Eval.Tests.Tasks;
 
 namespace LLaDAV.Eval.Tests.Video;
 
@@ -32,7 +33,8 @@ public sealed class TaskCatalogTests
         Assert.All(metrics, m => Assert.NotNull(task.Aggregations[m]));
         var docs = TaskSamples.Docs(task);
         Assert.InRange(docs.Count, 3, 6);
-        Assert.Equal(Enumerable.Range(0, docs.Count), TaskSamples.Responses(family, name).Keys.Order());
+        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "tasks", family), task.Spec.Directory);
+        Assert.Equal(Enumerable.Range(0, docs.Count), TaskSamples.Responses(name).Keys.Order());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Errors;
+using LLaDAV.Eval.Tasks;
 
 namespace LLaDAV.Eval.Tests.Video;
 
@@ -44,7 +45,7 @@ public sealed class VideoLocatorTests : IDisposable
         Touch("data", "videomme", "data", "abc.mp4");
         var doc = DocIn("data", "lmms-eval", "Video-MME", "videomme");
 
-        var found = new VideoLocator(Path.Combine(_root, "hf")).Locate(doc, TaskSamples.Spec(TaskFile, "lmms-eval/Video-MME", "videomme"), [Path.Combine("data", "abc.mp4")]);
+        var found = new VideoLocator(Path.Combine(_root, "hf")).Locate(doc, Spec(TaskFile, "lmms-eval/Video-MME", "videomme"), [Path.Combine("data", "abc.mp4")]);
 
         Assert.Equal(beside, found.Path);
         Assert.Equal([beside], found.SearchedPaths);
@@ -56,7 +57,7 @@ public sealed class VideoLocatorTests : IDisposable
         var hfHome = Path.Combine(_root, "hf");
         var inHf = Touch("hf", "videomme", "data", "abc.MP4");
         var doc = DocIn("data", "lmms-lab", "Video-MME", "videomme");
-        var spec = TaskSamples.Spec(TaskFile, "lmms-eval/Video-MME", "videomme");
+        var spec = Spec(TaskFile, "lmms-eval/Video-MME", "videomme");
 
         var found = new VideoLocator(hfHome).Locate(doc, spec, [Path.Combine("data", "abc.mp4"), Path.Combine("data", "abc.MP4")]);
 
@@ -81,7 +82,7 @@ public sealed class VideoLocatorTests : IDisposable
         var video = Touch(hub, "b-video-rev", "clevrer", "video_validation", "video_1.mp4");
         var doc = DocIn(hub, "a-main-rev", "json");
 
-        var found = new VideoLocator(Path.Combine(_root, "hf")).Locate(doc, TaskSamples.Spec(TaskFile, "OpenGVLab/MVBench", "mvbench_video"), [Path.Combine("clevrer", "video_validation", "video_1.mp4")]);
+        var found = new VideoLocator(Path.Combine(_root, "hf")).Locate(doc, Spec(TaskFile, "OpenGVLab/MVBench", "mvbench_video"), [Path.Combine("clevrer", "video_validation", "video_1.mp4")]);
 
         Assert.Equal(video, found.Path);
         Assert.Equal(Path.Combine(_root, hub, "a-main-rev", "clevrer", "video_validation", "video_1.mp4"), found.SearchedPaths[0]);
@@ -93,7 +94,7 @@ public sealed class VideoLocatorTests : IDisposable
         var frames = Dir("data", "OpenGVLab", "MVBench", "tvqa", "video_fps3_hq_segment", "s01e02_seg02_clip_10");
         var doc = DocIn("data", "OpenGVLab", "MVBench", "episodic_reasoning");
 
-        var found = new VideoLocator(null).Locate(doc, TaskSamples.Spec(TaskFile, "OpenGVLab/MVBench", "mvbench_video"), [Path.Combine("tvqa", "video_fps3_hq_segment", "s01e02_seg02_clip_10")]);
+        var found = new VideoLocator(null).Locate(doc, Spec(TaskFile, "OpenGVLab/MVBench", "mvbench_video"), [Path.Combine("tvqa", "video_fps3_hq_segment", "s01e02_seg02_clip_10")]);
 
         Assert.Equal(frames, found.Path);
     }
@@ -104,7 +105,7 @@ public sealed class VideoLocatorTests : IDisposable
         var hfHome = Path.Combine(_root, "hf");
         Touch("hf", "videomme", "data", "abc.mp4");
         var doc = DocIn("tasks", "videomme", "sample", "lmms-eval", "Video-MME", "videomme");
-        var spec = TaskSamples.Spec(TaskFile, "lmms-eval/Video-MME", "videomme");
+        var spec = Spec(TaskFile, "lmms-eval/Video-MME", "videomme");
 
         var error = Assert.Throws<MissingMediaException>(() => new VideoLocator(hfHome).Locate(doc, spec, [Path.Combine("data", "abc.mp4")]));
 
@@ -116,7 +117,7 @@ public sealed class VideoLocatorTests : IDisposable
     {
         var hfHome = Path.Combine(_root, "hf");
         var doc = DocIn("data", "sy1998", "MLVU_dev", "mlvu");
-        var spec = TaskSamples.Spec(TaskFile, "sy1998/MLVU_dev", "mlvu");
+        var spec = Spec(TaskFile, "sy1998/MLVU_dev", "mlvu");
 
         var error = Assert.Throws<MissingMediaException>(() => new VideoLocator(hfHome).Locate(doc, spec, ["x.mp4", Path.Combine("video", "x.mp4")]));
 
@@ -139,7 +140,7 @@ public sealed class VideoLocatorTests : IDisposable
     {
         var doc = DocIn("data", "sy1998", "MLVU_dev", "mlvu");
 
-        var error = Assert.Throws<MissingMediaException>(() => new VideoLocator(null).Locate(doc, TaskSamples.Spec(TaskFile, "sy1998/MLVU_dev", null), ["x.mp4"]));
+        var error = Assert.Throws<MissingMediaException>(() => new VideoLocator(null).Locate(doc, Spec(TaskFile, "sy1998/MLVU_dev", null), ["x.mp4"]));
 
         Assert.Equal([Path.Combine(_root, "data", "sy1998", "MLVU_dev", "x.mp4")], error.SearchedPaths);
     }
@@ -153,4 +154,19 @@ public sealed class VideoLocatorTests : IDisposable
     {
         Assert.Equal(Path.Combine([_root, .. expected]), VideoLocator.SnapshotRoot(Path.Combine([_root, .. source]), datasetPath));
     }
+
+    /// <summary>A video task's spec with only what <see cref="VideoLocator"/> reads: its file, dataset and cache_dir.</summary>
+    private static TaskSpec Spec(string sourceFile, string datasetPath, string? cacheDir) => new()
+    {
+        Name = "video_test",
+        SourceFile = sourceFile,
+        DatasetPath = datasetPath,
+        Split = "test",
+        DocToVisual = "v",
+        DocToText = "t",
+        DocToTarget = "answer",
+        DatasetKwargs = cacheDir is null
+            ? System.Collections.Immutable.ImmutableSortedDictionary<string, object?>.Empty
+            : System.Collections.Immutable.ImmutableSortedDictionary<string, object?>.Empty.Add("cache_dir", cacheDir),
+    };
 }

@@ -23,18 +23,18 @@ public sealed class MathverseTests
     {
         Assert.Equal(
             "According to the question shown in the image, please directly answer the question and provide the correct option letter, e.g., A, B, C, D.",
-            FamilySamples.Prompt("mathverse_testmini_vision_only", 0));
+            TaskSamples.Prompt("mathverse_testmini_vision_only", 0));
         Assert.Equal(
             "According to the question shown in the image, please first conduct reasoning, and then answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.",
-            FamilySamples.Prompt("mathverse_testmini_vision_only", 0, "lladav"));
+            TaskSamples.Prompt("mathverse_testmini_vision_only", 0, "lladav"));
     }
 
     [Fact]
     public void Should_score_the_sample_by_quick_match_without_a_judge()
     {
         // gold/response: B/"B" ✓, B/"B. 8" ✗ (exact equality only), 5/"5" ✓, 12/"" ✗ → (1+0+1+0)/4 = 0.5.
-        var scores = FamilySamples.ScoreAll("mathverse_testmini_vision_only");
-        Assert.Equal(0.5, FamilySamples.Aggregate("mathverse_testmini_vision_only", scores)["gpt_eval_score"].Value);
+        var scores = TaskSamples.ScoreAll("mathverse_testmini_vision_only");
+        Assert.Equal(0.5, TaskSamples.Aggregate("mathverse_testmini_vision_only", scores)["gpt_eval_score"].Value);
         Assert.All(scores.Take(3), s => Assert.Equal("mathverse.quick_match", s.Extraction.Rule));
         Assert.Equal(ExtractionStatus.Fallback, scores[0].Extraction.Status);
         Assert.Equal(ExtractionStatus.Unparseable, scores[3].Extraction.Status);

@@ -68,16 +68,16 @@ public sealed class MathvistaTests
     {
         Assert.Equal(
             "What fraction of the shape is blue?\nA. 3/11\nB. 8/11\nC. 6/11\nD. 3/5\nAnswer with the option's letter from the given choices directly.",
-            FamilySamples.Prompt("mathvista_testmini_format", 0));
+            TaskSamples.Prompt("mathvista_testmini_format", 0));
         Assert.Equal(
             "How much money does Luca need to buy a sour apple candy and a butterscotch candy? (Unit: $)\nAnswer the question using a single floating-point number with two decimal places.",
-            FamilySamples.Prompt("mathvista_testmini_format", 6));
+            TaskSamples.Prompt("mathvista_testmini_format", 6));
         Assert.Equal(
             "Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C) 6/11\n(D) 3/5\nHint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.",
-            FamilySamples.Prompt("mathvista_testmini_cot", 0));
+            TaskSamples.Prompt("mathvista_testmini_cot", 0));
         Assert.Equal(
             "Question: Which number is missing?\nHint: Please answer the question requiring an integer answer and provide the final value, e.g., 1, 2, 3, at the end.\nSolution:",
-            FamilySamples.Prompt("mathvista_testmini_solution", 2));
+            TaskSamples.Prompt("mathvista_testmini_solution", 2));
     }
 
     [Fact]
@@ -85,11 +85,11 @@ public sealed class MathvistaTests
     {
         Assert.Equal(
             "Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C) 6/11\n(D) 3/5\nFirst perform reasoning, then finally select the question from the choices in the following format: Answer: xxx.\nIf it is hard to determine, give the closest answer.",
-            FamilySamples.Prompt("mathvista_testmini_cot", 0, "lladav"));
+            TaskSamples.Prompt("mathvista_testmini_cot", 0, "lladav"));
         Assert.Equal(
             "Question: What is the fraction of females facing the camera?\nFirst perform reasoning, then finally answer the question requiring a floating-point number with one decimal place and provide the final value, e.g., 1.2, 1.3, 1.4, at the end in the following format: Answer: xxx.\nIf it is hard to determine, give the closest answer.",
-            FamilySamples.Prompt("mathvista_testmini_cot", 3, "lladav"));
-        Assert.Equal(FamilySamples.Prompt("mathvista_testmini_format", 0), FamilySamples.Prompt("mathvista_testmini_format", 0, "lladav"));
+            TaskSamples.Prompt("mathvista_testmini_cot", 3, "lladav"));
+        Assert.Equal(TaskSamples.Prompt("mathvista_testmini_format", 0), TaskSamples.Prompt("mathvista_testmini_format", 0, "lladav"));
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public sealed class MathvistaTests
         //   6 int 7, 'The answer is "7".' → quick extract "7" ✓
         //   7 float p2.0 1.45, "1.449" → round(1.449, 2.0) raises → None ✗
         // 3 of 7 → round(100·3/7, 2) = round(42.857…, 2) = 42.86.
-        var scores = FamilySamples.ScoreAll("mathvista_testmini_format");
-        Assert.Equal(42.86, FamilySamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
+        var scores = TaskSamples.ScoreAll("mathvista_testmini_format");
+        Assert.Equal(42.86, TaskSamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
         Assert.Null((string?)scores[4].Get("llm_as_judge_eval")!["prediction"]);
         Assert.Null((string?)scores[3].Get("llm_as_judge_eval")!["prediction"]);
         Assert.Equal([3, 6], scores.Select((s, i) => (s, i)).Where(x => x.s.Extraction.Quirk == "mathvista.float_precision").Select(x => x.i));
@@ -118,8 +118,8 @@ public sealed class MathvistaTests
     {
         // --scoring 2025 rounds to int(precision) places (MathVista's own calculate_score.py):
         //   4: round(0.6, 1) → "0.6" ✓;  7: round(1.449, 2) → 1.45 → "1.45" ✓  → 5 of 7 → round(71.428…, 2) = 71.43.
-        var scores = FamilySamples.ScoreAll("mathvista_testmini_format", rules: ScoringRules.Legacy2025);
-        Assert.Equal(71.43, FamilySamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
+        var scores = TaskSamples.ScoreAll("mathvista_testmini_format", rules: ScoringRules.Legacy2025);
+        Assert.Equal(71.43, TaskSamples.Aggregate("mathvista_testmini_format", scores)["llm_as_judge_eval"].Value);
         Assert.Equal("1.45", (string?)scores[6].Get("llm_as_judge_eval")!["prediction"]);
         Assert.All(scores, s => Assert.Null(s.Extraction.Quirk));
     }
@@ -142,9 +142,9 @@ public sealed class MathvistaTests
     public void Should_return_none_at_zero_and_round_to_two_places()
     {
         // _cot: every response empty → MC picks "3/5" (wrong for both), the rest None → 0 correct → None.
-        Assert.Null(FamilySamples.Aggregate("mathvista_testmini_cot", FamilySamples.ScoreAll("mathvista_testmini_cot"))["llm_as_judge_eval"].Value);
+        Assert.Null(TaskSamples.Aggregate("mathvista_testmini_cot", TaskSamples.ScoreAll("mathvista_testmini_cot"))["llm_as_judge_eval"].Value);
 
         // _solution: only pid 1 ("8/11") right → round(100/7, 2) = round(14.2857…, 2) = 14.29.
-        Assert.Equal(14.29, FamilySamples.Aggregate("mathvista_testmini_solution", FamilySamples.ScoreAll("mathvista_testmini_solution"))["llm_as_judge_eval"].Value);
+        Assert.Equal(14.29, TaskSamples.Aggregate("mathvista_testmini_solution", TaskSamples.ScoreAll("mathvista_testmini_solution"))["llm_as_judge_eval"].Value);
     }
 }

@@ -5,7 +5,6 @@ using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Mlvu;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mlvu;
 
@@ -105,7 +104,7 @@ public sealed class MlvuTests
     [Fact]
     public void Golden_sample_macro_average_current()
     {
-        var result = TaskSamples.Aggregate("mlvu", "mlvu_dev", MlvuFamily.MetricName, ScoringRules.Current);
+        var result = TaskSamples.Aggregate("mlvu_dev", MlvuFamily.MetricName, ScoringRules.Current);
 
         Assert.Equal(200.0 / 7, result.Value!.Value, 12);
         var perType = result.Breakdown.ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -119,7 +118,7 @@ public sealed class MlvuTests
     [Fact]
     public void Golden_sample_macro_average_legacy_2025()
     {
-        var result = TaskSamples.Aggregate("mlvu", "mlvu_dev", MlvuFamily.MetricName, ScoringRules.Legacy2025);
+        var result = TaskSamples.Aggregate("mlvu_dev", MlvuFamily.MetricName, ScoringRules.Legacy2025);
 
         Assert.Equal(250.0 / 7, result.Value!.Value, 12);
         var perType = result.Breakdown.ToDictionary(kv => kv.Key, kv => kv.Value);

@@ -40,16 +40,16 @@ public sealed class MmbenchTests
     {
         Assert.Equal(
             "The picture shows a single shape. What color is the square? There are several options:\nA. red\nB. blue\n\nAnswer with the option's letter from the given choices directly.",
-            FamilySamples.Prompt("mmbench_en_dev", 0));
+            TaskSamples.Prompt("mmbench_en_dev", 0));
         Assert.Equal(
             "Which animal is shown? There are several options:\nA. dog\nB. bird\nC. cat\n\nAnswer with the option's letter from the given choices directly.",
-            FamilySamples.Prompt("mmbench_en_dev", 1, "lladav"));
+            TaskSamples.Prompt("mmbench_en_dev", 1, "lladav"));
     }
 
     [Fact]
     public void Should_record_which_rule_decided_each_sample_row()
     {
-        var scores = FamilySamples.ScoreAll("mmbench_en_dev");
+        var scores = TaskSamples.ScoreAll("mmbench_en_dev");
         Assert.Equal("mmbench.can_infer_option", scores[0].Extraction.Rule);
         Assert.Equal("mmbench.can_infer_text", scores[5].Extraction.Rule); // "A cat is sitting on the mat": quantifier guard, then text "cat"
         Assert.Equal(ExtractionStatus.Unparseable, scores[3].Extraction.Status); // empty response, no judge
@@ -69,14 +69,14 @@ public sealed class MmbenchTests
         //       → no can_infer; extract_mcq_answer end-of-text → A ✓                             → hit 1
         //   Q3: 3: A "" → nothing → ✗                                                            → hit 0
         // gpt_eval_score = mean(1, 0, 1, 0) × 100 = 50.
-        var result = FamilySamples.Aggregate("mmbench_en_dev", FamilySamples.ScoreAll("mmbench_en_dev"));
+        var result = TaskSamples.Aggregate("mmbench_en_dev", TaskSamples.ScoreAll("mmbench_en_dev"));
         Assert.Equal(50.0, result["gpt_eval_score"].Value);
 
         // Categories: attribute_recognition {Q0 1, Q3 0} = 50; object_localization {Q1 0} = 0; spatial_relationship {Q2 1} = 100.
         Assert.Equal(
             [new("attribute_recognition", 50.0), new("object_localization", 0.0), new("spatial_relationship", 100.0)],
             result["gpt_eval_score"].Breakdown.ToArray());
-        Assert.Equal(50.0, FamilySamples.Aggregate("mmbench_en_dev_static", FamilySamples.ScoreAll("mmbench_en_dev_static"))["gpt_eval_score"].Value);
+        Assert.Equal(50.0, TaskSamples.Aggregate("mmbench_en_dev_static", TaskSamples.ScoreAll("mmbench_en_dev_static"))["gpt_eval_score"].Value);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class EndToEndReplayTests : IDisposable
             ModelArgs = "responses=tasks/mmmu_pro/sample/responses.jsonl;tasks/mme/sample/responses.jsonl;tasks/mmbench/sample/responses.jsonl;"
                 + "tasks/mathverse/sample/responses.jsonl;tasks/mathvista/sample/responses.jsonl;tasks/pope/sample/responses.jsonl",
         };
-        var runner = new EvaluationRunner(FamilySamples.Catalog, BackendRegistry.Default, DatasetReaders.All, SilentObserver.Instance);
+        var runner = new EvaluationRunner(TaskSamples.Catalog, BackendRegistry.Default, DatasetReaders.All, SilentObserver.Instance);
         var outcome = await runner.RunAsync(new RunRequest(config, Path.Combine(_runs, "run"), Resume: false, TestPaths.RepoRoot), CancellationToken.None);
         var results = outcome.Results["results"]!.AsObject();
         double? Value(string task, string metric) => (double?)results[task]![metric + ",none"];

@@ -32,10 +32,10 @@ public sealed class MmeTests
     [Fact]
     public void Should_put_a_record_under_the_perception_or_the_cognition_key_only()
     {
-        var perception = MmeFamily.ProcessResults(FamilySamples.Row("""{"question_id": "a.jpg", "question": "q", "answer": "Yes", "category": "OCR"}"""), "yes", FamilySamples.Context());
+        var perception = MmeFamily.ProcessResults(TaskSamples.Row("""{"question_id": "a.jpg", "question": "q", "answer": "Yes", "category": "OCR"}"""), "yes", TaskSamples.Context());
         Assert.Equal(["mme_perception_score"], perception.Metrics.Select(m => m.Key));
         Assert.Equal(1.0, (double)perception.Get("mme_perception_score")!["score"]!);
-        var cognition = MmeFamily.ProcessResults(FamilySamples.Row("""{"question_id": "b.png", "question": "q", "answer": "No.", "category": "text_translation"}"""), "maybe", FamilySamples.Context());
+        var cognition = MmeFamily.ProcessResults(TaskSamples.Row("""{"question_id": "b.png", "question": "q", "answer": "No.", "category": "text_translation"}"""), "maybe", TaskSamples.Context());
         Assert.Equal(["mme_cognition_score"], cognition.Metrics.Select(m => m.Key));
         Assert.Equal(0.0, (double)cognition.Get("mme_cognition_score")!["score"]!);
         Assert.Equal(ExtractionStatus.Unparseable, cognition.Extraction.Status);
@@ -45,8 +45,8 @@ public sealed class MmeTests
     [Fact]
     public void Should_replace_the_yes_or_no_instruction_with_the_post_prompt()
     {
-        Assert.Equal("Is there a dog in this image?\nAnswer the question using a single word or phrase.", FamilySamples.Prompt("mme", 0));
-        Assert.Equal(FamilySamples.Prompt("mme", 0), FamilySamples.Prompt("mme", 0, "lladav"));
+        Assert.Equal("Is there a dog in this image?\nAnswer the question using a single word or phrase.", TaskSamples.Prompt("mme", 0));
+        Assert.Equal(TaskSamples.Prompt("mme", 0), TaskSamples.Prompt("mme", 0, "lladav"));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class MmeTests
         //   perception = 125 + 200 = 325
         //   code_reasoning 0020: Yes/"The answer is yes" → prefix "the " → other ✗; No/"n" → no ✓ → 50 + 0 = 50
         //   cognition = 50
-        var result = FamilySamples.Aggregate("mme", FamilySamples.ScoreAll("mme"));
+        var result = TaskSamples.Aggregate("mme", TaskSamples.ScoreAll("mme"));
         Assert.Equal(325.0, result["mme_perception_score"].Value);
         Assert.Equal(50.0, result["mme_cognition_score"].Value);
         Assert.Contains(new KeyValuePair<string, double>("existence", 125.0), result["mme_perception_score"].Breakdown);

@@ -7,7 +7,7 @@ public sealed class TaskCatalogLoadTests
     [Fact]
     public void Should_load_the_whole_tasks_catalog_with_every_part_A_task_and_group()
     {
-        var catalog = FamilySamples.Catalog;
+        var catalog = TaskSamples.Catalog;
         foreach (var task in new[]
         {
             "mmmu_pro_standard", "mmmu_pro_vision", "mme", "mmbench_en_dev", "mmbench_en_dev_static", "mathverse_testmini_vision_only",
@@ -35,10 +35,10 @@ public sealed class TaskCatalogLoadTests
     [InlineData("pope_random", 3)]
     public void Should_ship_a_sample_with_a_response_per_doc_and_existing_images(string task, int count)
     {
-        var docs = FamilySamples.Docs(task);
+        var docs = TaskSamples.Docs(task);
         Assert.Equal(count, docs.Count);
-        Assert.Equal(count, FamilySamples.Responses(task).Count);
-        var def = FamilySamples.Task(task);
+        Assert.Equal(count, TaskSamples.Responses(task).Count);
+        var def = TaskSamples.Task(task);
         var kwargs = Eval.Tasks.PromptKwargsResolver.Resolve(def.Spec.SpecificKwargs, "replay");
         foreach (var doc in docs)
         {
@@ -59,9 +59,9 @@ public sealed class TaskCatalogLoadTests
     [InlineData("mmmu_pro_vision", 2)]
     public void Should_give_lladav_the_paper_generation_lengths(string task, long genLength)
     {
-        var kwargs = Eval.Tasks.PromptKwargsResolver.GenerationKwargs(FamilySamples.Task(task).Spec, "lladav");
+        var kwargs = Eval.Tasks.PromptKwargsResolver.GenerationKwargs(TaskSamples.Task(task).Spec, "lladav");
         Assert.Equal(genLength, Convert.ToInt64(kwargs["gen_length"], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.False(Eval.Tasks.PromptKwargsResolver.GenerationKwargs(FamilySamples.Task(task).Spec, "llama3v").ContainsKey("gen_length"));
+        Assert.False(Eval.Tasks.PromptKwargsResolver.GenerationKwargs(TaskSamples.Task(task).Spec, "llama3v").ContainsKey("gen_length"));
     }
 
     [Fact]
@@ -91,12 +91,12 @@ public sealed class ScoringRulesTests
     [InlineData("pope")]
     public void Should_score_the_same_under_the_legacy_2025_rules(string task)
     {
-        var def = FamilySamples.Task(task);
-        var docs = FamilySamples.Docs(task);
-        var responses = FamilySamples.Responses(task);
+        var def = TaskSamples.Task(task);
+        var docs = TaskSamples.Docs(task);
+        var responses = TaskSamples.Responses(task);
         for (var i = 0; i < docs.Count; i++)
         {
-            var current = FamilySamples.Context(task, i);
+            var current = TaskSamples.Context(task, i);
             var legacy = current with { Rules = Eval.Tasks.Hooks.ScoringRules.Legacy2025 };
             var a = def.ProcessResults(docs[i], responses[i].Trim(), current);
             var b = def.ProcessResults(docs[i], responses[i].Trim(), legacy);

@@ -10,7 +10,7 @@ public sealed class MmmuProTests
 
     private const string VisionRow = """{"id": "test_Math_9", "image": {"bytes": null, "path": "x.png"}, "options": "['1', '2']", "answer": "A", "subject": "Math"}""";
 
-    private static SampleScore Standard(string response) => MmmuProFamily.ProcessResults(FamilySamples.Row(StandardRow), response, FamilySamples.Context("mmmu_pro_standard"));
+    private static SampleScore Standard(string response) => MmmuProFamily.ProcessResults(TaskSamples.Row(StandardRow), response, TaskSamples.Context("mmmu_pro_standard"));
 
     [Theory]
     [InlineData("B", "B")]
@@ -57,7 +57,7 @@ public sealed class MmmuProTests
     [InlineData("", 0.0)]
     public void Should_score_vision_rows_by_raw_equality(string response, double expected)
     {
-        var score = MmmuProFamily.ProcessResults(FamilySamples.Row(VisionRow), response, FamilySamples.Context("mmmu_pro_vision"));
+        var score = MmmuProFamily.ProcessResults(TaskSamples.Row(VisionRow), response, TaskSamples.Context("mmmu_pro_vision"));
         Assert.Equal("mmmu_pro.raw_equality", score.Extraction.Rule);
         Assert.Equal(expected, MmmuProFamily.Aggregate([score.Get("mmmu_acc")]).Value);
     }
@@ -67,18 +67,18 @@ public sealed class MmmuProTests
     {
         Assert.Equal(
             "<image 1> Which account is credited when cash is received for services not yet performed?\nA. Cash\nB. Revenue\nC. Unearned revenue\nD. Accounts receivable\nE. Equity\nF. Expense\nG. Prepaid expense\nH. Inventory\nI. Supplies\nJ. Payables\n\nAnswer with the option letter from the given choices directly.",
-            FamilySamples.Prompt("mmmu_pro_standard", 0));
-        Assert.Equal("Answer with the option letter from the given choices directly.", FamilySamples.Prompt("mmmu_pro_vision", 0));
-        Assert.Equal(FamilySamples.Prompt("mmmu_pro_vision", 0), FamilySamples.Prompt("mmmu_pro_vision", 0, "lladav"));
+            TaskSamples.Prompt("mmmu_pro_standard", 0));
+        Assert.Equal("Answer with the option letter from the given choices directly.", TaskSamples.Prompt("mmmu_pro_vision", 0));
+        Assert.Equal(TaskSamples.Prompt("mmmu_pro_vision", 0), TaskSamples.Prompt("mmmu_pro_vision", 0, "lladav"));
     }
 
     [Fact]
     public void Should_take_standard_images_in_tag_order_sorted_as_strings()
     {
-        var def = FamilySamples.Task("mmmu_pro_standard");
-        var visuals = def.DocToVisual(FamilySamples.Docs("mmmu_pro_standard")[1], Eval.Tasks.Hooks.PromptKwargs.Empty);
+        var def = TaskSamples.Task("mmmu_pro_standard");
+        var visuals = def.DocToVisual(TaskSamples.Docs("mmmu_pro_standard")[1], Eval.Tasks.Hooks.PromptKwargs.Empty);
         Assert.Equal(["image_1", "image_2"], visuals.Cast<ImageRef>().Select(v => v.Column));
-        var vision = FamilySamples.Task("mmmu_pro_vision").DocToVisual(FamilySamples.Docs("mmmu_pro_vision")[0], Eval.Tasks.Hooks.PromptKwargs.Empty);
+        var vision = TaskSamples.Task("mmmu_pro_vision").DocToVisual(TaskSamples.Docs("mmmu_pro_vision")[0], Eval.Tasks.Hooks.PromptKwargs.Empty);
         Assert.Equal(["image"], vision.Cast<ImageRef>().Select(v => v.Column));
     }
 
@@ -92,7 +92,7 @@ public sealed class MmmuProTests
         //   3 History A, "The building clearly shows the Baroque style of the era"
         //                                                       → 10 words > 5, only option text "baroque" occurs → A ✓
         // overall = 2/4 = 0.5; Accounting 1.0, Math 0.0, History 1.0.
-        var result = FamilySamples.Aggregate("mmmu_pro_standard", FamilySamples.ScoreAll("mmmu_pro_standard"));
+        var result = TaskSamples.Aggregate("mmmu_pro_standard", TaskSamples.ScoreAll("mmmu_pro_standard"));
         Assert.Equal(0.5, result["mmmu_acc"].Value);
         Assert.Contains(new KeyValuePair<string, double>("Math", 0.0), result["mmmu_acc"].Breakdown);
         Assert.Contains(new KeyValuePair<string, double>("Overall-Business", 1.0), result["mmmu_acc"].Breakdown);
@@ -102,7 +102,7 @@ public sealed class MmmuProTests
     public void Should_aggregate_the_vision_sample_to_hand_computed_accuracy()
     {
         // gold/response: A/"A" ✓, A/"A." ✗, C/"B" ✗, D/"D" ✓, B/"The answer is B" ✗ → 2/5 = 0.4.
-        var result = FamilySamples.Aggregate("mmmu_pro_vision", FamilySamples.ScoreAll("mmmu_pro_vision"));
+        var result = TaskSamples.Aggregate("mmmu_pro_vision", TaskSamples.ScoreAll("mmmu_pro_vision"));
         Assert.Equal(0.4, result["mmmu_acc"].Value);
     }
 }

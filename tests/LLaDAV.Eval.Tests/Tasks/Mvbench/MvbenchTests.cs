@@ -4,7 +4,6 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Mvbench;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Mvbench;
 
@@ -133,7 +132,7 @@ public sealed class MvbenchTests
     [InlineData("egocentric_navigation", 100.0 / 3)]
     public void Golden_sample_sub_task_accuracy(string subTask, double expected)
     {
-        var result = TaskSamples.Aggregate("mvbench", "mvbench_" + subTask, MvbenchFamily.MetricName, ScoringRules.Current);
+        var result = TaskSamples.Aggregate("mvbench_" + subTask, MvbenchFamily.MetricName, ScoringRules.Current);
 
         Assert.Equal(expected, result.Value!.Value, 12);
     }
@@ -144,7 +143,7 @@ public sealed class MvbenchTests
     {
         var scores = MvbenchFamily.SubTasks.ToDictionary(
             s => "mvbench_" + s,
-            s => TaskSamples.Aggregate("mvbench", "mvbench_" + s, MvbenchFamily.MetricName, ScoringRules.Current).Value);
+            s => TaskSamples.Aggregate("mvbench_" + s, MvbenchFamily.MetricName, ScoringRules.Current).Value);
 
         var average = MvbenchAverage.Compute(scores);
 

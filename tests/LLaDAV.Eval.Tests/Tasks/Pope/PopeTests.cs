@@ -7,7 +7,7 @@ namespace LLaDAV.Eval.Tests.Tasks.Pope;
 public sealed class PopeTests
 {
     private static SampleScore Score(string answer, string response) =>
-        PopeFamily.ProcessResults(FamilySamples.Row($$"""{"question_id": "q1", "question": "Is there a dog?", "answer": "{{answer}}"}"""), response, FamilySamples.Context());
+        PopeFamily.ProcessResults(TaskSamples.Row($$"""{"question_id": "q1", "question": "Is there a dog?", "answer": "{{answer}}"}"""), response, TaskSamples.Context());
 
     private static double ScoreOf(SampleScore s) => (double)s.Get("pope_accuracy")!["score"]!;
 
@@ -33,9 +33,9 @@ public sealed class PopeTests
     [Fact]
     public void Should_prompt_with_the_stripped_question_and_the_single_word_instruction()
     {
-        Assert.Equal("Is there a cup in the image?\nAnswer the question using a single word or phrase.", FamilySamples.Prompt("pope", 6));
-        Assert.Equal("Is there a cup in the image?\nAnswer the question using a single word or phrase.", FamilySamples.Prompt("pope", 6, "lladav"));
-        Assert.Equal("Is there a cup in the image?\nYour response must be concise.", FamilySamples.Prompt("pope", 6, "plm"));
+        Assert.Equal("Is there a cup in the image?\nAnswer the question using a single word or phrase.", TaskSamples.Prompt("pope", 6));
+        Assert.Equal("Is there a cup in the image?\nAnswer the question using a single word or phrase.", TaskSamples.Prompt("pope", 6, "lladav"));
+        Assert.Equal("Is there a cup in the image?\nYour response must be concise.", TaskSamples.Prompt("pope", 6, "plm"));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class PopeTests
         //   6 yes "  YES "     → yes  correct, TP
         // accuracy = 3/7; precision = TP/(TP+FP) = 2/3; recall = TP/(TP+FN) = 2/3; F1 = 2·(4/9)/(4/3) = 2/3;
         // yes_ratio counts GOLD answers: 4 yes of 7 = 4/7.
-        var result = FamilySamples.Aggregate("pope", FamilySamples.ScoreAll("pope"));
+        var result = TaskSamples.Aggregate("pope", TaskSamples.ScoreAll("pope"));
         Assert.Equal(3.0 / 7, result["pope_accuracy"].Value!.Value, 12);
         Assert.Equal(2.0 / 3, result["pope_precision"].Value!.Value, 12);
         Assert.Equal(2.0 / 3, result["pope_recall"].Value!.Value, 12);
@@ -64,7 +64,7 @@ public sealed class PopeTests
     {
         // pope_random: gold yes "No" (FN), gold no "no" (TN), gold yes "Yes, there is a cup." (wrong, not FN).
         // accuracy 1/3; no "yes" predictions → precision 0; recall = 0/(0+1) = 0; F1 0; gold yes 2 of 3.
-        var result = FamilySamples.Aggregate("pope_random", FamilySamples.ScoreAll("pope_random"));
+        var result = TaskSamples.Aggregate("pope_random", TaskSamples.ScoreAll("pope_random"));
         Assert.Equal(1.0 / 3, result["pope_accuracy"].Value!.Value, 12);
         Assert.Equal(0.0, result["pope_precision"].Value);
         Assert.Equal(0.0, result["pope_recall"].Value);
@@ -72,7 +72,7 @@ public sealed class PopeTests
         Assert.Equal(2.0 / 3, result["pope_yes_ratio"].Value!.Value, 12);
 
         // pope_adv: gold yes "Yes" (TP), gold no "Yes" (FP): accuracy 1/2, precision 1/2, recall 1/1, F1 = 2·0.5/1.5.
-        var adv = FamilySamples.Aggregate("pope_adv", FamilySamples.ScoreAll("pope_adv"));
+        var adv = TaskSamples.Aggregate("pope_adv", TaskSamples.ScoreAll("pope_adv"));
         Assert.Equal(0.5, adv["pope_accuracy"].Value);
         Assert.Equal(0.5, adv["pope_precision"].Value);
         Assert.Equal(1.0, adv["pope_recall"].Value);

@@ -3,7 +3,6 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Seedbench;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Seedbench;
 
@@ -106,7 +105,7 @@ public sealed class SeedbenchTests
     {
         foreach (var rules in new[] { ScoringRules.Current, ScoringRules.Legacy2025 })
         {
-            var result = TaskSamples.Aggregate("seedbench", "seedbench", metric, rules);
+            var result = TaskSamples.Aggregate("seedbench", metric, rules);
             Assert.Equal(expected, result.Value!.Value, 12);
         }
     }

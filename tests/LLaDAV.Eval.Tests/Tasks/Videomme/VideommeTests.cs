@@ -3,7 +3,6 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Tasks;
 using LLaDAV.Eval.Tasks.Families.Videomme;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Video;
 
 namespace LLaDAV.Eval.Tests.Tasks.Videomme;
 
@@ -98,7 +97,7 @@ public sealed class VideommeTests
     [Fact]
     public void Golden_sample_micro_average_current()
     {
-        var result = TaskSamples.Aggregate("videomme", "videomme", VideommeFamily.MetricName, ScoringRules.Current);
+        var result = TaskSamples.Aggregate("videomme", VideommeFamily.MetricName, ScoringRules.Current);
 
         Assert.Equal(50.0, result.Value!.Value, 12);
         var b = result.Breakdown.ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -114,7 +113,7 @@ public sealed class VideommeTests
     [Fact]
     public void Golden_sample_micro_average_legacy_2025()
     {
-        var result = TaskSamples.Aggregate("videomme", "videomme", VideommeFamily.MetricName, ScoringRules.Legacy2025);
+        var result = TaskSamples.Aggregate("videomme", VideommeFamily.MetricName, ScoringRules.Legacy2025);
 
         Assert.Equal(200.0 / 3, result.Value!.Value, 12);
     }

@@ -5,17 +5,20 @@ using LLaDAV.Eval.Data;
 using LLaDAV.Eval.Metrics;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks;
+using LLaDAV.Eval.Tasks.Common;
 using LLaDAV.Eval.Tasks.Hooks;
 using LLaDAV.Eval.Testing;
 
 namespace LLaDAV.Eval.Tests.Tasks;
 
 /// <summary>
-/// The embedded samples of the task families of issue 4 (part A), scored the way the runner will: docs from the
-/// sample split, responses from <c>sample/responses.jsonl</c>, <c>process_results</c> per doc, then each metric's
-/// aggregation over the values it returned.
+/// The repository's task catalog and each task's embedded sample, read and scored the way a run reads and scores
+/// them: the split is located without --data-dir or a hub cache (tasks/&lt;family&gt;/sample/), documents come from
+/// <see cref="TaskDocuments"/> (the runner's reader), responses from <c>sample/responses.jsonl</c>, each stripped as
+/// lmms-eval's evaluator does before <c>process_results</c> (docs/LMMS-EVAL.md), and each metric is aggregated over
+/// the samples that returned it.
 /// </summary>
-internal static class FamilySamples
+internal static class TaskSamples
 {
     private static readonly Lazy<TaskCatalog> s_catalog = new(() => TaskCatalog.Load(Path.Combine(TestPaths.RepoRoot, "tasks"), HookRegistry.CreateDefault()));
 
@@ -23,49 +26,53 @@ internal static class FamilySamples
 
     public static TaskDefinition Task(string name) => Catalog.Tasks[name];
 
-    public static IReadOnlyList<Doc> Docs(string task)
-    {
-        var spec = Task(task).Spec;
-        var location = new DatasetLocator(null, null, DatasetReaders.All).Locate(spec);
-        Assert.Equal(DatasetSource.Sample, location.Source);
-        var docs = new List<Doc>();
-        foreach (var file in location.Files)
-        {
-            docs.AddRange(DatasetReaders.All.First(r => r.CanRead(file)).Read(file, null, CancellationToken.None).Select(row => new Doc(row, Path.GetDirectoryName(file)!, file, MediaPath.DatasetRoot(location.Root, spec.DatasetPath))));
-        }
+    public static IReadOnlyList<Doc> Docs(string task) => Docs(Task(task));
 
-        return docs;
+    public static IReadOnlyList<Doc> Docs(TaskDefinition task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var location = new DatasetLocator(null, null, DatasetReaders.All).Locate(task.Spec);
+        Assert.Equal(DatasetSource.Sample, location.Source);
+        return [.. new TaskDocuments(DatasetReaders.All).Read(task, location, CancellationToken.None).Select(d => d.Doc)];
     }
 
-    public static IReadOnlyList<string> Responses(string task)
+    /// <summary>doc_id → response from the task's <c>sample/responses.jsonl</c>.</summary>
+    public static IReadOnlyDictionary<int, string> Responses(string task)
     {
         var file = Path.Combine(Task(task).Spec.Directory, "sample", "responses.jsonl");
-        return [.. File.ReadLines(file)
-            .Select(l => JsonNode.Parse(l)!.AsObject())
-            .Where(o => (string)o["task"]! == task)
-            .OrderBy(o => (int)o["doc_id"]!)
-            .Select(o => (string)o["response"]!)];
+        var result = new Dictionary<int, string>();
+        foreach (var line in File.ReadLines(file).Where(l => l.Length > 0))
+        {
+            var o = JsonNode.Parse(line)!.AsObject();
+            if ((string)o["task"]! == task)
+            {
+                result[(int)o["doc_id"]!] = (string)o["response"]!;
+            }
+        }
+
+        return result;
     }
 
     public static string Prompt(string task, int docId, string model = "replay")
     {
         var def = Task(task);
-        return def.DocToText(Docs(task)[docId], PromptKwargsResolver.Resolve(def.Spec.SpecificKwargs, model));
+        return def.DocToText(Docs(def)[docId], PromptKwargsResolver.Resolve(def.Spec.SpecificKwargs, model));
     }
 
-    /// <summary>Every doc scored; responses are stripped first, as lmms-eval's evaluator does.</summary>
+    /// <summary>Every doc scored with its sample response, stripped first (Python's <c>str.strip</c>, as the runner does).</summary>
     public static IReadOnlyList<SampleScore> ScoreAll(string task, IAnswerJudge? judge = null, ScoringRules rules = ScoringRules.Current)
     {
         var def = Task(task);
-        var docs = Docs(task);
+        var docs = Docs(def);
         var responses = Responses(task);
         Assert.Equal(docs.Count, responses.Count);
-        return [.. docs.Select((doc, i) => def.ProcessResults(doc, responses[i].Trim(), new ScoringContext(task, i, DocRandom.DocSeed(0, task, i), rules, judge)))];
+        return [.. docs.Select((doc, i) => def.ProcessResults(doc, PyStr.Strip(responses[i]), new ScoringContext(task, i, DocRandom.DocSeed(0, task, i), rules, judge)))];
     }
 
     /// <summary>metric → aggregated value over the samples that returned the metric (lmms-eval collects it that way).</summary>
     public static ImmutableDictionary<string, AggregationResult> Aggregate(string task, IReadOnlyList<SampleScore> scores)
     {
+        ArgumentNullException.ThrowIfNull(scores);
         var def = Task(task);
         var result = ImmutableDictionary.CreateBuilder<string, AggregationResult>();
         foreach (var (metric, hook) in def.Aggregations)
@@ -76,6 +83,10 @@ internal static class FamilySamples
 
         return result.ToImmutable();
     }
+
+    /// <summary><paramref name="metric"/> of <paramref name="task"/>'s whole sample, scored under <paramref name="rules"/>.</summary>
+    public static AggregationResult Aggregate(string task, string metric, ScoringRules rules) =>
+        Aggregate(task, ScoreAll(task, rules: rules))[metric];
 
     public static ScoringContext Context(string task = "t", int docId = 0, IAnswerJudge? judge = null) =>
         new(task, docId, DocRandom.DocSeed(0, task, docId), ScoringRules.Current, judge);
