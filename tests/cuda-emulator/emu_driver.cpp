@@ -16,6 +16,7 @@
 //    parameter, sizes from the kernel image);
 //  - modules are the "PTX" of the emulated NVRTC: a text image carrying a shared object built by g++.
 // Devices: $LLADAV_CUDA_EMULATORS (default 1). The name of every device says "emulated device".
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdarg>
@@ -126,6 +127,7 @@ struct Context {
 std::recursive_mutex g_lock;
 bool g_initialised = false;
 int g_device_count = 1;
+std::vector<int> g_visible; // ordinal -> emulated device index, after CUDA_VISIBLE_DEVICES
 size_t g_total_memory = 8ull << 30;
 size_t g_used_memory[64];
 std::vector<std::unique_ptr<Context>> g_contexts;
@@ -574,6 +576,38 @@ EXPORT CUresult cuInit(unsigned flags)
             }
             g_device_count = (int)v;
         }
+        // CUDA_VISIBLE_DEVICES as NVIDIA documents it (CUDA C++ Programming Guide, "CUDA Environment Variables"): a
+        // comma-separated list of device indices; only those are visible, enumerated in the list's order (so cuda:0 of
+        // a process given "1" is emulated device 1, as launch --gpus pins its workers); an invalid index ends the list
+        // (only the devices before it are visible). A repeated index ends it too (each device is visible once).
+        // Device names keep the emulated index, so a log says which device a worker ran on.
+        g_visible.clear();
+        if (const char* v = getenv("CUDA_VISIBLE_DEVICES")) {
+            std::string list = v;
+            size_t start = 0;
+            while (start <= list.size() && !list.empty()) {
+                size_t comma = list.find(',', start);
+                std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+                while (!item.empty() && item.back() == ' ') item.pop_back();
+                char* end = nullptr;
+                long index = item.empty() ? -1 : strtol(item.c_str(), &end, 10);
+                if (item.empty() || *end != '\0' || index < 0 || index >= g_device_count ||
+                    std::find(g_visible.begin(), g_visible.end(), (int)index) != g_visible.end()) {
+                    break;
+                }
+                g_visible.push_back((int)index);
+                if (comma == std::string::npos) {
+                    break;
+                }
+                start = comma + 1;
+            }
+        } else {
+            for (int i = 0; i < g_device_count; i++) {
+                g_visible.push_back(i);
+            }
+        }
+        g_device_count = (int)g_visible.size();
         if (const char* m = getenv("LLADAV_CUDA_EMULATOR_MEMORY_MIB")) {
             g_total_memory = (size_t)strtoull(m, nullptr, 10) << 20;
         }
@@ -641,7 +675,7 @@ EXPORT CUresult cuDeviceGetName(char* name, int length, CUdevice device)
     if (device < 0 || device >= g_device_count) {
         return CUDA_ERROR_INVALID_DEVICE;
     }
-    snprintf(name, (size_t)length, "%s %d (CPU, LLaDAV CUDA emulator)", LLADAV_EMU_DEVICE_WORDS, device);
+    snprintf(name, (size_t)length, "%s %d (CPU, LLaDAV CUDA emulator)", LLADAV_EMU_DEVICE_WORDS, g_visible[(size_t)device]);
     return CUDA_SUCCESS;
 }
 

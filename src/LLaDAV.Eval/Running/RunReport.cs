@@ -38,6 +38,13 @@ public static class RunReport
             sb.Append($"| {Text(task)} | {t!["samples"]} | {ResultsWriter.Format(t["wall_seconds"])} | {t["generated_tokens"]} | {ResultsWriter.Format(t["tokens_per_second"])} | {t["forward_passes"]} |\n");
         }
 
+        if (RunManifest.Device(manifest) is { } device)
+        {
+            sb.Append(device.Emulated
+                ? $"\nMeasured on {Text(device.Description)}: an **emulated device** (tests/cuda-emulator), so these are CPU emulation times, not GPU timings.\n"
+                : $"\nMeasured on {Text(device.Description)}.\n");
+        }
+
         return sb.ToString();
     }
 
