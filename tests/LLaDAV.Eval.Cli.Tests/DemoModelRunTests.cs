@@ -32,6 +32,14 @@ public sealed class DemoModelRunTests : IDisposable
         Assert.True((long)timing["forward_passes"]! > 0);
         Assert.True((long)timing["visual_tokens"]! > 0);
 
+        // the device is named in the console, the manifest and timing.json, and a CPU is not an emulated device
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, model, "a", "manifest.json")))!["machine"]!;
+        Assert.StartsWith("cpu", (string)manifest["device"]!, StringComparison.Ordinal);
+        Assert.False((bool)manifest["emulated_device"]!);
+        Assert.Equal((string)manifest["device"]!, (string)timing["device"]!);
+        Assert.False((bool)timing["emulated_device"]!);
+        Assert.Contains($"Device: {(string)manifest["device"]!}\n", output.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+
         Assert.Equal(0, (await Cli.RunAsync(Args(_out, model, "b"))).Code);
         Assert.Equal(
             File.ReadAllText(Path.Combine(_out, model, "a", "samples_mmstar.jsonl")),

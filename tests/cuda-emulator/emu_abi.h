@@ -5,8 +5,15 @@
 
 #include <stddef.h>
 
-#define LLADAV_EMU_ABI 1
+#define LLADAV_EMU_ABI 2
 #define LLADAV_EMU_MAX_PARAMS 32
+/* Fiber stacks: one per possible thread of a block (CUDA's limit of 1,024), each this many bytes, the lowest page of
+ * each a PROT_NONE guard. The driver maps them once per process and hands them to every module's launches: a pool
+ * per module would cost 2,048 memory mappings per loaded module, and a process that loads a few dozen modules (every
+ * backend instance loads its own) would reach Linux's vm.max_map_count (65,530) and the .NET runtime would die
+ * failing to map JIT code. */
+#define LLADAV_EMU_MAX_THREADS 1024
+#define LLADAV_EMU_STACK_BYTES (256 * 1024)
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +33,7 @@ typedef struct lladav_emu_launch {
     lladav_emu_dim current_thread;
     int running;                        /* 1 while a kernel thread (not the scheduler) runs */
     char error[1024];                   /* set by the module on a detected error (barrier divergence, bad shuffle) */
+    char* stacks;                       /* LLADAV_EMU_MAX_THREADS fiber stacks of LLADAV_EMU_STACK_BYTES, from the driver */
 } lladav_emu_launch;
 
 typedef struct lladav_emu_kernel {

@@ -16,6 +16,7 @@
 //    parameter, sizes from the kernel image);
 //  - modules are the "PTX" of the emulated NVRTC: a text image carrying a shared object built by g++.
 // Devices: $LLADAV_CUDA_EMULATORS (default 1). The name of every device says "emulated device".
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdarg>
@@ -126,10 +127,18 @@ struct Context {
 std::recursive_mutex g_lock;
 bool g_initialised = false;
 int g_device_count = 1;
+std::vector<int> g_visible; // ordinal -> emulated device index, after CUDA_VISIBLE_DEVICES
 size_t g_total_memory = 8ull << 30;
 size_t g_used_memory[64];
 std::vector<std::unique_ptr<Context>> g_contexts;
 std::map<uintptr_t, Allocation> g_allocations; // by ptr
+// Freed allocations stay mapped PROT_NONE, so a use after free faults; only the newest kFreedKept of them, though: a
+// test process frees hundreds of thousands of tensors, and keeping them all would grow its address space (and, where
+// freed regions sit between live ones, its memory mappings, capped by vm.max_map_count) without bound. Older ones are
+// unmapped and forgotten, so their addresses may be handed out again.
+const size_t kFreedKept = 4096;
+std::deque<uintptr_t> g_freed; // ptrs of freed allocations, oldest first
+char* g_fiber_stacks = nullptr; // the one pool of fiber stacks every module's launches run on (emu_abi.h)
 std::set<Stream*> g_streams;
 std::set<Event*> g_events;
 std::set<Module*> g_modules;
@@ -160,6 +169,24 @@ Allocation* find_allocation(uintptr_t address, bool include_guard)
     uintptr_t end = include_guard ? a.map_base + a.map_bytes : a.ptr + a.size;
     uintptr_t begin = include_guard ? a.map_base : a.ptr;
     return address >= begin && address < end ? &a : nullptr;
+}
+
+/* Marks an allocation freed: its pages become PROT_NONE and are given back; past kFreedKept the oldest freed one is
+ * unmapped. */
+void retire(Allocation& a)
+{
+    mprotect(reinterpret_cast<void*>(a.map_base), a.map_bytes, PROT_NONE);
+    madvise(reinterpret_cast<void*>(a.map_base), a.map_bytes, MADV_DONTNEED);
+    a.freed = true;
+    g_freed.push_back(a.ptr);
+    while (g_freed.size() > kFreedKept) {
+        auto old = g_allocations.find(g_freed.front());
+        g_freed.pop_front();
+        if (old != g_allocations.end() && old->second.freed) {
+            munmap(reinterpret_cast<void*>(old->second.map_base), old->second.map_bytes);
+            g_allocations.erase(old);
+        }
+    }
 }
 
 /* [p, p+bytes) inside one live allocation of the device */
@@ -285,6 +312,19 @@ CUresult run_kernel(Context* ctx, Function* fn, lladav_emu_dim grid, lladav_emu_
     launch->dynamic_shared = shared;
     launch->params = params.data();
     launch->seed = g_seed ^ (launch_number * 0x9E3779B97F4A7C15ull);
+    if (g_fiber_stacks == nullptr) {
+        // one stack per possible thread, each with a PROT_NONE guard page below it (a stack overflow faults)
+        size_t bytes = (size_t)LLADAV_EMU_MAX_THREADS * LLADAV_EMU_STACK_BYTES;
+        void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) {
+            return fail(ctx, CUDA_ERROR_OUT_OF_MEMORY, std::string("kernel ") + fn->kernel->name + ": cannot map the fiber stacks");
+        }
+        for (int i = 0; i < LLADAV_EMU_MAX_THREADS; i++) {
+            mprotect(static_cast<char*>(p) + (size_t)i * LLADAV_EMU_STACK_BYTES, kPage, PROT_NONE);
+        }
+        g_fiber_stacks = static_cast<char*>(p);
+    }
+    launch->stacks = g_fiber_stacks;
 
     // An alternate signal stack: a fault may be a fiber's stack overflow.
     static std::vector<char> alt_stack(1 << 16);
@@ -367,9 +407,7 @@ void release_context(Context* ctx)
     drain(ctx);
     for (auto& [ptr, a] : g_allocations) {
         if (!a.freed && a.device == ctx->device) {
-            mprotect(reinterpret_cast<void*>(a.map_base), a.map_bytes, PROT_NONE);
-            madvise(reinterpret_cast<void*>(a.map_base), a.map_bytes, MADV_DONTNEED);
-            a.freed = true;
+            retire(a);
         }
     }
     g_used_memory[ctx->device] = 0;
@@ -574,6 +612,38 @@ EXPORT CUresult cuInit(unsigned flags)
             }
             g_device_count = (int)v;
         }
+        // CUDA_VISIBLE_DEVICES as NVIDIA documents it (CUDA C++ Programming Guide, "CUDA Environment Variables"): a
+        // comma-separated list of device indices; only those are visible, enumerated in the list's order (so cuda:0 of
+        // a process given "1" is emulated device 1, as launch --gpus pins its workers); an invalid index ends the list
+        // (only the devices before it are visible). A repeated index ends it too (each device is visible once).
+        // Device names keep the emulated index, so a log says which device a worker ran on.
+        g_visible.clear();
+        if (const char* v = getenv("CUDA_VISIBLE_DEVICES")) {
+            std::string list = v;
+            size_t start = 0;
+            while (start <= list.size() && !list.empty()) {
+                size_t comma = list.find(',', start);
+                std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+                while (!item.empty() && item.back() == ' ') item.pop_back();
+                char* end = nullptr;
+                long index = item.empty() ? -1 : strtol(item.c_str(), &end, 10);
+                if (item.empty() || *end != '\0' || index < 0 || index >= g_device_count ||
+                    std::find(g_visible.begin(), g_visible.end(), (int)index) != g_visible.end()) {
+                    break;
+                }
+                g_visible.push_back((int)index);
+                if (comma == std::string::npos) {
+                    break;
+                }
+                start = comma + 1;
+            }
+        } else {
+            for (int i = 0; i < g_device_count; i++) {
+                g_visible.push_back(i);
+            }
+        }
+        g_device_count = (int)g_visible.size();
         if (const char* m = getenv("LLADAV_CUDA_EMULATOR_MEMORY_MIB")) {
             g_total_memory = (size_t)strtoull(m, nullptr, 10) << 20;
         }
@@ -641,7 +711,7 @@ EXPORT CUresult cuDeviceGetName(char* name, int length, CUdevice device)
     if (device < 0 || device >= g_device_count) {
         return CUDA_ERROR_INVALID_DEVICE;
     }
-    snprintf(name, (size_t)length, "%s %d (CPU, LLaDAV CUDA emulator)", LLADAV_EMU_DEVICE_WORDS, device);
+    snprintf(name, (size_t)length, "%s %d (CPU, LLaDAV CUDA emulator)", LLADAV_EMU_DEVICE_WORDS, g_visible[(size_t)device]);
     return CUDA_SUCCESS;
 }
 
@@ -865,10 +935,8 @@ EXPORT CUresult cuMemFree_v2(unsigned long long pointer)
         return CUDA_ERROR_INVALID_VALUE;
     }
     r = drain(ctx); // cuMemFree waits for outstanding work that may use the memory
-    mprotect(reinterpret_cast<void*>(a.map_base), a.map_bytes, PROT_NONE);
-    madvise(reinterpret_cast<void*>(a.map_base), a.map_bytes, MADV_DONTNEED);
-    a.freed = true;
     g_used_memory[ctx->device] -= a.size;
+    retire(a); // last: it may unmap and forget the oldest freed allocation
     return r;
 }
 

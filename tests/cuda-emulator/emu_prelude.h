@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <utility>
 
 #include "emu_abi.h"
@@ -46,7 +45,7 @@ static const int warpSize = 32;
 namespace lladav_emu_rt {
 
 enum { kRunnable = 0, kAtBlockBarrier = 1, kAtWarpBarrier = 2, kDone = 3 };
-enum { kMaxThreads = 1024, kMaxWarps = 32, kStackBytes = 256 * 1024 };
+enum { kMaxThreads = LLADAV_EMU_MAX_THREADS, kMaxWarps = 32, kStackBytes = LLADAV_EMU_STACK_BYTES };
 
 struct Fiber {
     void* sp;
@@ -368,18 +367,11 @@ extern "C" __attribute__((visibility("default"))) const char* lladav_emu_build_i
 extern "C" __attribute__((visibility("default"))) int lladav_emu_run(const lladav_emu_kernel* kernel, lladav_emu_launch* launch)
 {
     using namespace lladav_emu_rt;
+    /* the driver's one pool of fiber stacks (emu_abi.h says why it is not this module's own) */
+    g_stacks = launch->stacks;
     if (g_stacks == nullptr) {
-        /* one stack per possible thread, each with a PROT_NONE guard page below it (a stack overflow faults) */
-        size_t bytes = (size_t)kMaxThreads * kStackBytes;
-        void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED) {
-            snprintf(launch->error, sizeof launch->error, "could not map fiber stacks");
-            return 1;
-        }
-        for (int i = 0; i < kMaxThreads; i++) {
-            mprotect((char*)p + (size_t)i * kStackBytes, 4096, PROT_NONE);
-        }
-        g_stacks = (char*)p;
+        snprintf(launch->error, sizeof launch->error, "the driver passed no fiber stacks");
+        return 1;
     }
     g_launch = launch;
     g_kernel = kernel;

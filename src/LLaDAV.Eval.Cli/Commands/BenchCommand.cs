@@ -87,6 +87,14 @@ internal static class BenchCommand
                 if (!r.GetValue(peerOnly))
                 {
                     using var backend = ComputeDevices.Create(options.Device, r.GetValue(dtype));
+                    if (ComputeDeviceInfo.Of(backend) is { Emulated: true } emulated)
+                    {
+                        // issue 27: times from the emulated device are never reported as GPU timings
+                        r.InvocationConfiguration.Error.WriteLine(
+                            $"bench refuses {options.Device}: it is {emulated.Description}, an emulated device (tests/cuda-emulator, found through $LLADAV_CUDA_LIBRARY_PATH) that runs the kernels on the CPU, so its times would be CPU emulation times, not GPU timings. Bench a real GPU (unset LLADAV_CUDA_LIBRARY_PATH) or the CPU (--device cpu).");
+                        return 3;
+                    }
+
                     var report = EngineBenchmark.Run(options, backend, m => error.WriteLine(m));
                     r.InvocationConfiguration.Output.Write(report.ToText());
                     if (r.GetValue(json) is { } jsonPath)

@@ -154,7 +154,8 @@ internal static class RunCommand
 
         foreach (var (task, t) in outcome.Timing.Where(t => (long)t.Value!["generated_tokens"]! > 0))
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t!["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s)"));
+            var emulated = t!["emulated_device"] is JsonValue e && e.TryGetValue<bool>(out var b) && b;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {task}: {t["generated_tokens"]} tokens in {ResultsWriter.Format(t["wall_seconds"])} s ({ResultsWriter.Format(t["tokens_per_second"])} tok/s{(emulated ? "; " + Models.Backends.ComputeDeviceInfo.EmulatedTimingNote : "")})"));
         }
 
         foreach (var (task, ex) in extraction.AsObject().Where(kv => (int)kv.Value!["skipped"]! > 0))

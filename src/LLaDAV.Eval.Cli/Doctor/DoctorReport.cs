@@ -40,7 +40,7 @@ internal sealed class DoctorReport
         foreach (var (d, r) in Entries)
         {
             var state = r.Found ? "found  " : "MISSING";
-            var where = r.Found ? $"  {r.Path}{(r.Version is null ? "" : $" ({r.Version})")}" : $"  (tried {string.Join(", ", d.Candidates)})";
+            var where = r.Found ? $"  {r.Path}{(r.Version is null ? "" : $" ({r.Version})")}{(r.Emulated ? " — emulated device (tests/cuda-emulator): runs the kernels on the CPU, not a GPU" : "")}" : $"  (tried {string.Join(", ", d.Candidates)})";
             await output.WriteLineAsync($"  {state}  {d.Name.PadRight(width)}  {(d.Kind == DependencyKind.Library ? "library" : "program")}  {(d.Required ? "required" : "optional")}{where}").ConfigureAwait(false);
             var source = d.Source is null ? "" : $" ({d.Source})";
             await output.WriteLineAsync($"           {new string(' ', width)}  package {d.DebianPackage}{source}; for {d.Feature}").ConfigureAwait(false);
@@ -80,6 +80,7 @@ internal sealed class DoctorReport
                 json.WriteBoolean("found", r.Found);
                 json.WriteString("path", r.Path);
                 json.WriteString("version", r.Version);
+                json.WriteBoolean("emulated_device", r.Emulated);
                 json.WriteString("debian_package", d.DebianPackage);
                 json.WriteString("source", d.Source);
                 json.WriteString("feature", d.Feature);

@@ -25,7 +25,8 @@ internal sealed record SystemDependency(
     bool CudaSearch = false);
 
 /// <summary>What a probe found: the file (resolved library path or program path) and a version line when one is known.</summary>
-internal sealed record ProbeResult(bool Found, string? Path = null, string? Version = null)
+/// <see cref="Emulated"/>: a CUDA library of the emulated device (tests/cuda-emulator), not NVIDIA's.
+internal sealed record ProbeResult(bool Found, string? Path = null, string? Version = null, bool Emulated = false)
 {
     public static ProbeResult Missing { get; } = new(false);
 }

@@ -29,9 +29,10 @@ internal sealed class SystemProbe : IDependencyProbe
     private static ProbeResult ProbeLibrary(SystemDependency dependency)
     {
         string? loaded = null;
+        var emulated = false;
         if (dependency.CudaSearch)
         {
-            if (NativeLibraries.TryLoadCuda(dependency.Candidates, out var name))
+            if (NativeLibraries.TryLoadCuda(dependency.Candidates, out var name, out emulated))
             {
                 loaded = name;
             }
@@ -41,7 +42,7 @@ internal sealed class SystemProbe : IDependencyProbe
             loaded = dependency.Candidates.FirstOrDefault(name => NativeLibrary.TryLoad(name, out _));
         }
 
-        return loaded is null ? ProbeResult.Missing : new ProbeResult(true, MappedPath(loaded) ?? loaded);
+        return loaded is null ? ProbeResult.Missing : new ProbeResult(true, MappedPath(loaded) ?? loaded, Emulated: emulated);
     }
 
     /// <summary>The file mapped for <paramref name="soname"/>: the real file behind symlinks and alternatives.</summary>

@@ -44,6 +44,12 @@ internal sealed class PlainObserver(TextWriter output) : IRunObserver
     public void RunStarted(string runDirectory, bool resumed) =>
         output.WriteLine($"{(resumed ? "Resuming" : "Writing")} run directory {runDirectory}");
 
+    public void DeviceOpened(ComputeDeviceInfo device) => output.WriteLine(DeviceLine(device));
+
+    /// <summary>The device line: the backend's own description; on the emulated CUDA device, what its times are.</summary>
+    internal static string DeviceLine(ComputeDeviceInfo device) =>
+        $"Device: {device.Description}{(device.Emulated ? " — an emulated device: kernels run on the CPU, and its times are CPU emulation times, not GPU timings" : "")}";
+
     public void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data)
     {
         _tasks[task] = new TaskProgress(total, alreadyDone);
@@ -110,6 +116,8 @@ internal sealed class LiveObserver(ProgressContext context) : IRunObserver
 
     public void RunStarted(string runDirectory, bool resumed) =>
         AnsiConsole.MarkupLineInterpolated($"{(resumed ? "Resuming" : "Writing")} run directory [blue]{runDirectory}[/]");
+
+    public void DeviceOpened(ComputeDeviceInfo device) => AnsiConsole.MarkupLineInterpolated($"[grey]{PlainObserver.DeviceLine(device)}[/]");
 
     public void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data)
     {

@@ -22,6 +22,8 @@ public sealed class LlavaBackend(string name, LlavaModel model) : IModelBackend,
         return model.PrepareMedia(request.Visuals());
     }
 
+    public ComputeDeviceInfo? Device => ComputeDeviceInfo.Of(model.Backend);
+
     public ValueTask<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -175,7 +175,27 @@ public interface IModelBackend : IDisposable
     /// <summary>A stable description of the weights (e.g. a hash of config + tensor index) for the manifest.</summary>
     string Fingerprint { get; }
 
+    /// <summary>The compute device the model runs on (console, manifest, timing.json); null when none (replay).</summary>
+    ComputeDeviceInfo? Device => null;
+
     ValueTask<IReadOnlyList<GenerationResult>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A compute device as its backend describes it (e.g. <c>cuda:0 NVIDIA H100 ...</c>). <paramref name="Emulated"/>: the
+/// emulated CUDA device of tests/cuda-emulator, which identifies itself (<see cref="Tensors.Cuda.CudaBackend.IsEmulated"/>);
+/// its kernels run on the CPU, so times measured on it are CPU emulation times, never GPU timings.
+/// </summary>
+public sealed record ComputeDeviceInfo(string Description, bool Emulated)
+{
+    /// <summary>What output says next to a time measured on an emulated device.</summary>
+    public const string EmulatedTimingNote = "emulated device: CPU emulation time, not a GPU timing";
+
+    public static ComputeDeviceInfo Of(Tensors.IComputeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return new(backend.Description, backend is Tensors.Cuda.CudaBackend { IsEmulated: true });
+    }
 }
 
 /// <summary>The <c>--model-args</c> of a run, <c>k=v,k=v</c>, with typed getters.</summary>

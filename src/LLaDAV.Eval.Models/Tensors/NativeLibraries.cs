@@ -6,6 +6,9 @@ namespace LLaDAV.Eval.Models.Tensors;
 /// </summary>
 public static class NativeLibraries
 {
+    /// <summary>The symbols the emulated device's libcuda, libnvrtc and libcublas export to identify themselves.</summary>
+    private static readonly string[] s_emulatorMarkers = [Cuda.Interop.CudaDriver.EmulatorMarker, Cuda.Interop.Nvrtc.EmulatorMarker, Cuda.Interop.CuBlas.EmulatorMarker];
+
     /// <summary>OpenBLAS <c>cblas_sgemm</c>, the CPU fp32 GEMM when present.</summary>
     public static IReadOnlyList<string> OpenBlas => Cpu.OpenBlasGemm.Sonames;
 
@@ -23,5 +26,17 @@ public static class NativeLibraries
     /// toolkit and pip-wheel folders it searches (a toolkit outside ldconfig's cache is still found).
     /// </summary>
     public static bool TryLoadCuda(IReadOnlyList<string> sonames, out string loaded) =>
-        Cuda.Interop.NativeLibraryProbe.TryLoad(sonames, out _, out loaded);
+        TryLoadCuda(sonames, out loaded, out _);
+
+    /// <summary>
+    /// As <see cref="TryLoadCuda(IReadOnlyList{string}, out string)"/>; <paramref name="emulated"/>: the library is the
+    /// emulated CUDA device's stand-in (tests/cuda-emulator), which says so by exporting its marker symbol.
+    /// </summary>
+    public static bool TryLoadCuda(IReadOnlyList<string> sonames, out string loaded, out bool emulated)
+    {
+        var found = Cuda.Interop.NativeLibraryProbe.TryLoad(sonames, out var handle, out loaded);
+        emulated = found && s_emulatorMarkers.Any(m => System.Runtime.InteropServices.NativeLibrary.TryGetExport(handle, m, out _));
+        return found;
+    }
+
 }

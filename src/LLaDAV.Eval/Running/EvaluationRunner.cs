@@ -61,13 +61,17 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         using var backend = factory.Create(modelArgs, new BackendContext(config.Device, config.BatchSize, request.RepositoryRoot));
         var model = new JsonObject { ["name"] = config.Model, ["prompt_model"] = backend.Name, ["fingerprint"] = backend.Fingerprint };
+        if (backend.Device is { } device)
+        {
+            observer.DeviceOpened(device);
+        }
 
         // Everything checkable is checked before the run directory exists (issue 14 §2); then one writer holds it (§1).
         var plans = RunPlanner.Plan(_documents, located, genKwargs, request, backend);
         ExtractMedia(located, cancellationToken);
         using var directoryLock = Io.RunDirectoryLock.Acquire(request.RunDirectory, create: !request.Resume);
         ActiveRun.Set(request.RunDirectory);
-        var manifest = PrepareRunDirectory(request, model, located);
+        var manifest = PrepareRunDirectory(request, model, located, backend.Device);
         observer.RunStarted(request.RunDirectory, request.Resume);
 
         Directory.CreateDirectory(Path.Combine(request.RunDirectory, "journal"));
@@ -146,7 +150,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
         public void Report(Data.Hub.HubTransferProgress value) => observer.Download(value);
     }
 
-    private JsonObject PrepareRunDirectory(RunRequest request, JsonObject model, IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> located)
+    private JsonObject PrepareRunDirectory(RunRequest request, JsonObject model, IReadOnlyList<(TaskDefinition Task, DatasetLocation Data, string Fingerprint)> located, ComputeDeviceInfo? device)
     {
         var tasks = RunManifest.Tasks(located);
         var path = Path.Combine(request.RunDirectory, RunManifest.FileName);
@@ -168,6 +172,13 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
                     "\nResume with the same flags and data, or start a new run.");
             }
 
+            // the resumed part may run on another device: the manifest names the latest (timing.json reads it)
+            if (device is not null && RunManifest.Device(existing) != device)
+            {
+                RunManifest.SetDevice(existing, device);
+                JsonOutput.WriteFile(path, existing);
+            }
+
             return existing;
         }
 
@@ -175,6 +186,7 @@ public sealed class EvaluationRunner(TaskCatalog catalog, BackendRegistry backen
 
         Directory.CreateDirectory(request.RunDirectory);
         var manifest = RunManifest.Create(request.Config, request.Config.Shard, model, tasks, located, ToolInfo.GitCommit(request.RepositoryRoot));
+        RunManifest.SetDevice(manifest, device);
         JsonOutput.WriteFile(path, manifest);
         return manifest;
     }

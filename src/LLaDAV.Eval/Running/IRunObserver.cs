@@ -8,6 +8,11 @@ public interface IRunObserver
 {
     void RunStarted(string runDirectory, bool resumed);
 
+    /// <summary>The model's compute device, once it is open (not called for backends without one, e.g. replay).</summary>
+    void DeviceOpened(Models.Backends.ComputeDeviceInfo device)
+    {
+    }
+
     void TaskStarted(string task, int total, int alreadyDone, DatasetLocation data);
 
     void SamplesFinished(string task, int count, TokenUsage usage, TimeSpan elapsed);

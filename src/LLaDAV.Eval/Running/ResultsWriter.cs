@@ -27,7 +27,7 @@ public static class ResultsWriter
         var typed = ImmutableArray.CreateBuilder<TaskResult>();
         var results = BuildResults(manifest, tasks, entries, runDirectory, typed);
         AddGroups(results, manifest, catalog);
-        var timing = BuildTiming(tasks, entries);
+        var timing = BuildTiming(tasks, entries, RunManifest.Device(manifest));
         foreach (var task in tasks)
         {
             var sb = new StringBuilder();
@@ -428,7 +428,12 @@ public static class ResultsWriter
         };
     }
 
-    private static JsonObject BuildTiming(IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries)
+    /// <summary>
+    /// Per task: samples, wall time, tokens and throughput, and the device they were measured on (the manifest's
+    /// <c>machine.device</c>); <c>emulated_device: true</c> marks CPU emulation times of the emulated CUDA device, which
+    /// the report, the run summary and the plots never present as GPU timings.
+    /// </summary>
+    private static JsonObject BuildTiming(IReadOnlyList<TaskDefinition> tasks, Dictionary<string, List<JsonObject>> entries, Models.Backends.ComputeDeviceInfo? device)
     {
         var timing = new JsonObject();
         foreach (var task in tasks)
@@ -461,6 +466,11 @@ public static class ResultsWriter
                 ["media_wait_seconds"] = Math.Round(mediaMs / 1000, 3),
                 ["media_wait_share"] = ms > 0 ? Math.Round(mediaMs / ms, 4) : null,
             };
+            if (device is not null)
+            {
+                timing[task.Name]!["device"] = device.Description;
+                timing[task.Name]!["emulated_device"] = device.Emulated;
+            }
         }
 
         return timing;

@@ -101,6 +101,29 @@ public static class RunManifest
         },
     };
 
+    /// <summary>
+    /// <c>machine.device</c> (the backend's description of its compute device) and <c>machine.emulated_device</c> (true
+    /// on the emulated CUDA device: its times are CPU emulation times). Outside the compared keys: the device changes
+    /// no result a resume or merge checks.
+    /// </summary>
+    public static void SetDevice(JsonObject manifest, Models.Backends.ComputeDeviceInfo? device)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (device is null || manifest["machine"] is not JsonObject machine)
+        {
+            return;
+        }
+
+        machine["device"] = device.Description;
+        machine["emulated_device"] = device.Emulated;
+    }
+
+    /// <summary>The device recorded by <see cref="SetDevice"/>, or null (replay, older runs).</summary>
+    public static Models.Backends.ComputeDeviceInfo? Device(JsonObject manifest) =>
+        manifest?["machine"]?["device"] is JsonValue v && v.TryGetValue<string>(out var d)
+            ? new Models.Backends.ComputeDeviceInfo(d, manifest["machine"]?["emulated_device"] is JsonValue e && e.TryGetValue<bool>(out var b) && b)
+            : null;
+
     public static JsonObject Read(string runDirectory)
     {
         var path = Path.Combine(runDirectory, FileName);

@@ -80,6 +80,13 @@ public static class ShardMerger
         Directory.CreateDirectory(Path.Combine(outputDirectory, "journal"));
         var manifest = first.DeepClone().AsObject();
         manifest["shard"] = ShardSpec.Whole.ToString();
+        // workers on different devices (launch --gpus): the merged run names each device once
+        var devices = manifests.Select(RunManifest.Device).OfType<Models.Backends.ComputeDeviceInfo>().ToList();
+        if (devices.Count > 0)
+        {
+            RunManifest.SetDevice(manifest, new Models.Backends.ComputeDeviceInfo(string.Join("; ", devices.Select(d => d.Description).Distinct(StringComparer.Ordinal)), devices.Any(d => d.Emulated)));
+        }
+
         manifest["merged_from"] = new JsonArray([.. shards.OrderBy(s => s.Spec.Index).Select(s => (JsonNode?)JsonValue.Create(Path.GetFullPath(s.Dir)))]);
         foreach (var (task, countsPath, lines) in joined)
         {

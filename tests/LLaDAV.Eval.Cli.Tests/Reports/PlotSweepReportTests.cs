@@ -81,6 +81,18 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
         // no legend entry; the paper's frontier has six points and is drawn.
         Assert.DoesNotContain("ours: Pareto frontier", texts);
         Assert.Contains("paper: Pareto frontier", texts);
+
+        // A throughput measured on the emulated CUDA device (timing.json as a run there writes it) is a CPU emulation
+        // time: the tradeoff plot refuses it rather than place it on the throughput axis (issue 27).
+        var emulatedPath = Path.Combine(sweep, "refresh_interval-8", "timing.json");
+        var emulated = JsonNode.Parse(await File.ReadAllTextAsync(emulatedPath, TestContext.Current.CancellationToken))!;
+        emulated["mmmu_val"]!["device"] = "cuda:0 emulated device 0 (CPU, LLaDAV CUDA emulator) (sm_90, 8 GiB)";
+        emulated["mmmu_val"]!["emulated_device"] = true;
+        await File.WriteAllTextAsync(emulatedPath, emulated.ToJsonString(), TestContext.Current.CancellationToken);
+        var (refused, _, refusedError) = await Cli.RunAsync("plot", "tradeoff", sweep, "--out", Path.Combine(_scratch, "p2"), "--paper-data", ReportRunsFixture.PaperData);
+        Assert.Equal(3, refused);
+        Assert.Contains("ran on an emulated device (cuda:0 emulated device 0", refusedError, StringComparison.Ordinal);
+        Assert.Contains("CPU emulation time, not a GPU timing", refusedError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,9 +10,10 @@ namespace LLaDAV.Eval.Models.Tests.Cuda;
 /// gets wrong, through the same kernel sources and driver/cuBLAS entry points the backend uses, and asserts the
 /// emulated device makes it visible (a wrong result or a named error). Expected values are computed here from the
 /// definitions (RMSNorm, a plain GEMM loop), not taken from the backend. Only on the emulated device: on a GPU these
-/// bugs are undefined behaviour.
+/// bugs are undefined behaviour. Each test writes how the bug showed ("caught: ...") to its output, from which
+/// tests/cuda-emulator/MUTATIONS.md is made.
 /// </summary>
-public sealed unsafe class EmulatedDeviceMutationTests
+public sealed unsafe class EmulatedDeviceMutationTests(ITestOutputHelper output)
 {
     [EmulatedCudaFact]
     public void A_missing_syncthreads_in_the_block_reduction_gives_a_wrong_rms_norm()
@@ -31,7 +32,9 @@ public sealed unsafe class EmulatedDeviceMutationTests
 
         using var device = new Device();
         Assert.Equal(expected, device.RmsNorm(source, x, w), new Near(1e-4f));
-        Assert.NotEqual(expected, device.RmsNorm(mutated, x, w), new Near(1e-4f));
+        var wrong = device.RmsNorm(mutated, x, w);
+        Assert.NotEqual(expected, wrong, new Near(1e-4f));
+        output.WriteLine($"caught: wrong result, max |error| {expected.Zip(wrong).Max(p => Math.Abs(p.First - p.Second)):G4} against the RMSNorm definition");
     }
 
     [EmulatedCudaFact]
@@ -50,6 +53,47 @@ public sealed unsafe class EmulatedDeviceMutationTests
         Assert.Contains("CUDA_ERROR_ILLEGAL_ADDRESS", e.Message, StringComparison.Ordinal);
         Assert.Contains("kernel scale_f32", e.Message, StringComparison.Ordinal);
         Assert.Contains("byte offset 1024 of a 1024-byte allocation", e.Message, StringComparison.Ordinal);
+        output.WriteLine($"caught: {e.Message}");
+    }
+
+    [EmulatedCudaFact]
+    public void An_off_by_one_grid_reads_past_the_last_row_or_leaves_it_unwritten()
+    {
+        // rms_norm runs one block per row (CudaBackend.RmsNorm launches x.RowCount blocks of 256 threads)
+        const int rows = 3, dim = 64;
+        var x = Enumerable.Range(0, rows * dim).Select(i => (float)Math.Cos(i * 0.11) * (1 + (i % 3))).ToArray();
+        var w = Enumerable.Range(0, dim).Select(i => 0.25f + ((i % 4) * 0.5f)).ToArray();
+        var expected = new float[rows * dim];
+        for (var r = 0; r < rows; r++)
+        {
+            var mean = Enumerable.Range(0, dim).Select(i => (double)x[(r * dim) + i] * x[(r * dim) + i]).Sum() / dim;
+            for (var i = 0; i < dim; i++)
+            {
+                expected[(r * dim) + i] = (float)(x[(r * dim) + i] / Math.Sqrt(mean + 1e-5) * w[i]);
+            }
+        }
+
+        var source = NormKernels.Module.FullSource;
+        using (var device = new Device())
+        {
+            Assert.Equal(expected, device.RmsNormRows(source, x, w, dim, grid: rows), new Near(1e-4f));
+
+            // one block too few: the last row is never normalised (its output keeps what was there: zeros here)
+            var tooFew = device.RmsNormRows(source, x, w, dim, grid: rows - 1);
+            Assert.Equal(expected[..((rows - 1) * dim)], tooFew[..((rows - 1) * dim)], new Near(1e-4f));
+            Assert.All(tooFew[((rows - 1) * dim)..], v => Assert.Equal(0f, v));
+            output.WriteLine($"caught (grid rows - 1): row {rows - 1} never written, {dim} outputs left at 0");
+        }
+
+        // one block too many: block 3 reads row 3, past the 3-row allocation of x
+        using (var device = new Device())
+        {
+            var e = Assert.Throws<CudaException>(() => device.RmsNormRows(source, x, w, dim, grid: rows + 1));
+            Assert.Contains("CUDA_ERROR_ILLEGAL_ADDRESS", e.Message, StringComparison.Ordinal);
+            Assert.Contains("kernel rms_norm", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"of a {rows * dim * 4}-byte allocation", e.Message, StringComparison.Ordinal);
+            output.WriteLine($"caught (grid rows + 1): {e.Message}");
+        }
     }
 
     [EmulatedCudaFact]
@@ -59,6 +103,7 @@ public sealed unsafe class EmulatedDeviceMutationTests
         var data = new float[64];
         var e = Assert.Throws<CudaException>(() => device.Scale(ElementwiseKernels.Module.FullSource, data, 2f, countArgument: 64));
         Assert.Contains("CUDA_ERROR_INVALID_VALUE", e.Message, StringComparison.Ordinal);
+        output.WriteLine($"caught: {e.Message}");
     }
 
     [EmulatedCudaFact]
@@ -73,6 +118,7 @@ public sealed unsafe class EmulatedDeviceMutationTests
         var offset = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, "out-of-bounds read at byte offset ([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(offset is >= 256 and <= 316 && offset % 4 == 0, $"offset {offset}: {e.Message}");
         Assert.Contains("of a 256-byte allocation", e.Message, StringComparison.Ordinal);
+        output.WriteLine($"caught: {e.Message}");
     }
 
     [EmulatedCudaFact]
@@ -84,9 +130,11 @@ public sealed unsafe class EmulatedDeviceMutationTests
         Assert.Equal(0, device.Gemm(CuBlas.OpT, m, n, k, lda: k, out var right));
         Assert.Equal(device.Expected(m, n, k), right, new Near(1e-5f));
         Assert.Equal(7, device.Gemm(CuBlas.OpT, m, n, k, lda: k - 1, out _));
+        output.WriteLine("caught (lda = k - 1): cublasGemmEx returned 7, CUBLAS_STATUS_INVALID_VALUE");
         // one too large: the last column of A reaches past its m·k elements
         var e = Assert.Throws<CudaException>(() => device.Gemm(CuBlas.OpT, m, n, k, lda: k + 1, out _));
         Assert.Contains("operand A", e.Message, StringComparison.Ordinal);
+        output.WriteLine($"caught (lda = k + 1): {e.Message}");
     }
 
     [EmulatedCudaFact]
@@ -98,6 +146,7 @@ public sealed unsafe class EmulatedDeviceMutationTests
         Assert.Equal(device.Expected(s, s, s), right, new Near(1e-5f));
         Assert.Equal(0, device.Gemm(CuBlas.OpN, s, s, s, lda: s, out var swapped));
         Assert.NotEqual(device.Expected(s, s, s), swapped, new Near(1e-5f));
+        output.WriteLine($"caught: wrong product, max |error| {device.Expected(s, s, s).Zip(swapped).Max(p => Math.Abs(p.First - p.Second)):G4} against the column-major definition");
     }
 
     [EmulatedCudaFact]
@@ -107,6 +156,7 @@ public sealed unsafe class EmulatedDeviceMutationTests
         var (beforeSync, afterSync) = device.CopyBackWithoutSync([1f, 2f, 3f, 4f]);
         Assert.Equal([0f, 0f, 0f, 0f], beforeSync);
         Assert.Equal([1f, 2f, 3f, 4f], afterSync);
+        output.WriteLine($"caught: read before cuStreamSynchronize saw [{string.Join(", ", beforeSync)}], after it [{string.Join(", ", afterSync)}]");
     }
 
     private sealed class Near(float tolerance) : IEqualityComparer<float[]>
@@ -143,6 +193,17 @@ public sealed unsafe class EmulatedDeviceMutationTests
             using var pw = Upload(w);
             using var po = Upload(new float[x.Length]);
             Launch(module.Function("rms_norm"), 1, 256, P(px.Pointer), P(pw.Pointer), I(0), P(po.Pointer), I(x.Length), F(1e-5f));
+            return Download(po, x.Length);
+        }
+
+        /// <summary>rms_norm over rows of <paramref name="dim"/> launched with <paramref name="grid"/> blocks (the right grid: one per row).</summary>
+        public float[] RmsNormRows(string source, float[] x, float[] w, int dim, uint grid)
+        {
+            using var module = Load(source, "rms_norm");
+            using var px = Upload(x);
+            using var pw = Upload(w);
+            using var po = Upload(new float[x.Length]);
+            Launch(module.Function("rms_norm"), grid, 256, P(px.Pointer), P(pw.Pointer), I(0), P(po.Pointer), I(dim), F(1e-5f));
             return Download(po, x.Length);
         }
 

@@ -23,7 +23,7 @@ public sealed partial class CudaBackend
             "attention_flash",
             blocks,
             (uint)spec.Heads,
-            (uint)(32 * AttentionKernels.QueryRowsPerBlock),
+            (uint)ThreadsPerBlockOf("attention_flash"),
             Arg(Pointer(q)), Arg(Pointer(k)), Arg(Pointer(v)), Arg(Pointer(output)),
             Arg(tq), Arg(tk), Arg(spec.Heads), Arg(spec.KvHeads), Arg(d), Arg(spec.Scale), Arg(spec.Causal ? 1 : 0));
     }

@@ -140,6 +140,24 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         }
     }
 
+    /// <summary>
+    /// The devices the CUDA driver reports (after <c>CUDA_VISIBLE_DEVICES</c>), and whether that driver is the emulated
+    /// device of tests/cuda-emulator (it says so itself: <see cref="CudaDriver.EmulatorMarker"/>); (0, false) where no
+    /// driver loads.
+    /// </summary>
+    public static (int Count, bool Emulated) Devices()
+    {
+        try
+        {
+            var driver = CudaDriver.Instance;
+            return (driver.DeviceCount, driver.IsEmulated);
+        }
+        catch (Exception e) when (e is CudaUnavailableException or CudaException)
+        {
+            return (0, false);
+        }
+    }
+
     /// <summary>Blocks until all queued work is done (for timing; downloads synchronise on their own).</summary>
     public void Synchronize() => _context.Synchronize();
 
@@ -428,6 +446,13 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     /// <summary>One kernel argument: its bits and its size in the parameter buffer (4 or 8 bytes).</summary>
     private readonly record struct KernelArg(ulong Bits, int Size);
+
+    /// <summary>
+    /// Threads per block each kernel is launched with: 256, attention 8 warps (one query row each). The toolchain report
+    /// (<see cref="KernelResourceReport"/>) checks ptxas's registers × these threads against the SM's register file.
+    /// </summary>
+    internal static int ThreadsPerBlockOf(string kernel) =>
+        kernel == "attention_flash" ? 32 * AttentionKernels.QueryRowsPerBlock : ThreadsPerBlock;
 
     /// <summary>Grid for a grid-stride loop over <paramref name="n"/> elements (capped; the loop covers the rest).</summary>
     private static uint Blocks(long n) => (uint)Math.Min((n + ThreadsPerBlock - 1) / ThreadsPerBlock, 1L << 16);

@@ -47,14 +47,13 @@ internal static class KernelCache
     }
 
     /// <summary>
-    /// The NVRTC file this process loaded (size and modification time): two builds that report the same version (two
-    /// builds of the emulated device, a patched toolkit) never share cached modules.
+    /// The NVRTC file the backend compiles with (size and modification time): two builds that report the same version
+    /// (two builds of the emulated device, a patched toolkit) never share cached modules. The file of the binding
+    /// itself, not the first libnvrtc mapped: a test process can hold both the emulated NVRTC and NVIDIA's
+    /// (<see cref="Nvrtc.Toolkit"/>).
     /// </summary>
-    private static string Compiler()
-    {
-        var file = Interop.NativeLibraryProbe.MappedFiles(["libnvrtc"]).FirstOrDefault(f => !f.Contains("builtins", StringComparison.Ordinal));
-        return file is not null && new FileInfo(file) is { Exists: true } info ? $"{file}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "";
-    }
+    private static string Compiler(Nvrtc nvrtc) =>
+        nvrtc.File.Length > 0 && new FileInfo(nvrtc.File) is { Exists: true } info ? $"{nvrtc.File}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "";
 
     public static string GetPtx(KernelSource module, int arch)
     {
@@ -65,7 +64,7 @@ internal static class KernelCache
     {
         var nvrtc = Nvrtc.Instance;
         var source = module.FullSource;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{nvrtc.Version}\n{Compiler()}\n{arch}\n{source}")));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{nvrtc.Version}\n{Compiler(nvrtc)}\n{arch}\n{source}")));
         var path = Path.Combine(Folder, $"{module.Name}-{hash}-compute_{arch}.ptx");
         if (File.Exists(path))
         {

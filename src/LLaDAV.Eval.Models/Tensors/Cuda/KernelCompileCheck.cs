@@ -10,8 +10,9 @@ internal sealed record KernelCompileResult(string Module, int Arch, string Ptx, 
 }
 
 /// <summary>
-/// Compiles every kernel module with NVRTC (bypassing the cache) — the check CI runs without a GPU and that
-/// <c>selftest</c> reports first. Needs only libnvrtc.
+/// Compiles every kernel module with NVIDIA's NVRTC (<see cref="Nvrtc.Toolkit"/>, never the emulated device's g++
+/// stand-in; bypassing the cache) — the check CI runs without a GPU and that <c>selftest</c> reports first. Needs only
+/// libnvrtc.
 /// </summary>
 internal static class KernelCompileCheck
 {
@@ -22,24 +23,25 @@ internal static class KernelCompileCheck
     /// <see cref="Preferred"/> as far as the loaded NVRTC supports them (NVRTC 11.8, Debian's libnvrtc11.2, takes all
     /// three); an NVRTC that dropped Volta (CUDA 13) gets its oldest supported architecture instead of 70.
     /// </summary>
-    public static IReadOnlyList<int> Architectures
+    public static IReadOnlyList<int> Architectures(Nvrtc nvrtc)
     {
-        get
+        ArgumentNullException.ThrowIfNull(nvrtc);
+        var supported = nvrtc.SupportedArchitectures();
+        var archs = Preferred.Where(supported.Contains).ToList();
+        if (!archs.Contains(Preferred[0]) && supported.Count > 0)
         {
-            var supported = Nvrtc.Instance.SupportedArchitectures();
-            var archs = Preferred.Where(supported.Contains).ToList();
-            if (!archs.Contains(Preferred[0]) && supported.Count > 0)
-            {
-                archs.Insert(0, supported.Min());
-            }
-
-            return archs;
+            archs.Insert(0, supported.Min());
         }
+
+        return archs;
     }
 
-    public static IReadOnlyList<KernelCompileResult> Run(IEnumerable<int> architectures)
+    /// <summary>NVIDIA's NVRTC, or <see cref="CudaUnavailableException"/> saying why there is none.</summary>
+    public static Nvrtc Compiler => Nvrtc.Toolkit(out var reason) ?? throw new CudaUnavailableException("libnvrtc", reason ?? "no NVIDIA NVRTC");
+
+    public static IReadOnlyList<KernelCompileResult> Run(Nvrtc nvrtc, IEnumerable<int> architectures)
     {
-        var nvrtc = Nvrtc.Instance;
+        ArgumentNullException.ThrowIfNull(nvrtc);
         var results = new List<KernelCompileResult>();
         foreach (var arch in architectures)
         {

@@ -37,8 +37,15 @@ public sealed record RunReportModel(
     ImmutableArray<ReportTiming> Timing,
     ImmutableArray<ReportFigure> Figures,
     bool HasPaper,
-    string? SampleNotice = null)
+    string? SampleNotice = null,
+    Models.Backends.ComputeDeviceInfo? Device = null)
 {
+    /// <summary>Where the timings were measured, said after the timing table; an emulated CUDA device's are CPU times.</summary>
+    public static string DeviceSentence(Models.Backends.ComputeDeviceInfo device, Func<string, string> escape, string emphasis) =>
+        device.Emulated
+            ? $"Measured on {escape(device.Description)}: an {emphasis}emulated device{emphasis} (tests/cuda-emulator), so these are CPU emulation times, not GPU timings."
+            : $"Measured on {escape(device.Description)}.";
+
     public static RunReportModel Build(RunDirectory run, PaperReference? paper, ImmutableArray<ReportFigure> figures)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -104,7 +111,7 @@ public sealed record RunReportModel(
             .Select(kv => new ReportIncomplete(kv.Key, (string?)kv.Value?["reason"] ?? "unknown", kv.Value?["unscored_samples"]?.ToString() ?? "?"))
             .ToImmutableArray();
         var notice = SampleData.Notice(run.SampleTasks);
-        return new RunReportModel($"lladav-eval report: {run.Label}" + (notice is null ? "" : " (sample data)"), manifest, scores.ToImmutable(), incomplete, extraction, timing, figures, paper is not null, notice);
+        return new RunReportModel($"lladav-eval report: {run.Label}" + (notice is null ? "" : " (sample data)"), manifest, scores.ToImmutable(), incomplete, extraction, timing, figures, paper is not null, notice, Running.RunManifest.Device(run.Manifest));
     }
 
     private static string Format(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);

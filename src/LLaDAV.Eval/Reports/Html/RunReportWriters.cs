@@ -70,6 +70,11 @@ public sealed class RunReportMarkdownWriter : IReportWriter<RunReportModel>
             sb.Append(CultureInfo.InvariantCulture, $"| {MarkdownText.Escape(t.Task)} | {t.Samples} | {t.WallSeconds} | {t.GeneratedTokens} | {t.TokensPerSecond} | {t.ForwardPasses} |\n");
         }
 
+        if (model.Device is { } device)
+        {
+            sb.Append('\n').Append(RunReportModel.DeviceSentence(device, MarkdownText.Escape, "**")).Append('\n');
+        }
+
         if (!model.Figures.IsEmpty)
         {
             sb.Append("\n## Plots\n\n");
@@ -133,6 +138,10 @@ public sealed class RunReportHtmlWriter : IReportWriter<RunReportModel>
         }));
         sb.Append("<h2>Timing</h2>\n");
         Table(sb, ["task", "samples", "wall s", "generated tokens", "tokens/s", "forward passes"], model.Timing.Select(t => new[] { t.Task, t.Samples.ToString(CultureInfo.InvariantCulture), t.WallSeconds, t.GeneratedTokens, t.TokensPerSecond, t.ForwardPasses }));
+        if (model.Device is { } device)
+        {
+            sb.Append("<p>").Append(HtmlText.Escape(RunReportModel.DeviceSentence(device, d => d, ""))).Append("</p>\n");
+        }
         if (!model.Figures.IsEmpty)
         {
             sb.Append("<h2>Plots</h2>\n");

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using LLaDAV.Eval.Errors;
 using LLaDAV.Eval.Reports.Paper;
 using LLaDAV.Eval.Reports.Runs;
@@ -40,6 +41,11 @@ public static class TradeoffPlot
 
                 var tps = run.TokensPerSecond(task)
                     ?? throw new DataException($"Run {run.Path} has no tokens_per_second for task '{task}' in timing.json (the backend did not time generation; replay runs never do), so it cannot be placed on the throughput axis.");
+                if (run.Timing?[task]?["emulated_device"] is JsonValue emulated && emulated.TryGetValue<bool>(out var e) && e)
+                {
+                    throw new DataException($"Run {run.Path} ran on an emulated device ({(string?)run.Timing[task]!["device"]}; timing.json emulated_device: true): its tokens_per_second for '{task}' is a CPU emulation time, not a GPU timing, so it is not placed on the throughput axis. Plot runs from a real GPU or the CPU.");
+                }
+
                 var r = RunMetadata.Setting(run, RunMetadata.RefreshIntervalKey);
                 var family = RunMetadata.Family(run);
                 if (!families.Contains(family))

@@ -10,6 +10,9 @@ namespace LLaDAV.Eval.Models.Tensors.Cuda.Interop;
 /// </summary>
 internal sealed unsafe class CuBlas
 {
+    /// <summary>Exported only by the emulated cuBLAS of tests/cuda-emulator.</summary>
+    public const string EmulatorMarker = "lladavEmulatedCublas";
+
     public static readonly string[] Sonames = ["libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so"];
 
     public const int OpN = 0;

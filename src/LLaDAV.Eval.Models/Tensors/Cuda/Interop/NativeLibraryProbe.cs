@@ -92,6 +92,40 @@ internal static class NativeLibraryProbe
         return [.. found];
     }
 
+    /// <summary>
+    /// The mapped file holding <paramref name="address"/> (an export of a loaded library), read from
+    /// <c>/proc/self/maps</c> ("start-end perms offset dev inode path" lines); null off Linux or when not found.
+    /// </summary>
+    public static string? FileOf(nint address)
+    {
+        const string maps = "/proc/self/maps";
+        if (!File.Exists(maps))
+        {
+            return null;
+        }
+
+        var a = (ulong)address;
+        foreach (var line in File.ReadLines(maps))
+        {
+            var dash = line.IndexOf('-', StringComparison.Ordinal);
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            var slash = line.IndexOf('/', StringComparison.Ordinal);
+            if (dash < 0 || space < dash || slash < 0
+                || !ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var start)
+                || !ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var end))
+            {
+                continue;
+            }
+
+            if (a >= start && a < end)
+            {
+                return line[slash..];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The folders searched after the dynamic loader, in order, existing ones only.</summary>
     public static IReadOnlyList<string> SearchFolders() => SearchFolders(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
 

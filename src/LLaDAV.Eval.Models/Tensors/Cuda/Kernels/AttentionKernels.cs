@@ -123,6 +123,5 @@ internal static class AttentionKernels
                 }
             }
         }
-        """,
-        ["attention_flash"]);
+        """);
 }

@@ -87,6 +87,5 @@ internal static class ElementwiseKernels
                 out[i] = load_weight(table, table_bf16, (long long)ids[t] * dim + e);
             }
         }
-        """,
-        ["silu_mul_f32", "gelu_erf_f32", "gelu_tanh_f32", "add_bias_f32", "add_f32", "mul_f32", "scale_f32", "f32_to_bf16", "bf16_to_f32", "embedding_gather"]);
+        """);
 }

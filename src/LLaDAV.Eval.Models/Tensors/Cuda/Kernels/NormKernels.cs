@@ -72,6 +72,5 @@ internal static class NormKernels
                 row[i] *= inv;
             }
         }
-        """,
-        ["rms_norm", "layer_norm", "softmax_rows"]);
+        """);
 }

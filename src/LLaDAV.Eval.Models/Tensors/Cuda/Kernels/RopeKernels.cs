@@ -30,6 +30,5 @@ internal static class RopeKernels
                 v[i + half] = x2 * c + x1 * s;
             }
         }
-        """,
-        ["rope_neox"]);
+        """);
 }

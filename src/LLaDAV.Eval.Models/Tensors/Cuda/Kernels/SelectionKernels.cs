@@ -81,6 +81,5 @@ internal static class SelectionKernels
                 confidence[blockIdx.x] = exp((double)row[chosen[blockIdx.x]] - max_value) / sum;
             }
         }
-        """,
-        ["argmax_rows", "topk_rows", "fill_columns_neg_inf", "softmax_confidence_f64"]);
+        """);
 }

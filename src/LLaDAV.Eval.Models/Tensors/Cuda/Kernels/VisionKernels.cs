@@ -53,6 +53,5 @@ internal static class VisionKernels
                 out[idx] = hy * (hx * a + lx * b) + ly * (hx * c + lx * d);
             }
         }
-        """,
-        ["im2col_patches", "bilinear_resize"]);
+        """);
 }

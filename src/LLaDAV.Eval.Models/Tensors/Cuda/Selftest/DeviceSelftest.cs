@@ -47,14 +47,22 @@ public static class DeviceSelftest
         using (candidate)
         {
             output.WriteLine(candidate.Description);
-            if (candidate is CudaBackend)
+            if (candidate is CudaBackend cudaBackend)
             {
-                // Which copies the loader picked (a machine may have a toolkit, the driver's and pip wheels' libraries).
+                if (cudaBackend.IsEmulated)
+                {
+                    output.WriteLine("emulated device (tests/cuda-emulator): the kernels run on the CPU; nothing timed here is a GPU timing");
+                }
+
+                // Which copies the loader picked (a machine may have a toolkit, the driver's and pip wheels' libraries;
+                // the compile check above loads NVIDIA's NVRTC even where the backend's is the emulated device's).
                 output.WriteLine("libraries loaded:");
                 foreach (var file in Interop.NativeLibraryProbe.MappedFiles(["libcuda", "libcublas", "libnvrtc"]))
                 {
                     output.WriteLine("  " + file);
                 }
+
+                output.WriteLine($"the backend's NVRTC: {Interop.Nvrtc.Instance.File}");
             }
 
             output.WriteLine("== ops against the CPU backend (fp32) ==");
@@ -173,9 +181,11 @@ public static class DeviceSelftest
     private static int CompileCheck(TextWriter output)
     {
         IReadOnlyList<KernelCompileResult> results;
+        Interop.Nvrtc nvrtc;
         try
         {
-            results = KernelCompileCheck.Run(KernelCompileCheck.Architectures);
+            nvrtc = KernelCompileCheck.Compiler;
+            results = KernelCompileCheck.Run(nvrtc, KernelCompileCheck.Architectures(nvrtc));
         }
         catch (CudaUnavailableException e)
         {
@@ -183,7 +193,7 @@ public static class DeviceSelftest
             return 0;
         }
 
-        output.WriteLine($"NVRTC {Interop.Nvrtc.Instance.Version}");
+        output.WriteLine($"NVRTC {nvrtc.Version} ({nvrtc.File})");
         var failures = 0;
         foreach (var r in results)
         {

@@ -1,0 +1,82 @@
+using System.Globalization;
+using LLaDAV.Eval.Models.Tensors.Cuda;
+using LLaDAV.Eval.Models.Tensors.Cuda.Interop;
+using LLaDAV.Eval.Models.Tensors.Cuda.Kernels;
+
+namespace LLaDAV.Eval.Models.Tests.Cuda;
+
+/// <summary>
+/// The emulated device must not use up the test process: Linux caps a process at vm.max_map_count memory mappings
+/// (65,530 by default), and past it the .NET runtime dies ("Failed to create RW mapping for RX memory") and takes every
+/// test of the process with it. Before the fix each loaded module mapped its own 1,024 fiber stacks with a guard page
+/// each (2,048 mappings a module, and every backend instance loads its modules anew): the CUDA tests of one process died
+/// after a few dozen backends (tests/cuda-emulator/README.md).
+/// </summary>
+public sealed unsafe class EmulatedDeviceResourceTests(ITestOutputHelper output)
+{
+    private const int Modules = 12;
+
+    [EmulatedCudaFact]
+    public void Loading_modules_keeps_the_process_memory_mappings_bounded()
+    {
+        using var context = new CudaContext(0);
+        var arch = KernelCache.TargetArchitecture(Nvrtc.Instance, context.ComputeCapability);
+        var (ptx, _) = Nvrtc.Instance.CompileToPtx(ElementwiseKernels.Module.FullSource, "elementwise.cu", arch);
+        var data = Enumerable.Range(0, 256).Select(i => (float)i).ToArray();
+
+        // one launch first, so the stacks every launch shares are already counted in the baseline
+        ScaleOnce(context, ptx, data);
+        var before = Mappings();
+        for (var i = 0; i < Modules; i++)
+        {
+            Assert.Equal(data.Select(v => v * 2).ToArray(), ScaleOnce(context, ptx, data));
+        }
+
+        var added = Mappings() - before;
+        output.WriteLine($"memory mappings: {before} before, +{added} after {Modules} module loads");
+
+        // a module is its shared object (a handful of mappings: text, data, relro, bss); 64 leaves ample room, where a
+        // pool of fiber stacks per module is 2,048
+        Assert.True(added < Modules * 64, $"{Modules} module loads added {added} memory mappings");
+    }
+
+    private static float[] ScaleOnce(CudaContext context, string ptx, float[] data)
+    {
+        using var module = new CudaModule(context, ptx, ["scale_f32"]);
+        using var memory = new DeviceMemory(context, data.Length * 4L);
+        var driver = context.Driver;
+        fixed (float* p = data)
+        {
+            driver.Check(driver.MemcpyHtoDAsync(memory.Pointer, p, (nuint)(data.Length * 4), context.Stream), "cuMemcpyHtoDAsync");
+        }
+
+        // scale_f32(float* x, float factor, long long n), packed at natural alignment
+        var buffer = new byte[24];
+        BitConverter.TryWriteBytes(buffer.AsSpan(0), memory.Pointer);
+        BitConverter.TryWriteBytes(buffer.AsSpan(8), 2f);
+        BitConverter.TryWriteBytes(buffer.AsSpan(16), (long)data.Length);
+        nuint size = (nuint)buffer.Length;
+        context.MakeCurrent();
+        fixed (byte* b = buffer)
+        {
+            var extra = stackalloc void*[5];
+            extra[0] = (void*)1;
+            extra[1] = b;
+            extra[2] = (void*)2;
+            extra[3] = &size;
+            extra[4] = null;
+            driver.Check(driver.LaunchKernel(module.Function("scale_f32"), 1, 1, 1, 256, 1, 1, 0, context.Stream, null, extra), "cuLaunchKernel");
+        }
+
+        var host = new float[data.Length];
+        fixed (float* p = host)
+        {
+            driver.Check(driver.MemcpyDtoHAsync(p, memory.Pointer, (nuint)(host.Length * 4), context.Stream), "cuMemcpyDtoHAsync");
+            context.Synchronize();
+        }
+
+        return host;
+    }
+
+    private static int Mappings() => File.ReadLines("/proc/self/maps").Count();
+}
