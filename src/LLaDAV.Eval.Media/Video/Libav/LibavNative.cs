@@ -13,10 +13,10 @@ namespace LLaDAV.Eval.Media.Video.Libav;
 /// </summary>
 internal static unsafe partial class LibavNative
 {
-    private const string Format = "libavformat.so.59";
-    private const string Codec = "libavcodec.so.59";
-    private const string Util = "libavutil.so.57";
-    private const string Scale = "libswscale.so.6";
+    internal const string Format = "libavformat.so.59";
+    internal const string Codec = "libavcodec.so.59";
+    internal const string Util = "libavutil.so.57";
+    internal const string Scale = "libswscale.so.6";
 
     public const int AvmediaTypeVideo = 0;
     public const int AvseekFlagBackward = 1;
