@@ -20,6 +20,9 @@ internal sealed unsafe class LibavVideoFile : IDisposable
     private nint _frame;
     private nint _scaler;
     private readonly int _stream;
+    private nint _par;
+    private int _codecId;
+    private bool? _decoderOpen;
 
     private LibavVideoFile(nint format, int stream, VideoInfo info, PacketTimes times)
     {
@@ -34,7 +37,15 @@ internal sealed unsafe class LibavVideoFile : IDisposable
     public PacketTimes Times { get; }
 
     /// <summary>The file opened and indexed, or null when libav is not the FFmpeg 5.1 ABI or cannot read it.</summary>
-    public static LibavVideoFile? TryOpen(string path)
+    public static LibavVideoFile? TryOpen(string path) => Open(path, indexed: null);
+
+    /// <summary>
+    /// The same file opened once more, sharing this one's index instead of reading the packets again: for decoding
+    /// another share of the wanted frames at the same time.
+    /// </summary>
+    public LibavVideoFile? Reopen() => Open(Info.Path, this);
+
+    private static LibavVideoFile? Open(string path, LibavVideoFile? indexed)
     {
         if (!Load())
         {
@@ -62,9 +73,11 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         var nbFrames = ReadLong(stream, StreamNbFrames);
         var fps = Rate(stream, StreamAvgFrameRate) is var avg and > 0 ? avg : Rate(stream, StreamRFrameRate);
         var duration = ReadLong(stream, StreamDuration);
-        var (times, packetCount) = (ReadInt(stream, StreamIndex) == s && tbNum > 0 && tbDen > 0 && width > 0 && height > 0)
-            ? ReadIndex(format, s, tbNum, tbDen)
-            : (null, 0); // not the layout this binding was written for
+        var layoutHolds = ReadInt(stream, StreamIndex) == s && tbNum > 0 && tbDen > 0 && width > 0 && height > 0; // else not the ABI assumed
+        var (times, packetCount) = !layoutHolds ? (null, 0)
+            : indexed is null ? ReadIndex(format, s, tbNum, tbDen)
+            : indexed._stream == s && (indexed.Times.TimeBaseNum, indexed.Times.TimeBaseDen) == (tbNum, tbDen) ? (indexed.Times, indexed.Times.Pts.Length)
+            : (null, 0);
         var info = new VideoInfo(
             path,
             Utf8(avcodec_get_name(codecId)),
@@ -75,7 +88,9 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             fps,
             duration > 0 ? duration * (double)tbNum / tbDen : 0);
         var file = new LibavVideoFile(format, s, info, times ?? new PacketTimes([], [], 0, 0, Complete: false));
-        if (times is null || !file.OpenDecoder(par, codecId))
+        file._par = par;
+        file._codecId = codecId;
+        if (times is null || (indexed is not null && file.Info != indexed.Info))
         {
             file.Dispose();
             return null;
@@ -115,12 +130,14 @@ internal sealed unsafe class LibavVideoFile : IDisposable
 
     /// <summary>
     /// The frames at <paramref name="distinct"/> (ascending presentation indices into <see cref="Times"/>), or null when
-    /// a frame could not be reached exactly this way.
+    /// a frame could not be reached exactly this way. <paramref name="alone"/>: the only decoder at work, so it may use
+    /// frame threads (ffmpeg's <c>-threads auto</c>); else one thread, beside the others.
     /// </summary>
-    public List<RgbImage>? ReadFrames(IReadOnlyList<int> distinct)
+    public List<RgbImage>? ReadFrames(IReadOnlyList<int> distinct, bool alone = true)
     {
         var times = Times;
-        if (!times.Complete || distinct.Count == 0 || distinct[^1] >= times.Pts.Length)
+        _decoderOpen ??= OpenDecoder(_par, _codecId, alone ? "auto" : "1");
+        if (!times.Complete || distinct.Count == 0 || distinct[^1] >= times.Pts.Length || _decoderOpen != true)
         {
             return null;
         }
@@ -206,7 +223,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         }
     }
 
-    private bool OpenDecoder(nint par, int codecId)
+    private bool OpenDecoder(nint par, int codecId, string threads)
     {
         var codec = avcodec_find_decoder(codecId);
         if (codec == 0)
@@ -222,9 +239,10 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             return false;
         }
 
-        // ffmpeg's own default (-threads auto): the decoder picks its thread count; its output does not depend on it.
+        // "auto" is ffmpeg's own default (the decoder picks its thread count); a decoder working beside others gets one.
+        // The output does not depend on it.
         nint options = 0;
-        av_dict_set(&options, "threads", "auto", 0);
+        av_dict_set(&options, "threads", threads, 0);
         var opened = avcodec_open2(_decoder, codec, &options);
         av_dict_free(&options);
         return opened >= 0;
