@@ -52,6 +52,31 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     public static string? InProcessUnavailable => Libav.LibavNative.Unavailable;
 
     /// <summary>
+    /// Loads libav and compiles the in-process path's code without decoding anything: what a run has done once its
+    /// first video is read, and what <c>import av</c> does for PyAV. <c>bench --video</c> calls it before starting its
+    /// clock so that both sides are timed per video. Returns <see cref="InProcessUnavailable"/>.
+    /// </summary>
+    public static string? PrepareInProcess()
+    {
+        if (Libav.LibavNative.Unavailable is { } reason)
+        {
+            return reason;
+        }
+
+        const System.Reflection.BindingFlags All = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+        foreach (var type in new[] { typeof(Libav.LibavVideoFile), typeof(Libav.LibavNative), typeof(VideoReader) })
+        {
+            foreach (var method in type.GetMethods(All).Where(m => !m.IsAbstract && !m.ContainsGenericParameters))
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The file's first video stream. The frame count is the container's <c>nb_frames</c>, else the stream's packet
     /// count (<c>-count_packets</c> reads the packets without decoding them), as decord counts from its packet index.
     /// </summary>

@@ -337,7 +337,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         }
 
         sws_setColorspaceDetails(_scaler, inverse, sourceFull, inverse, destinationFull, brightness, contrast, saturation);
-        var pixels = new byte[checked(width * height * 3)];
+        var pixels = GC.AllocateUninitializedArray<byte>(checked(width * height * 3)); // swscale writes every byte
         fixed (byte* p = pixels)
         {
             var destination = stackalloc nint[4] { (nint)p, 0, 0, 0 };
