@@ -102,6 +102,19 @@ public sealed class SeekDecodeTests(SeekingVideos videos) : IClassFixture<Seekin
     }
 
     [Fact]
+    public void One_seek_decodes_alone_with_frame_threads_and_gives_the_full_decode_bytes()
+    {
+        // Frames 11-19 share the keyframe at 10 (-g 10): one seek, so one decoder with ffmpeg's -threads auto.
+        var reader = Reader(inProcess: true);
+        var info = reader.Probe(videos.Cfr);
+        var seek = reader.ReadFrames(info, [11, 13, 17, 19]).ToList();
+        Assert.Equal(1, reader.InProcessDecodes);
+        var full = reader.ReadFrames(info, [11, 13, 17, 19], VideoDecodeMethod.FullDecode).ToList();
+        Assert.Equal(full.Select(f => f.Image.Pixels), seek.Select(f => f.Image.Pixels), new BytesComparer());
+        Assert.Equal([11, 13, 17, 19], seek.Select(f => SourceFrame(f.Image)));
+    }
+
+    [Fact]
     public void Frames_the_in_process_index_lacks_go_to_ffmpeg_which_names_the_file()
     {
         Assert.SkipWhen(VideoReader.InProcessUnavailable is not null, $"libav in process: {VideoReader.InProcessUnavailable}");

@@ -19,6 +19,8 @@ internal static unsafe partial class LibavNative
     internal const string Scale = "libswscale.so.6";
 
     public const int AvmediaTypeVideo = 0;
+    public const int AvdiscardDefault = 0;
+    public const int AvdiscardNonref = 8;
     public const int AvseekFlagBackward = 1;
     public const int AvPixFmtRgb24 = 2;
     public const int SwsBicubic = 4;
@@ -173,6 +175,9 @@ internal static unsafe partial class LibavNative
 
     [LibraryImport(Util)]
     public static partial void av_dict_free(nint* dictionary);
+
+    [LibraryImport(Util, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int av_opt_set_int(nint target, string name, long value, int searchFlags);
 
     [LibraryImport(Scale)]
     public static partial nint sws_getCachedContext(nint context, int srcW, int srcH, int srcFormat, int dstW, int dstH, int dstFormat, int flags, nint srcFilter, nint dstFilter, nint param);

@@ -23,6 +23,8 @@ internal sealed unsafe class LibavVideoFile : IDisposable
     private nint _par;
     private int _codecId;
     private bool? _decoderOpen;
+    private HashSet<long>? _wanted;
+    private int _skipFrame = -1;
 
     private LibavVideoFile(nint format, int stream, VideoInfo info, PacketTimes times)
     {
@@ -149,6 +151,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             lastKey[i] = key;
         }
 
+        _wanted = [.. distinct.Select(i => times.Pts[i])];
         var frames = new List<RgbImage>(distinct.Count);
         var position = -1; // the last frame decoded; none yet, so the first frame is sought
         foreach (var i in distinct)
@@ -291,6 +294,15 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             {
                 av_packet_unref(_packet);
                 continue;
+            }
+
+            // A packet that is not a wanted frame is decoded only if other frames reference it: with skip_frame=nonref
+            // the decoder drops it when it is a non-reference frame (e.g. most B-frames), which no frame decoded later
+            // can depend on, so every other frame's pixels are unchanged (the tests compare against full decodes).
+            var skip = _wanted is { } wanted && !wanted.Contains(ReadLong(_packet, PacketPts)) ? AvdiscardNonref : AvdiscardDefault;
+            if (skip != _skipFrame)
+            {
+                _skipFrame = av_opt_set_int(_decoder, "skip_frame", skip, 0) >= 0 ? skip : -1;
             }
 
             var sent = avcodec_send_packet(_decoder, _packet);
