@@ -289,7 +289,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         }
 
         var distinct = indices.Distinct().ToList();
-        if (ReadShares(file, distinct) is not { } images)
+        if (file.ReadFrames(distinct) is not { } images)
         {
             return null;
         }
@@ -418,58 +418,6 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             .ToList();
         var parts = new List<RgbImage>?[processes];
         Parallel.For(0, processes, new ParallelOptions { MaxDegreeOfParallelism = processes }, p => parts[p] = SeekDecodeRuns(info, shares[p], times));
-        return parts.Any(p => p is null) ? null : [.. parts.SelectMany(p => p!)];
-    }
-
-    /// <summary>
-    /// The in-process decode split at seeks into contiguous shares, one decoder (one thread each) per share, side by side
-    /// on up to <see cref="MaxProcesses"/> cores: a seek starts from a keyframe, so the shares are independent and
-    /// decode exactly the frames one decoder would. Measured on this machine: the same CPU time as one single-threaded
-    /// decoder, where one frame-threaded decoder took 1.1-1.4 times as much.
-    /// </summary>
-    private static List<RgbImage>? ReadShares(Libav.LibavVideoFile file, List<int> distinct)
-    {
-        var times = file.Times;
-        if (!times.Complete || distinct[^1] >= times.Pts.Length)
-        {
-            return null;
-        }
-
-        // Where decord's rule seeks: the keyframe before the frame lies past the previous wanted frame.
-        var lastKey = new int[distinct[^1] + 1];
-        for (int i = 0, key = 0; i < lastKey.Length; i++)
-        {
-            key = times.Key[i] ? i : key;
-            lastKey[i] = key;
-        }
-
-        var seeks = Enumerable.Range(0, distinct.Count).Where(k => k == 0 || lastKey[distinct[k]] > distinct[k - 1]).ToList();
-        var count = Math.Clamp(Environment.ProcessorCount, 1, Math.Min(MaxProcesses, seeks.Count));
-        if (count == 1)
-        {
-            return file.ReadFrames(distinct);
-        }
-
-        var starts = Enumerable.Range(0, count).Select(p => seeks[seeks.Count * p / count]).Append(distinct.Count).ToList();
-        var parts = new List<RgbImage>?[count];
-        var decoders = new Libav.LibavVideoFile?[count];
-        decoders[0] = file;
-        try
-        {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, p =>
-            {
-                var decoder = p == 0 ? file : decoders[p] = file.Reopen();
-                parts[p] = decoder?.ReadFrames(distinct.GetRange(starts[p], starts[p + 1] - starts[p]), alone: false);
-            });
-        }
-        finally
-        {
-            foreach (var d in decoders.Skip(1))
-            {
-                d?.Dispose();
-            }
-        }
-
         return parts.Any(p => p is null) ? null : [.. parts.SelectMany(p => p!)];
     }
 

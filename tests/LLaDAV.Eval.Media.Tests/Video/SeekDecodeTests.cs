@@ -102,9 +102,9 @@ public sealed class SeekDecodeTests(SeekingVideos videos) : IClassFixture<Seekin
     }
 
     [Fact]
-    public void One_seek_decodes_alone_with_frame_threads_and_gives_the_full_decode_bytes()
+    public void Frames_after_one_seek_give_the_full_decode_bytes()
     {
-        // Frames 11-19 share the keyframe at 10 (-g 10): one seek, so one decoder with ffmpeg's -threads auto.
+        // Frames 11-19 share the keyframe at 10 (-g 10): one seek, then decoding on (B-frames between them skipped).
         var reader = Reader(inProcess: true);
         var info = reader.Probe(videos.Cfr);
         var seek = reader.ReadFrames(info, [11, 13, 17, 19]).ToList();

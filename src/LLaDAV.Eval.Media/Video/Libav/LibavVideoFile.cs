@@ -7,7 +7,8 @@ namespace LLaDAV.Eval.Media.Video.Libav;
 /// One video file opened in this process through libav: decord's frame index (every packet of the first video stream,
 /// its pts and keyframe flag, sorted by pts; decord <c>VideoReader::IndexKeyframes</c>) and its <c>get_batch</c>
 /// seek-and-decode (seek to the keyframe before a wanted frame unless decoding on from the last one is nearer, decode up
-/// to it), each frame converted to rgb24 by swscale as ffmpeg's <c>scale</c> filter converts it. It answers null
+/// to it; unlike decord, non-reference frames on the way are not decoded), each frame converted to rgb24 by swscale as
+/// ffmpeg's <c>scale</c> filter converts it. It answers null
 /// wherever its result could differ from the ffmpeg-process path (a packet without pts, a frame that is not the wanted
 /// one, a decode error, a size change), and <see cref="VideoReader"/> then takes that path, which also reports errors.
 /// Not thread-safe: one decode at a time per instance.
@@ -39,15 +40,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
     public PacketTimes Times { get; }
 
     /// <summary>The file opened and indexed, or null when libav is not the FFmpeg 5.1 ABI or cannot read it.</summary>
-    public static LibavVideoFile? TryOpen(string path) => Open(path, indexed: null);
-
-    /// <summary>
-    /// The same file opened once more, sharing this one's index instead of reading the packets again: for decoding
-    /// another share of the wanted frames at the same time.
-    /// </summary>
-    public LibavVideoFile? Reopen() => Open(Info.Path, this);
-
-    private static LibavVideoFile? Open(string path, LibavVideoFile? indexed)
+    public static LibavVideoFile? TryOpen(string path)
     {
         if (!Load())
         {
@@ -76,10 +69,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         var fps = Rate(stream, StreamAvgFrameRate) is var avg and > 0 ? avg : Rate(stream, StreamRFrameRate);
         var duration = ReadLong(stream, StreamDuration);
         var layoutHolds = ReadInt(stream, StreamIndex) == s && tbNum > 0 && tbDen > 0 && width > 0 && height > 0; // else not the ABI assumed
-        var (times, packetCount) = !layoutHolds ? (null, 0)
-            : indexed is null ? ReadIndex(format, s, tbNum, tbDen)
-            : indexed._stream == s && (indexed.Times.TimeBaseNum, indexed.Times.TimeBaseDen) == (tbNum, tbDen) ? (indexed.Times, indexed.Times.Pts.Length)
-            : (null, 0);
+        var (times, packetCount) = layoutHolds ? ReadIndex(format, s, tbNum, tbDen) : (null, 0);
         var info = new VideoInfo(
             path,
             Utf8(avcodec_get_name(codecId)),
@@ -92,7 +82,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         var file = new LibavVideoFile(format, s, info, times ?? new PacketTimes([], [], 0, 0, Complete: false));
         file._par = par;
         file._codecId = codecId;
-        if (times is null || (indexed is not null && file.Info != indexed.Info))
+        if (times is null)
         {
             file.Dispose();
             return null;
@@ -132,13 +122,12 @@ internal sealed unsafe class LibavVideoFile : IDisposable
 
     /// <summary>
     /// The frames at <paramref name="distinct"/> (ascending presentation indices into <see cref="Times"/>), or null when
-    /// a frame could not be reached exactly this way. <paramref name="alone"/>: the only decoder at work, so it may use
-    /// frame threads (ffmpeg's <c>-threads auto</c>); else one thread, beside the others.
+    /// a frame could not be reached exactly this way.
     /// </summary>
-    public List<RgbImage>? ReadFrames(IReadOnlyList<int> distinct, bool alone = true)
+    public List<RgbImage>? ReadFrames(IReadOnlyList<int> distinct)
     {
         var times = Times;
-        _decoderOpen ??= OpenDecoder(_par, _codecId, alone ? "auto" : "1");
+        _decoderOpen ??= OpenDecoder(_par, _codecId);
         if (!times.Complete || distinct.Count == 0 || distinct[^1] >= times.Pts.Length || _decoderOpen != true)
         {
             return null;
@@ -226,7 +215,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         }
     }
 
-    private bool OpenDecoder(nint par, int codecId, string threads)
+    private bool OpenDecoder(nint par, int codecId)
     {
         var codec = avcodec_find_decoder(codecId);
         if (codec == 0)
@@ -242,10 +231,13 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             return false;
         }
 
-        // "auto" is ffmpeg's own default (the decoder picks its thread count); a decoder working beside others gets one.
-        // The output does not depend on it.
+        // One thread, as the PyAV peer decodes (its slice threads do nothing for one-slice H.264): frame threads
+        // (ffmpeg's -threads auto) cost 1.1-1.4 times the CPU on these seek-and-decode runs, and two single-threaded
+        // decoders over halves of the seeks cost 1.05-1.1 times it, both measured on this 2-core machine, where they
+        // were no faster either while other work held the second core. A run has that other work: the model, and the
+        // prefetch decoding the next batches' videos. The output does not depend on the thread count.
         nint options = 0;
-        av_dict_set(&options, "threads", threads, 0);
+        av_dict_set(&options, "threads", "1", 0);
         var opened = avcodec_open2(_decoder, codec, &options);
         av_dict_free(&options);
         return opened >= 0;
