@@ -1,4 +1,5 @@
 using LLaDAV.Eval.Media.Processes;
+using LLaDAV.Eval.Media.Video.Libav;
 using LLaDAV.Eval.Models.Tensors;
 using LLaDAV.Eval.Parquet.Compression;
 
@@ -19,6 +20,9 @@ internal static class DependencyCatalog
             "video tasks: decodes frames", Required: true, VersionArgument: "-version"),
         new("ffprobe", DependencyKind.Program, [ExternalTool.Ffprobe.Name], ExternalTool.Ffprobe.DebianPackage,
             "video tasks: reads duration and frame count", Required: true, VersionArgument: "-version"),
+        .. LibavLibraries.All.Select(l => new SystemDependency(
+            l.Soname.Split('.')[0], DependencyKind.Library, [l.Soname], l.DebianPackage,
+            "video tasks: frames decoded in this process (FFmpeg 5.1, installed with ffmpeg); without it, by ffmpeg processes", Required: false)),
         new("libzstd", DependencyKind.Library, ZstdLibrary.Sonames, "libzstd1",
             "Parquet files with ZSTD-compressed pages", Required: true),
         new("libopenblas", DependencyKind.Library, NativeLibraries.OpenBlas, "libopenblas0-pthread",

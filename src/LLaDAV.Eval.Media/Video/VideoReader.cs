@@ -7,23 +7,27 @@ using LLaDAV.Eval.Media.Processes;
 namespace LLaDAV.Eval.Media.Video;
 
 /// <summary>
-/// Video metadata through ffprobe and frame extraction through ffmpeg. Frames are found the way decord's
-/// <c>VideoReader.get_batch</c> finds them (lmms-eval 75571cf <c>llava_onevision.py</c> <c>load_video</c>): frame i is
-/// the packet with the i-th smallest presentation timestamp (decord sorts its packet index by pts), reached by seeking
-/// to the keyframe before it and decoding from there, so the cost follows the number of frames wanted, not the
-/// video's length. Each run of wanted frames (see <see cref="SeekDecodeRuns"/>) is one ffmpeg input with an accurate
-/// seek (<c>-ss</c> halfway between the first frame's pts and the one before it, <c>-seek_timestamp 1</c> so the time
-/// is the stream's own); <c>trim</c> ends the input after the run, <c>select</c> keeps the run's frames, <c>concat</c>
-/// joins the runs; <c>showinfo</c> reports each kept frame's timestamp, and a frame that is not the wanted one (a
-/// container whose seeking is inexact) makes the whole video fall back to one full decode with a <c>select</c> filter,
-/// which gives the same frames by construction. Both paths convert to rgb24 with the same swscale defaults, so their
-/// bytes agree
-/// (tests compare them on constant and variable frame rate files).
+/// Video metadata and frame extraction. Frames are found the way decord's <c>VideoReader.get_batch</c> finds them
+/// (lmms-eval 75571cf <c>llava_onevision.py</c> <c>load_video</c>): frame i is the packet with the i-th smallest
+/// presentation timestamp (decord sorts its packet index by pts), reached by seeking to the keyframe before it and
+/// decoding from there, so the cost follows the number of frames wanted, not the video's length.
+/// <para>
+/// First choice (<see cref="InProcess"/>): libav in this process, as decord and PyAV do it (<c>LibavVideoFile</c>).
+/// Otherwise ffprobe (one run: stream facts and packet index) and ffmpeg: each run of wanted frames (see
+/// <see cref="SeekDecodeRuns"/>) is one ffmpeg input with an accurate seek (<c>-ss</c> halfway between the first
+/// frame's pts and the one before it, <c>-seek_timestamp 1</c> so the time is the stream's own); <c>trim</c> ends the
+/// input after the run, <c>select</c> keeps the run's frames, <c>concat</c> joins the runs; <c>showinfo</c> reports
+/// each kept frame's timestamp, and a frame that is not the wanted one (a container whose seeking is inexact) makes the
+/// whole video fall back to one full decode with a <c>select</c> filter, which gives the same frames by construction.
+/// All paths convert to rgb24 as ffmpeg's <c>scale</c> filter does, so their bytes agree (tests compare them on
+/// constant and variable frame rate files and a colour-tagged one).
+/// </para>
 /// </summary>
 public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 {
     private long _decodes;
     private long _fallbacks;
+    private long _inProcess;
 
     public static VideoReader Default { get; } = new(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
 
@@ -32,6 +36,45 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
     /// <summary>Seeking decodes that did not land on the wanted frames and were redone as a full decode.</summary>
     public long SeekFallbacks => Interlocked.Read(ref _fallbacks);
+
+    /// <summary>Decodes served in this process through libav (<see cref="InProcess"/>) rather than by ffmpeg processes.</summary>
+    public long InProcessDecodes => Interlocked.Read(ref _inProcess);
+
+    /// <summary>
+    /// Seeking decodes run in this process through the FFmpeg 5.1 libraries (Debian 12's <c>ffmpeg</c> package) when
+    /// they are installed (see <c>LibavVideoFile</c>), as decord and PyAV decode: no ffprobe or ffmpeg process starts,
+    /// whose start-up alone costs about a quarter of a second each. A file or setup that path cannot serve exactly
+    /// goes to the ffmpeg processes. False: always the processes (tests compare the two).
+    /// </summary>
+    public bool InProcess { get; init; } = true;
+
+    /// <summary>Why the in-process path is off on this machine (libraries missing or another FFmpeg); null when it is on.</summary>
+    public static string? InProcessUnavailable => Libav.LibavNative.Unavailable;
+
+    /// <summary>
+    /// Loads libav and compiles the in-process path's code without decoding anything: what a run has done once its
+    /// first video is read, and what <c>import av</c> does for PyAV. <c>bench --video</c> calls it before starting its
+    /// clock so that both sides are timed per video. Returns <see cref="InProcessUnavailable"/>.
+    /// </summary>
+    public static string? PrepareInProcess()
+    {
+        if (Libav.LibavNative.Unavailable is { } reason)
+        {
+            return reason;
+        }
+
+        const System.Reflection.BindingFlags All = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+        foreach (var type in new[] { typeof(Libav.LibavVideoFile), typeof(Libav.LibavNative), typeof(VideoReader) })
+        {
+            foreach (var method in type.GetMethods(All).Where(m => !m.IsAbstract && !m.ContainsGenericParameters))
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The file's first video stream. The frame count is the container's <c>nb_frames</c>, else the stream's packet
@@ -77,13 +120,138 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     /// </summary>
     public IEnumerable<VideoFrame> SampleUniform(string path, int count = FrameSampling.DefaultFrameCount, VideoDecodeMethod method = VideoDecodeMethod.Seek)
     {
-        var info = Probe(path);
+        RequireFile(path);
+        if (method == VideoDecodeMethod.Seek && InProcess && ReadInProcess(path, info => FrameSampling.UniformIndices(info.FrameCount, count)) is { } frames)
+        {
+            return frames;
+        }
+
+        // One ffprobe gives both the stream's facts and the packet index the seeking decode needs.
+        var (info, times) = method == VideoDecodeMethod.Seek ? ProbeWithIndex(path) : (Probe(path), null);
         if (info.FrameCount <= 0)
         {
             throw new MediaException($"'{path}' reports no frames.") { MediaPath = path };
         }
 
-        return ReadFrames(info, FrameSampling.UniformIndices(info.FrameCount, count), method);
+        return Expand(info, FrameSampling.UniformIndices(info.FrameCount, count), method, times);
+    }
+
+    /// <summary>Packets the one-call probe reads before it stops: 20 million, about 185 hours at 30 frames a second.</summary>
+    public const int MaxIndexedPackets = 20_000_000;
+
+    /// <summary>
+    /// <see cref="Probe"/> and <see cref="ReadPacketTimes"/> from one ffprobe run (each ffprobe start costs a few tenths
+    /// of a second): the stream's facts, the format's duration and every packet's pts and flags in ffprobe's compact
+    /// writer, read line by line, at most <see cref="MaxIndexedPackets"/> packets.
+    /// </summary>
+    internal (VideoInfo Info, PacketTimes Times) ProbeWithIndex(string path)
+    {
+        RequireFile(path);
+        using var process = ffprobe.Start(
+            ["-v", "error", "-select_streams", "v:0",
+             "-show_entries", "stream=codec_name,width,height,nb_frames,avg_frame_rate,r_frame_rate,duration,time_base:format=duration:packet=pts,flags",
+             "-of", "compact=p=1", FileUrl(path)],
+            redirectStdin: false,
+            path);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var packets = new List<(long Pts, bool Key)>();
+        var missing = false;
+        Dictionary<string, string>? stream = null, format = null;
+        using (var reader = new StreamReader(process.StandardOutput.BaseStream, Encoding.UTF8))
+        {
+            while (reader.ReadLine() is { } line)
+            {
+                // compact writer, section name first, then key=value: "packet|pts=1024|flags=K_", "stream|codec_name=h264|...".
+                var fields = line.Split('|');
+                if (fields[0] == "packet")
+                {
+                    if (packets.Count >= MaxIndexedPackets)
+                    {
+                        process.Kill();
+                        process.WaitForExit();
+                        throw new MediaException($"'{path}' has more than {MaxIndexedPackets} video packets; the frame index stops there.") { MediaPath = path };
+                    }
+
+                    var (pts, flags) = (Field(fields, "pts"), Field(fields, "flags") ?? string.Empty);
+                    if (long.TryParse(pts, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var p))
+                    {
+                        packets.Add((p, flags.StartsWith('K')));
+                    }
+                    else
+                    {
+                        missing = true; // "N/A": e.g. AVI packets carry no pts
+                        packets.Add((0, flags.StartsWith('K')));
+                    }
+                }
+                else if (fields[0] == "stream" && stream is null)
+                {
+                    stream = Fields(fields);
+                }
+                else if (fields[0] == "format")
+                {
+                    format = Fields(fields);
+                }
+            }
+        }
+
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw ffprobe.Failure(process.ExitCode, stderr.GetAwaiter().GetResult(), path);
+        }
+
+        if (stream is null)
+        {
+            throw new MediaException($"'{path}' has no video stream.") { MediaPath = path };
+        }
+
+        var width = (int)(Text(stream, "width") ?? 0);
+        var height = (int)(Text(stream, "height") ?? 0);
+        if (width <= 0 || height <= 0)
+        {
+            throw new MediaException($"'{path}' has a video stream without a frame size.") { MediaPath = path };
+        }
+
+        // As Probe: nb_frames, else the stream's packet count (what -count_packets counts).
+        var frames = Text(stream, "nb_frames") is { } n and > 0 ? (int)n : packets.Count;
+        var fps = Rate(stream.GetValueOrDefault("avg_frame_rate")) is { } avg and > 0 ? avg : Rate(stream.GetValueOrDefault("r_frame_rate")) ?? 0;
+        var duration = Text(stream, "duration") ?? (format is null ? null : Text(format, "duration")) ?? 0;
+        var info = new VideoInfo(path, stream.GetValueOrDefault("codec_name") ?? string.Empty, width, height, frames, fps, duration);
+
+        var timeBase = stream.GetValueOrDefault("time_base")?.Split('/') is [var a, var b]
+            && long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var num)
+            && long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var den) && num > 0 && den > 0
+            ? (num, den)
+            : (0L, 0L);
+        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
+        var times = new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], timeBase.Item1, timeBase.Item2, Complete: !missing && timeBase.Item2 > 0);
+        return (info, times);
+
+        static string? Field(string[] fields, string key)
+        {
+            foreach (var f in fields)
+            {
+                if (f.Length > key.Length && f[key.Length] == '=' && f.StartsWith(key, StringComparison.Ordinal))
+                {
+                    return f[(key.Length + 1)..];
+                }
+            }
+
+            return null;
+        }
+
+        static Dictionary<string, string> Fields(string[] fields) =>
+            fields.Skip(1).Select(f => f.Split('=', 2)).Where(kv => kv.Length == 2).GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+
+        static double? Text(Dictionary<string, string> section, string key) =>
+            section.TryGetValue(key, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+
+        static double? Rate(string? text) =>
+            text?.Split('/') is [var x, var y]
+            && double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var num)
+            && double.TryParse(y, NumberStyles.Float, CultureInfo.InvariantCulture, out var den) && den != 0
+                ? num / den
+                : null;
     }
 
     /// <summary>The frames at <paramref name="indices"/> (non-decreasing; repeats allowed), each distinct frame decoded once.</summary>
@@ -99,7 +267,47 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
         }
 
-        return indices.Count == 0 ? [] : Expand(info, indices, method);
+        if (indices.Count > 0 && method == VideoDecodeMethod.Seek && InProcess
+            && ReadInProcess(info.Path, opened => opened.FrameCount == info.FrameCount ? indices : null) is { } frames)
+        {
+            return frames;
+        }
+
+        return indices.Count == 0 ? [] : Expand(info, indices, method, times: null);
+    }
+
+    /// <summary>
+    /// The frames at the indices <paramref name="choose"/> picks from the file's own info, decoded in this process; null
+    /// when that path cannot serve them (the caller then runs ffmpeg, which also reports any error).
+    /// </summary>
+    private List<VideoFrame>? ReadInProcess(string path, Func<VideoInfo, IReadOnlyList<int>?> choose)
+    {
+        using var file = Libav.LibavVideoFile.TryOpen(path);
+        if (file is null || file.Info.FrameCount <= 0 || choose(file.Info) is not { Count: > 0 } indices)
+        {
+            return null;
+        }
+
+        var distinct = indices.Distinct().ToList();
+        if (file.ReadFrames(distinct) is not { } images)
+        {
+            return null;
+        }
+
+        Interlocked.Increment(ref _decodes);
+        Interlocked.Increment(ref _inProcess);
+        var frames = new List<VideoFrame>(indices.Count);
+        var next = 0;
+        for (var k = 0; k < distinct.Count; k++)
+        {
+            var frame = new VideoFrame(distinct[k], images[k]);
+            for (; next < indices.Count && indices[next] == distinct[k]; next++)
+            {
+                frames.Add(frame);
+            }
+        }
+
+        return frames;
     }
 
     /// <summary>
@@ -142,10 +350,10 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         return new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], timeBase.Num, timeBase.Den, Complete: !missing && timeBase.Den > 0);
     }
 
-    private IEnumerable<VideoFrame> Expand(VideoInfo info, IReadOnlyList<int> indices, VideoDecodeMethod method)
+    private IEnumerable<VideoFrame> Expand(VideoInfo info, IReadOnlyList<int> indices, VideoDecodeMethod method, PacketTimes? times)
     {
         var distinct = indices.Distinct().ToList();
-        var images = Decode(info, distinct, method);
+        var images = Decode(info, distinct, method, times);
         var next = 0;
         for (var k = 0; k < distinct.Count; k++)
         {
@@ -157,12 +365,12 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
         }
     }
 
-    private List<RgbImage> Decode(VideoInfo info, List<int> distinct, VideoDecodeMethod method)
+    private List<RgbImage> Decode(VideoInfo info, List<int> distinct, VideoDecodeMethod method, PacketTimes? known)
     {
         Interlocked.Increment(ref _decodes);
         if (method == VideoDecodeMethod.Seek)
         {
-            var times = ReadPacketTimes(info.Path);
+            var times = known ?? ReadPacketTimes(info.Path);
             if (times.Complete && distinct[^1] < times.Pts.Length && SeekDecode(info, distinct, times) is { } frames)
             {
                 return frames;
@@ -218,7 +426,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
     private List<RgbImage>? SeekDecodeRuns(VideoInfo info, List<List<int>> runs, PacketTimes times)
     {
-        var arguments = new List<string> { "-v", "info", "-nostdin", "-noautorotate", "-seek_timestamp", "1" };
+        var arguments = new List<string> { "-v", "info", "-nostdin" };
         var wanted = runs.Sum(r => r.Count);
         var expected = new List<(double Time, double Tolerance)>();
         var graph = new StringBuilder();
@@ -236,7 +444,12 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
 
             var seek = Seconds((pts + previous) / 2.0);
-            arguments.AddRange(["-ss", seek.ToString("0.#########", CultureInfo.InvariantCulture), "-i", FileUrl(info.Path)]);
+            // Input options hold for the next input only, so each input gets its own: -noautorotate, -seek_timestamp 1
+            // (the seek time is the stream's own, not an offset from the file's start time, which MPEG-TS sets), and
+            // -threads 1: each input is a fresh decoder that decodes at most one run, where frame threads' start-up and
+            // flushing cost more CPU than they save (measured on this machine: 3.3 s of CPU instead of 5-6.8 s for
+            // the 32 inputs of a 10-minute 720p file).
+            arguments.AddRange(["-noautorotate", "-seek_timestamp", "1", "-threads", "1", "-ss", seek.ToString("0.#########", CultureInfo.InvariantCulture), "-i", FileUrl(info.Path)]);
             foreach (var i in runs[k])
             {
                 // Without -copyts a kept frame's time is its pts less the seek point; a neighbour is at least a

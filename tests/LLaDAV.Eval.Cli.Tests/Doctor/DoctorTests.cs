@@ -32,10 +32,11 @@ public sealed class DoctorTests
     public void Catalog_covers_what_the_code_loads_and_runs()
     {
         var names = DependencyCatalog.All.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
-        string[] expected = ["ffmpeg", "ffprobe", "libzstd", "libopenblas", "libdnnl", "libcuda", "libcublas", "libnvrtc", "sbatch"];
+        string[] expected = ["ffmpeg", "ffprobe", "libavformat", "libavcodec", "libavutil", "libswscale", "libzstd", "libopenblas", "libdnnl", "libcuda", "libcublas", "libnvrtc", "sbatch"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
         Assert.Equal(LLaDAV.Eval.Parquet.Compression.ZstdLibrary.Sonames, DependencyCatalog.All.Single(d => d.Name == "libzstd").Candidates);
         Assert.Equal(LLaDAV.Eval.Models.Tensors.NativeLibraries.Nvrtc, DependencyCatalog.All.Single(d => d.Name == "libnvrtc").Candidates);
+        Assert.Equal(["libswscale.so.6"], DependencyCatalog.All.Single(d => d.Name == "libswscale").Candidates);
     }
 
     [Fact]
