@@ -34,6 +34,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <string>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -247,11 +248,53 @@ uintptr_t g_fault_address = 0;
 int g_fault_signal = 0;
 bool g_fault_write = false;
 
+void on_fault(int sig, siginfo_t* info, void* uc);
+
+pthread_t g_kernel_thread; // the thread running the launch (launches are serialised behind g_lock)
+// The handlers a launch displaces. Signal dispositions are process-wide, so while a kernel runs a fault of ANY thread
+// comes here, and the .NET runtime raises NullReferenceException from SIGSEGV and DivideByZeroException from SIGFPE
+// on whatever thread runs managed code: those go on to the runtime's handler as if we were not there, and only the
+// kernel thread's own faults are the kernel's. (Before, another thread's fault during a launch jumped into the kernel
+// thread's fault handling and the process died: EmulatedDeviceResourceTests.)
+struct sigaction g_displaced_segv, g_displaced_bus, g_displaced_fpe;
+
+void chain(int sig, siginfo_t* info, void* uc)
+{
+    struct sigaction* old = sig == SIGSEGV ? &g_displaced_segv : sig == SIGBUS ? &g_displaced_bus : &g_displaced_fpe;
+    // the mask the displaced handler would have run with (the interrupted mask, its sa_mask, and the signal itself
+    // unless SA_NODEFER), as Android's libsigchain chains handlers
+    sigset_t mask;
+    sigorset(&mask, &static_cast<ucontext_t*>(uc)->uc_sigmask, &old->sa_mask);
+    if ((old->sa_flags & SA_NODEFER) == 0) {
+        sigaddset(&mask, sig);
+    }
+    pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+    if ((old->sa_flags & SA_SIGINFO) != 0 && old->sa_sigaction != nullptr) {
+        old->sa_sigaction(sig, info, uc);
+    } else if ((old->sa_flags & SA_SIGINFO) == 0 && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+    } else {
+        signal(sig, SIG_DFL); // the default action: the faulting instruction runs again and takes it
+    }
+}
+
+/* Takes over one fault signal for a launch. On the alternate stack only where it must be (SIGSEGV: a fiber's stack
+ * overflow) or where the displaced handler was: the runtime's SIGFPE handler unwinds into managed exception handling
+ * on the thread's own stack, and run on the small alternate stack it overflowed it ("Stack overflow."). */
+void take_signal(int sig, struct sigaction* displaced)
+{
+    sigaction(sig, nullptr, displaced);
+    struct sigaction sa{};
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | (sig == SIGSEGV || (displaced->sa_flags & SA_ONSTACK) != 0 ? SA_ONSTACK : 0);
+    sigemptyset(&sa.sa_mask); // the signal itself stays blocked in the handler; siglongjmp restores sigsetjmp's mask
+    sigaction(sig, &sa, nullptr);
+}
+
 void on_fault(int sig, siginfo_t* info, void* uc)
 {
-    if (!g_in_kernel) {
-        signal(sig, SIG_DFL);
-        raise(sig);
+    if (!g_in_kernel || !pthread_equal(pthread_self(), g_kernel_thread)) {
+        chain(sig, info, uc);
         return;
     }
     g_fault_signal = sig;
@@ -332,13 +375,10 @@ CUresult run_kernel(Context* ctx, Function* fn, lladav_emu_dim grid, lladav_emu_
     alt.ss_sp = alt_stack.data();
     alt.ss_size = alt_stack.size();
     sigaltstack(&alt, &old_alt);
-    struct sigaction sa{}, old_segv{}, old_bus{}, old_fpe{};
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &old_segv);
-    sigaction(SIGBUS, &sa, &old_bus);
-    sigaction(SIGFPE, &sa, &old_fpe);
+    g_kernel_thread = pthread_self();
+    take_signal(SIGSEGV, &g_displaced_segv);
+    take_signal(SIGBUS, &g_displaced_bus);
+    take_signal(SIGFPE, &g_displaced_fpe);
     volatile int rc = 0;
     volatile bool faulted = false;
     if (sigsetjmp(g_fault_jump, 1) == 0) {
@@ -350,9 +390,9 @@ CUresult run_kernel(Context* ctx, Function* fn, lladav_emu_dim grid, lladav_emu_
         faulted = true;
         rc = 1;
     }
-    sigaction(SIGSEGV, &old_segv, nullptr);
-    sigaction(SIGBUS, &old_bus, nullptr);
-    sigaction(SIGFPE, &old_fpe, nullptr);
+    sigaction(SIGSEGV, &g_displaced_segv, nullptr);
+    sigaction(SIGBUS, &g_displaced_bus, nullptr);
+    sigaction(SIGFPE, &g_displaced_fpe, nullptr);
     sigaltstack(&old_alt, nullptr);
 
     if (faulted) {
