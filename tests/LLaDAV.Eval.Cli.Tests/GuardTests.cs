@@ -337,29 +337,8 @@ public sealed partial class GuardTests : IDisposable
             "--tasks", "mmstar", "--limit", "3", "--gen-kwargs", "gen_length=64,steps=64,block_length=64"];
         var dir = Path.Combine(RunRoot, "lladav", "i");
         var journal = Path.Combine(dir, "journal", "mmstar.jsonl");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["SOURCE_DATE_EPOCH"] = "1767225600";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        while (!(File.Exists(journal) && File.ReadAllLines(journal).Length >= 1) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            await Task.Delay(20);
-        }
-
-        // No await in the message: C# evaluates it before the call, and awaiting stdout would wait for the exit.
-        Assert.False(process.HasExited, "the run finished before it could be interrupted");
-        Assert.Equal(0, Kill(process.Id, signal));
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
-        var error = await stderr;
-        Assert.True(process.ExitCode == exitCode, $"exit {process.ExitCode}, expected {exitCode}; stderr: {error}");
+        var (exit, error) = await SignalAfterFirstSampleAsync(args, journal, signal);
+        Assert.True(exit == exitCode, $"exit {exit}, expected {exitCode}; stderr: {error}");
         var match = InterruptedLine().Match(error);
         Assert.True(match.Success, error);
         Assert.Equal(3, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
@@ -390,6 +369,24 @@ public sealed partial class GuardTests : IDisposable
             "--tasks", "mmstar", "--limit", "2", "--batch-size", "1", "--gen-kwargs", "gen_length=64,steps=64,block_length=64"];
         var dir = Path.Combine(RunRoot, "lladav", "g");
         var journal = Path.Combine(dir, "journal", "mmstar.jsonl");
+        var (exit, error) = await SignalAfterFirstSampleAsync(args, journal, 15);
+        Assert.True(exit == 143, $"exit {exit}, expected 143 (0: the signalled sample was generated to its end and the run completed); stderr: {error}");
+        var match = InterruptedLine().Match(error);
+        Assert.True(match.Success, error);
+        Assert.Equal("1", match.Groups[1].Value);
+        Assert.Equal("2", match.Groups[2].Value);
+        Assert.Single(SampleJournal.Read(journal));
+        Assert.False(File.Exists(Path.Combine(dir, "results.json")), "a signalled run wrote results.json");
+        Assert.Null(RunDirectoryLock.Holder(dir));
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Starts <c>lladav-eval</c> with <paramref name="args"/>, sends <paramref name="signal"/> once the first sample is
+    /// journaled, and returns the exit code and stderr. The waits are hang guards, not timing assertions.
+    /// </summary>
+    private static async Task<(int ExitCode, string Error)> SignalAfterFirstSampleAsync(string[] args, string journal, int signal)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lladav-eval.dll"));
         foreach (var a in args)
@@ -407,21 +404,13 @@ public sealed partial class GuardTests : IDisposable
             await Task.Delay(20);
         }
 
-        Assert.False(process.HasExited, "the run ended before its first sample was journaled");
-        Assert.Equal(0, Kill(process.Id, 15));
-        // A hang guard, not a timing assertion: a run that ignored the signal would exit 0 below, not hang.
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the run did not exit after SIGTERM");
+        Assert.False(process.HasExited, "the run ended before its first sample was journaled, so it could not be interrupted");
+        Assert.Equal(0, Kill(process.Id, signal));
+        // a run that ignored the signal would finish and exit 0, not hang
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the run did not exit after the signal");
         var error = await stderr;
         _ = await stdout;
-        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}, expected 143 (0: the signalled sample was generated to its end and the run completed); stderr: {error}");
-        var match = InterruptedLine().Match(error);
-        Assert.True(match.Success, error);
-        Assert.Equal("1", match.Groups[1].Value);
-        Assert.Equal("2", match.Groups[2].Value);
-        Assert.Single(SampleJournal.Read(journal));
-        Assert.False(File.Exists(Path.Combine(dir, "results.json")), "a signalled run wrote results.json");
-        Assert.Null(RunDirectoryLock.Holder(dir));
-        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        return (process.ExitCode, error);
     }
 
     [GeneratedRegex(@"interrupted: (\d+) of (\d+) samples saved; resume with: lladav-eval run --resume (.+)")]
