@@ -91,8 +91,12 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         return file;
     }
 
-    /// <summary>Every packet of stream <paramref name="s"/>: pts and keyframe flag, sorted by pts (demuxed, not decoded).</summary>
-    private static (PacketTimes Times, int Count) ReadIndex(nint format, int s, int tbNum, int tbDen)
+    /// <summary>
+    /// Every packet of stream <paramref name="s"/>: pts and keyframe flag, sorted by pts (demuxed, not decoded). Null
+    /// past <see cref="VideoReader.MaxIndexedPackets"/> (a bounded read): the ffmpeg-process path then refuses the file
+    /// with its one message.
+    /// </summary>
+    private static (PacketTimes? Times, int Count) ReadIndex(nint format, int s, int tbNum, int tbDen)
     {
         var packets = new List<(long Pts, bool Key)>();
         var missing = false;
@@ -103,6 +107,12 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             {
                 if (ReadInt(packet, PacketStreamIndex) == s)
                 {
+                    if (packets.Count >= VideoReader.MaxIndexedPackets)
+                    {
+                        av_packet_unref(packet);
+                        return (null, packets.Count);
+                    }
+
                     var pts = ReadLong(packet, PacketPts);
                     missing |= pts == NoPts; // e.g. AVI packets carry no pts
                     packets.Add((pts, (ReadInt(packet, PacketFlags) & PacketFlagKey) != 0));
