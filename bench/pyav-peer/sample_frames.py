@@ -8,7 +8,8 @@ sorted by pts); for each wanted frame it seeks to the keyframe before it unless 
 nearer, and decodes up to it. This script does the same with PyAV (Debian python3-av) and converts each frame to rgb24.
 
 usage: sample_frames.py VIDEO N OUT.rgb  -> writes the frames (repeats included) to OUT.rgb, prints one JSON line
-(seconds: wall time of the index and the decode; cpu_seconds: this process's CPU time over the same span, all threads)
+(seconds: wall time of the index and the decode; cpu_seconds: this process's CPU time over the same span, all threads;
+decoded: frames the decoder output, wanted or passed through on the way to one)
 """
 import json
 import sys
@@ -35,12 +36,13 @@ def main() -> int:
     frames = {}
     with av.open(path) as container:
         stream = container.streams.video[0]
-        decoder, position = None, -1
+        decoder, position, decoded = None, -1, 0
         for i in sorted(set(int(x) for x in indices)):
             if decoder is None or last_key[i] > position:
                 container.seek(pts[i], stream=stream, backward=True, any_frame=False)
                 decoder = container.decode(stream)
             for frame in decoder:
+                decoded += 1
                 if frame.pts is None or frame.pts < pts[i]:
                     continue
                 if frame.pts != pts[i]:
@@ -54,7 +56,7 @@ def main() -> int:
     with open(out, "wb") as f:
         for i in indices:
             f.write(frames[int(i)].tobytes())
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "frames": total, "indices": [int(i) for i in indices], "pyav": av.__version__}))
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "frames": total, "decoded": decoded, "indices": [int(i) for i in indices], "pyav": av.__version__}))
     return 0
 
 

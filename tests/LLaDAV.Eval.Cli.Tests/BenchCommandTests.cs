@@ -44,16 +44,35 @@ public sealed class BenchCommandTests
             Assert.True(Runs("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc=size=96x64:rate=25", "-frames:v", "80",
                 "-vf", "settb=1/12800,setpts='if(lt(N,40),N*512,40*512+(N-40)*1280)'", "-fps_mode", "passthrough", "-enc_time_base", "1/12800",
                 "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", video));
-            var (code, output, error) = await Cli.RunAsync("bench", "--video", video, "--frames", "8");
+            var (code, output, error) = await Cli.RunAsync("bench", "--video", video, "--frames", "8", "--rounds", "2");
             Assert.True(code == 0, output + error);
             Assert.Contains("80 frames", output, StringComparison.Ordinal);
+            Assert.Contains("round 2: ours ", output, StringComparison.Ordinal);
             Assert.Contains("ours/PyAV: ", output, StringComparison.Ordinal);
-            Assert.Contains("frames: identical (8 frames, byte for byte)", output, StringComparison.Ordinal);
+            Assert.Contains(" of 2 rounds", output, StringComparison.Ordinal);
+            Assert.Contains("frames: identical (8 frames, byte for byte, in all 2 rounds)", output, StringComparison.Ordinal);
+
+            // Both sides count the frames their decoder output. PyAV decodes every frame from the keyframe before each
+            // wanted one; ours skips the non-reference B-frames it does not want, so it decodes fewer, never more.
+            var decoded = output.Split('\n').Where(l => l.StartsWith("ours (", StringComparison.Ordinal) || l.StartsWith("PyAV ", StringComparison.Ordinal))
+                .Select(l => int.Parse(System.Text.RegularExpressions.Regex.Match(l, @"; ([0-9,]+) frames decoded").Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture))
+                .ToList();
+            Assert.Equal(2, decoded.Count);
+            Assert.InRange(decoded[0], 8, decoded[1]);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Video_bench_refuses_zero_rounds_before_running_anything()
+    {
+        var (code, output, error) = await Cli.RunAsync("bench", "--video", typeof(BenchCommandTests).Assembly.Location, "--rounds", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--rounds 0 must be a positive number of rounds.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ours", output, StringComparison.Ordinal);
     }
 
     [Fact]

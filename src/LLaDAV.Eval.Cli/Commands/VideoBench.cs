@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using LLaDAV.Eval.Media;
 using LLaDAV.Eval.Media.Processes;
@@ -9,16 +8,21 @@ using LLaDAV.Eval.Media.Video;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>bench --video FILE [--frames N]</c>: our frame sample (<see cref="VideoReader.SampleUniform"/>: probe, packet
-/// index, seeking decode) timed against the PyAV peer (<c>bench/pyav-peer/sample_frames.py</c>, decord's seek-and-decode
-/// path in Python) on the same file and frames, and whether the frames are byte-identical. One run each, ours first.
+/// <c>bench --video FILE [--frames N] [--rounds R]</c>: our frame sample (<see cref="VideoReader.SampleUniform"/>: probe,
+/// packet index, seeking decode) timed against the PyAV peer (<c>bench/pyav-peer/sample_frames.py</c>, decord's
+/// seek-and-decode path in Python) on the same file and frames, R rounds of ours then the peer (medians, and in how many
+/// rounds ours was not slower), with the frames each side's decoder output (the work, which follows where the wanted
+/// frames lie in their GOPs) and whether the frames are byte-identical in every round.
 /// Each clock starts with its libraries loaded, as a run's would be after its first video: the peer's after
 /// <c>import av</c>, ours after libav is loaded into this process and our decoding code is compiled
 /// (<see cref="VideoReader.PrepareInProcess"/>); neither side has decoded anything before its clock starts.
 /// </summary>
 internal static class VideoBench
 {
-    public static int Run(string video, int frames, string python, string peerScript, TextWriter output, TextWriter error)
+    /// <summary>One side's run: wall and CPU seconds, and the frames its decoder output (null when not counted).</summary>
+    private sealed record Timing(double Seconds, double? Cpu, long? Decoded);
+
+    public static int Run(string video, int frames, int rounds, string python, string peerScript, TextWriter output, TextWriter error)
     {
         if (!File.Exists(video))
         {
@@ -32,31 +36,11 @@ internal static class VideoBench
             return 2;
         }
 
-        var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
-        var unavailable = VideoReader.PrepareInProcess(); // loads libav and compiles our code, outside the clock
-        List<VideoFrame> ours;
-        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        try
+        if (rounds <= 0)
         {
-            ours = [.. reader.SampleUniform(video, frames)];
+            error.WriteLine($"--rounds {rounds} must be a positive number of rounds.");
+            return 2;
         }
-        catch (MediaException e)
-        {
-            error.WriteLine(e.Message);
-            return 3;
-        }
-
-        var oursSeconds = clock.Elapsed.TotalSeconds;
-        // CPU time is steadier than wall time on a shared machine; it counts this process only, so it is given for
-        // the in-process path (the process path's work is in ffmpeg's processes).
-        var oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
-        var info = reader.Probe(video);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {video} ({info.Width}x{info.Height}, {info.FrameCount} frames, {info.DurationSeconds:F1} s, {info.Codec}); {frames} frames at np.linspace(0, {info.FrameCount - 1}, {frames}, dtype=int)"));
-        var path = reader.InProcessDecodes > 0
-            ? "libav in this process, seeking"
-            : $"ffmpeg processes, seeking{(reader.SeekFallbacks > 0 ? ", fell back to a full decode" : "")}{(unavailable is null ? "" : $"; in-process libav off: {unavailable}")}";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours ({path}): {oursSeconds:F3} s{(reader.InProcessDecodes > 0 ? $" (CPU {oursCpu:F3} s)" : "")}"));
 
         if (!File.Exists(peerScript))
         {
@@ -64,6 +48,98 @@ internal static class VideoBench
             return 3;
         }
 
+        var unavailable = VideoReader.PrepareInProcess(); // loads libav and compiles our code, outside the clock
+        var ours = new List<Timing>(rounds);
+        var peers = new List<Timing>(rounds);
+        string? path = null, pyav = null, difference = null;
+        var compared = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
+            List<VideoFrame> sample;
+            var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                sample = [.. reader.SampleUniform(video, frames)];
+            }
+            catch (MediaException e)
+            {
+                error.WriteLine(e.Message);
+                return 3;
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            // CPU time is steadier than wall time on a shared machine; it counts this process only, so it is given for
+            // the in-process path (the process path's work is in ffmpeg's processes, whose frames are not counted either).
+            var inProcess = reader.InProcessDecodes > 0;
+            ours.Add(new Timing(
+                seconds,
+                inProcess ? (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds : null,
+                inProcess ? reader.InProcessFramesDecoded : null));
+            var info = reader.Probe(video);
+            if (path is null)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {video} ({info.Width}x{info.Height}, {info.FrameCount} frames, {info.DurationSeconds:F1} s, {info.Codec}); {frames} frames at np.linspace(0, {info.FrameCount - 1}, {frames}, dtype=int)"));
+                path = inProcess
+                    ? "libav in this process, seeking"
+                    : $"ffmpeg processes, seeking{(reader.SeekFallbacks > 0 ? ", fell back to a full decode" : "")}{(unavailable is null ? "" : $"; in-process libav off: {unavailable}")}";
+            }
+
+            if (RunPeer(python, peerScript, video, frames, error) is not { } peer)
+            {
+                return 3;
+            }
+
+            pyav = peer.Version;
+            peers.Add(peer.Timing);
+            var same = Compare(sample, peer.Indices, peer.Pixels, info.Width * info.Height * 3);
+            difference ??= same is null ? null : rounds > 1 ? $"round {round}: {same}" : same; // the first round that differs
+            compared = sample.Count;
+            if (rounds > 1)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: ours {Text(ours[^1])} · PyAV {Text(peer.Timing)}"));
+            }
+        }
+
+        var (o, p) = (Median(ours), Median(peers));
+        var of = rounds > 1 ? $", median of {rounds} rounds" : "";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours ({path}): {Text(o)}{Work(o)}{of}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PyAV {pyav} (seek + decode, decord's path): {Text(p)}{Work(p)}{of}"));
+        var wins = ours.Zip(peers).Count(x => x.First.Seconds <= x.Second.Seconds);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours/PyAV: {o.Seconds / p.Seconds:F2}{(o.Cpu is { } oc && p.Cpu is { } pc && pc > 0 ? $" (CPU {oc / pc:F2})" : "")}{(rounds > 1 ? $"; ours no slower in {wins} of {rounds} rounds" : "")}"));
+        output.WriteLine("frames: " + (difference ?? $"identical ({compared} frames, byte for byte{(rounds > 1 ? $", in all {rounds} rounds" : "")})"));
+        return 0;
+    }
+
+    private static string Text(Timing t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{t.Seconds:F3} s{(t.Cpu is { } c ? $" (CPU {c:F3} s)" : "")}");
+
+    private static string Work(Timing t) =>
+        t.Decoded is { } n and > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"; {n:N0} frames decoded, {t.Seconds * 1000 / n:F2} ms each")
+            : "";
+
+    /// <summary>The per-field median over the rounds (the mean of the middle two for an even count).</summary>
+    private static Timing Median(List<Timing> runs)
+    {
+        static double Mid(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        }
+
+        return new Timing(
+            Mid(runs.Select(r => r.Seconds)),
+            runs.All(r => r.Cpu is not null) ? Mid(runs.Select(r => r.Cpu!.Value)) : null,
+            runs.All(r => r.Decoded is not null) ? (long)Mid(runs.Select(r => (double)r.Decoded!.Value)) : null);
+    }
+
+    private sealed record PeerRun(Timing Timing, string Version, List<int> Indices, byte[] Pixels);
+
+    /// <summary>One run of the peer script; null (with the reason written) when it cannot run or fails.</summary>
+    private static PeerRun? RunPeer(string python, string peerScript, string video, int frames, TextWriter error)
+    {
         var raw = Path.Combine(Path.GetTempPath(), "lladav-bench-pyav-" + Guid.NewGuid().ToString("N") + ".rgb");
         try
         {
@@ -87,63 +163,63 @@ internal static class VideoBench
             catch (System.ComponentModel.Win32Exception)
             {
                 error.WriteLine($"Cannot run '{python}': install Debian's python3-av (apt-get install python3-av python3-numpy) or pass --python.");
-                return 3;
+                return null;
             }
 
             if (exit != 0)
             {
                 error.WriteLine($"The PyAV peer failed (exit {exit}): {stderr.Trim()}{(stderr.Contains("No module named", StringComparison.Ordinal) ? " — install Debian's python3-av and python3-numpy (apt-get install python3-av python3-numpy), and run them with --python /usr/bin/python3." : "")}");
-                return 3;
+                return null;
             }
 
             using var report = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-            var peerSeconds = report.RootElement.GetProperty("seconds").GetDouble();
-            var peerCpu = report.RootElement.TryGetProperty("cpu_seconds", out var c) ? c.GetDouble() : (double?)null;
-            var peerIndices = report.RootElement.GetProperty("indices").EnumerateArray().Select(e => e.GetInt32()).ToList();
-            var bytes = File.ReadAllBytes(raw);
-            var frameBytes = info.Width * info.Height * 3;
-            var same = peerIndices.SequenceEqual(ours.Select(f => f.Index)) && bytes.Length == frameBytes * ours.Count;
-            var differing = new List<int>();
-            var maxDiff = 0;
-            for (var k = 0; same && k < ours.Count; k++)
-            {
-                var peer = bytes.AsSpan(k * frameBytes, frameBytes);
-                if (!peer.SequenceEqual(ours[k].Image.Pixels))
-                {
-                    differing.Add(ours[k].Index);
-                    for (var j = 0; j < frameBytes; j++)
-                    {
-                        maxDiff = Math.Max(maxDiff, Math.Abs(peer[j] - ours[k].Image.Pixels[j]));
-                    }
-                }
-            }
-
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PyAV {report.RootElement.GetProperty("pyav").GetString()} (seek + decode, decord's path): {peerSeconds:F3} s{(peerCpu is { } pc ? $" (CPU {pc:F3} s)" : "")}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours/PyAV: {oursSeconds / peerSeconds:F2}{(peerCpu is { } p && reader.InProcessDecodes > 0 && p > 0 ? $" (CPU {oursCpu / p:F2})" : "")}"));
-            var verdict = new StringBuilder("frames: ");
-            if (!peerIndices.SequenceEqual(ours.Select(f => f.Index)))
-            {
-                verdict.Append("DIFFERENT indices (ours ").Append(string.Join(',', ours.Select(f => f.Index))).Append("; PyAV ").Append(string.Join(',', peerIndices)).Append(')');
-            }
-            else if (bytes.Length != frameBytes * ours.Count)
-            {
-                verdict.Append(CultureInfo.InvariantCulture, $"DIFFERENT sizes (PyAV wrote {bytes.Length} bytes, ours {frameBytes * ours.Count})");
-            }
-            else if (differing.Count == 0)
-            {
-                verdict.Append(CultureInfo.InvariantCulture, $"identical ({ours.Count} frames, byte for byte)");
-            }
-            else
-            {
-                verdict.Append(CultureInfo.InvariantCulture, $"{differing.Count} of {ours.Count} differ (frames {string.Join(',', differing)}; largest channel difference {maxDiff})");
-            }
-
-            output.WriteLine(verdict.ToString());
-            return 0;
+            var root = report.RootElement;
+            var timing = new Timing(
+                root.GetProperty("seconds").GetDouble(),
+                root.TryGetProperty("cpu_seconds", out var c) ? c.GetDouble() : null,
+                root.TryGetProperty("decoded", out var d) ? d.GetInt64() : null);
+            return new PeerRun(
+                timing,
+                root.GetProperty("pyav").GetString() ?? "?",
+                [.. root.GetProperty("indices").EnumerateArray().Select(e => e.GetInt32())],
+                File.ReadAllBytes(raw));
         }
         finally
         {
             File.Delete(raw);
         }
+    }
+
+    /// <summary>Null when our frames are the peer's rgb24 bytes, else what differs.</summary>
+    private static string? Compare(List<VideoFrame> ours, List<int> peerIndices, byte[] bytes, int frameBytes)
+    {
+        if (!peerIndices.SequenceEqual(ours.Select(f => f.Index)))
+        {
+            return $"DIFFERENT indices (ours {string.Join(',', ours.Select(f => f.Index))}; PyAV {string.Join(',', peerIndices)})";
+        }
+
+        if (bytes.Length != frameBytes * ours.Count)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"DIFFERENT sizes (PyAV wrote {bytes.Length} bytes, ours {frameBytes * ours.Count})");
+        }
+
+        var differing = new List<int>();
+        var maxDiff = 0;
+        for (var k = 0; k < ours.Count; k++)
+        {
+            var peer = bytes.AsSpan(k * frameBytes, frameBytes);
+            if (!peer.SequenceEqual(ours[k].Image.Pixels))
+            {
+                differing.Add(ours[k].Index);
+                for (var j = 0; j < frameBytes; j++)
+                {
+                    maxDiff = Math.Max(maxDiff, Math.Abs(peer[j] - ours[k].Image.Pixels[j]));
+                }
+            }
+        }
+
+        return differing.Count == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"{differing.Count} of {ours.Count} differ (frames {string.Join(',', differing)}; largest channel difference {maxDiff})");
     }
 }

@@ -28,6 +28,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
     private long _decodes;
     private long _fallbacks;
     private long _inProcess;
+    private long _framesDecoded;
 
     public static VideoReader Default { get; } = new(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
 
@@ -39,6 +40,12 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
     /// <summary>Decodes served in this process through libav (<see cref="InProcess"/>) rather than by ffmpeg processes.</summary>
     public long InProcessDecodes => Interlocked.Read(ref _inProcess);
+
+    /// <summary>
+    /// Frames the in-process decodes (<see cref="InProcessDecodes"/>) had libavcodec output, wanted or passed through on
+    /// the way to a wanted one; non-reference frames skipped are not counted (ffmpeg processes' decodes are not either).
+    /// </summary>
+    public long InProcessFramesDecoded => Interlocked.Read(ref _framesDecoded);
 
     /// <summary>
     /// Seeking decodes run in this process through the FFmpeg 5.1 libraries (Debian 12's <c>ffmpeg</c> package) when
@@ -296,6 +303,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
 
         Interlocked.Increment(ref _decodes);
         Interlocked.Increment(ref _inProcess);
+        Interlocked.Add(ref _framesDecoded, file.FramesDecoded);
         var frames = new List<VideoFrame>(indices.Count);
         var next = 0;
         for (var k = 0; k < distinct.Count; k++)

@@ -65,6 +65,27 @@ public sealed class SeekDecodeTests(SeekingVideos videos) : IClassFixture<Seekin
         Assert.Equal(inProcess ? 1 : 0, reader.InProcessDecodes);
     }
 
+    /// <summary>
+    /// The work decord's <c>get_batch</c> rule does (VideoReader::SeekAccurate: seek to the keyframe before a wanted
+    /// frame unless that keyframe is not past the last frame decoded, then decode on to it), counted by hand on a file
+    /// whose keyframes are exactly 0, 10, ..., 110 and whose other frames are all P-frames (references, so none can be
+    /// skipped). 8 frames: np.linspace(0, 119, 8, dtype=int) = 0, 17, 34, 51, 68, 85, 102, 119, each in its own GOP:
+    /// 1 + 8 (10..17) + 5 (30..34) + 2 + 9 + 6 + 3 + 10 = 44. 16 frames: 0, 7, 15, 23, 31, 39, ..., 119 (floor(k·119/15));
+    /// 7 and 39, 79, 119 decode on from the frame before (1..7, 32..39, 72..79, 112..119: 7 and 3 × 8), the others seek:
+    /// 1 + 7 + 6 + 4 + 2 + 8 + 8 + 6 + 4 + 2 + 8 + 8 + 6 + 4 + 2 + 8 = 84.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 44)]
+    [InlineData(16, 84)]
+    public void The_frames_decoded_are_decords_seek_rule_counted_by_hand(int count, int decoded)
+    {
+        var reader = Reader(inProcess: true);
+        var frames = reader.SampleUniform(videos.PframesOnly, count).ToList();
+        Assert.Equal(1, reader.InProcessDecodes);
+        Assert.Equal(frames.Select(f => f.Index), frames.Select(f => SourceFrame(f.Image)));
+        Assert.Equal(decoded, reader.InProcessFramesDecoded);
+    }
+
     [Theory]
     [InlineData("Vfr")]
     [InlineData("Webm")]

@@ -28,6 +28,9 @@ public sealed class SeekingVideos : IDisposable
         Webm = Make("cfr.webm", "-c:v", "libvpx", "-g", "10", "-b:v", "300k");
         // Colour tags a converter must honour: BT.709 matrix, full range (ffmpeg's scale filter reads both from the frame).
         Tagged = Make("tagged.mp4", "-c:v", "libx264", "-g", "10", "-bf", "3", "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "pc");
+        // P-frames only and a keyframe exactly every 10 frames (no scene-cut keyframes): every frame is a reference, so
+        // reaching frame n decodes every frame from the keyframe before it, and the frames decoded can be counted by hand.
+        PframesOnly = Make("p-only.mp4", "-c:v", "libx264", "-g", "10", "-bf", "0", "-sc_threshold", "0", "-pix_fmt", "yuv420p");
         // MPEG-TS: no index; seeking is a search on timestamps.
         Ts = Make("vfr.ts", "-vf", "settb=1/12800,setpts='if(lt(N,60),N*512,60*512+(N-60)*1280)'", "-fps_mode", "passthrough", "-enc_time_base", "1/12800", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p");
     }
@@ -41,6 +44,8 @@ public sealed class SeekingVideos : IDisposable
     public string Webm { get; }
 
     public string Ts { get; }
+
+    public string PframesOnly { get; }
 
     public string Tagged { get; }
 

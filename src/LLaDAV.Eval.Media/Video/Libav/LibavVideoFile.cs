@@ -39,6 +39,12 @@ internal sealed unsafe class LibavVideoFile : IDisposable
 
     public PacketTimes Times { get; }
 
+    /// <summary>
+    /// Frames the decoder has output so far, wanted or not: the work a seek-and-decode does, which depends on where the
+    /// wanted frames lie in their GOPs (<c>bench --video</c> reports it beside the time).
+    /// </summary>
+    public int FramesDecoded { get; private set; }
+
     /// <summary>The file opened and indexed, or null when libav is not the FFmpeg 5.1 ABI or cannot read it.</summary>
     public static LibavVideoFile? TryOpen(string path)
     {
@@ -261,6 +267,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             var received = avcodec_receive_frame(_decoder, _frame);
             if (received == 0)
             {
+                FramesDecoded++;
                 var at = ReadLong(_frame, FramePts);
                 if (at == NoPts || at > pts)
                 {
