@@ -10,8 +10,8 @@ namespace LLaDAV.Eval.Cli.Commands;
 /// <summary>
 /// <c>bench --video FILE [--frames N] [--rounds R]</c>: our frame sample (<see cref="VideoReader.SampleUniform"/>: probe,
 /// packet index, seeking decode) timed against the PyAV peer (<c>bench/pyav-peer/sample_frames.py</c>, decord's
-/// seek-and-decode path in Python) on the same file and frames, R rounds of ours then the peer (medians, and in how many
-/// rounds ours was not slower), with the frames each side's decoder output (the work, which follows where the wanted
+/// seek-and-decode path in Python) on the same file and frames, R rounds (ours first in odd rounds, the peer first in
+/// even ones; medians, and in how many rounds ours was not slower), with the frames each side's decoder output (the work, which follows where the wanted
 /// frames lie in their GOPs) and whether the frames are byte-identical in every round.
 /// Each clock starts with its libraries loaded, as a run's would be after its first video: the peer's after
 /// <c>import av</c>, ours after libav is loaded into this process and our decoding code is compiled
@@ -55,6 +55,14 @@ internal static class VideoBench
         var compared = 0;
         for (var round = 1; round <= rounds; round++)
         {
+            // Odd rounds run ours first, even rounds the peer first: whichever reads the file first may find less of it
+            // in the page cache (a 60-minute 720p file is gigabytes), and alternating shares that cost out.
+            var peerFirst = round % 2 == 0 ? RunPeer(python, peerScript, video, frames, error) : null;
+            if (round % 2 == 0 && peerFirst is null)
+            {
+                return 3;
+            }
+
             var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
             List<VideoFrame> sample;
             var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
@@ -86,7 +94,7 @@ internal static class VideoBench
                     : $"ffmpeg processes, seeking{(reader.SeekFallbacks > 0 ? ", fell back to a full decode" : "")}{(unavailable is null ? "" : $"; in-process libav off: {unavailable}")}";
             }
 
-            if (RunPeer(python, peerScript, video, frames, error) is not { } peer)
+            if ((peerFirst ?? RunPeer(python, peerScript, video, frames, error)) is not { } peer)
             {
                 return 3;
             }
@@ -98,7 +106,7 @@ internal static class VideoBench
             compared = sample.Count;
             if (rounds > 1)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: ours {Text(ours[^1])} · PyAV {Text(peer.Timing)}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}{(round % 2 == 0 ? " (PyAV first)" : "")}: ours {Text(ours[^1])} · PyAV {Text(peer.Timing)}"));
             }
         }
 

@@ -44,7 +44,6 @@ public sealed partial class CudaBackend
     /// </summary>
     private void SoftmaxConfidence(Tensor logits, Tensor chosen, Span<double> confidence)
     {
-        Expect(chosen, DType.I32);
         using var result = new DeviceMemory(_context, (long)confidence.Length * sizeof(double));
         Launch("softmax_confidence_f64", (uint)logits.RowCount, 1, ThreadsPerBlock, Arg(Pointer(logits)), Arg(Pointer(chosen)), Arg(result.Pointer), Arg(logits.RowLength));
         unsafe

@@ -374,14 +374,6 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         return _scratch.Pointer;
     }
 
-    private static void Expect(Tensor t, DType dtype)
-    {
-        if (t.DType != dtype)
-        {
-            throw new ArgumentException($"Expected a {dtype} tensor, got {t}.", nameof(t));
-        }
-    }
-
     /// <summary>Weights read by kernels (norm weights, biases, tables) may be fp32 or bf16; returns the kernel's is_bf16 flag.</summary>
     private static int WeightFlag(Tensor t) => t.DType switch
     {
