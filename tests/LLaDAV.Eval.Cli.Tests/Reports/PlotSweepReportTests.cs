@@ -39,11 +39,8 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
     public async Task Should_sweep_a_setting_into_sibling_runs_and_plot_the_tradeoff()
     {
         var sweep = Path.Combine(_scratch, "sweep");
-        var (code, output, error) = await Cli.RunAsync(
-            "sweep", "--tasks", "mmmu_val", "--sweep", "refresh_interval=2,8", "--output", sweep, "--config", Cli.Config, "--tasks-dir", Cli.Tasks,
-            "--model", "replay", "--model-args", $"responses={Path.Combine(Cli.Tasks, "*", "sample", "responses.jsonl")}", "--tag", "family=LLaDA-V");
-        Assert.True(code == 0, output + error);
-        foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
+        await ReportRunsFixture.Sweep(sweep);
+        foreach (var value in new[] { "2", "8" })
         {
             var dir = Path.Combine(sweep, $"refresh_interval-{value}");
             var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "manifest.json"), TestContext.Current.CancellationToken))!;
@@ -61,10 +58,7 @@ public sealed class PlotSweepReportTests(ReportRunsFixture runs) : IClassFixture
         // Stand in for a timed backend by writing the throughput a real model would have recorded.
         foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
         {
-            var timingPath = Path.Combine(sweep, $"refresh_interval-{value}", "timing.json");
-            var timing = JsonNode.Parse(await File.ReadAllTextAsync(timingPath, TestContext.Current.CancellationToken))!;
-            timing["mmmu_val"]!["tokens_per_second"] = tps;
-            await File.WriteAllTextAsync(timingPath, timing.ToJsonString(), TestContext.Current.CancellationToken);
+            await ReportRunsFixture.EditJson(Path.Combine(sweep, $"refresh_interval-{value}", "timing.json"), t => t["mmmu_val"]!["tokens_per_second"] = tps);
         }
 
         var plots = Path.Combine(_scratch, "p1");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using LLaDAV.Eval.Testing;
@@ -152,24 +151,17 @@ public sealed partial class ReaderTrustCliTests(ReportRunsFixture runs) : IClass
     public async Task Tradeoff_plot_of_flat_zero_scores_labels_no_negative_percent_and_no_undrawn_frontier()
     {
         var sweep = Path.Combine(_scratch, "sweep");
-        var (code, output, error) = await Cli.RunAsync(
-            "sweep", "--tasks", "mmmu_val", "--sweep", "refresh_interval=2,8", "--output", sweep, "--config", Cli.Config, "--tasks-dir", Cli.Tasks,
-            "--model", "replay", "--model-args", $"responses={Path.Combine(Cli.Tasks, "*", "sample", "responses.jsonl")}", "--tag", "family=LLaDA-V");
-        Assert.True(code == 0, output + error);
+        await ReportRunsFixture.Sweep(sweep);
         foreach (var (value, tps) in new[] { ("2", 10.0), ("8", 24.0) })
         {
             // A timed backend's throughput, and a checkpoint that gets every doc wrong: a flat 0 % line.
             var dir = Path.Combine(sweep, $"refresh_interval-{value}");
-            var timing = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "timing.json"), TestContext.Current.CancellationToken))!;
-            timing["mmmu_val"]!["tokens_per_second"] = tps;
-            await File.WriteAllTextAsync(Path.Combine(dir, "timing.json"), timing.ToJsonString(), TestContext.Current.CancellationToken);
-            var results = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "results.json"), TestContext.Current.CancellationToken))!;
-            results["results"]!["mmmu_val"]!["mmmu_acc,none"] = 0.0;
-            await File.WriteAllTextAsync(Path.Combine(dir, "results.json"), results.ToJsonString(), TestContext.Current.CancellationToken);
+            await ReportRunsFixture.EditJson(Path.Combine(dir, "timing.json"), t => t["mmmu_val"]!["tokens_per_second"] = tps);
+            await ReportRunsFixture.EditJson(Path.Combine(dir, "results.json"), r => r["results"]!["mmmu_val"]!["mmmu_acc,none"] = 0.0);
         }
 
         var plots = Path.Combine(_scratch, "tradeoff");
-        (code, output, error) = await Cli.RunAsync("plot", "tradeoff", sweep, "--out", plots);
+        var (code, output, error) = await Cli.RunAsync("plot", "tradeoff", sweep, "--out", plots);
         Assert.True(code == 0, output + error);
         var texts = SvgTexts.Of(await File.ReadAllTextAsync(Path.Combine(plots, "tradeoff.svg"), TestContext.Current.CancellationToken));
         var numbers = texts.Where(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _)).Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToList();

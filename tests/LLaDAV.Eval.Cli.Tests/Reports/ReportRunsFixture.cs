@@ -53,6 +53,27 @@ public sealed class ReportRunsFixture : IDisposable
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
+    /// <summary>
+    /// <c>sweep</c> of mmmu_val over refresh_interval=2,8 with replay on the shipped responses, tagged
+    /// family=LLaDA-V: one sibling run per value under <paramref name="sweep"/> (refresh_interval-2, refresh_interval-8).
+    /// </summary>
+    public static async Task Sweep(string sweep)
+    {
+        var (code, output, error) = await Cli.RunAsync(
+            "sweep", "--tasks", "mmmu_val", "--sweep", "refresh_interval=2,8", "--output", sweep, "--config", Cli.Config, "--tasks-dir", Cli.Tasks,
+            "--model", "replay", "--model-args", $"responses={Path.Combine(Cli.Tasks, "*", "sample", "responses.jsonl")}", "--tag", "family=LLaDA-V");
+        Assert.True(code == 0, output + error);
+    }
+
+    /// <summary>Reads the JSON file at <paramref name="path"/>, lets <paramref name="edit"/> change it and writes it back.</summary>
+    public static async Task EditJson(string path, Action<JsonNode> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var node = JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken))!;
+        edit(node);
+        await File.WriteAllTextAsync(path, node.ToJsonString(), TestContext.Current.CancellationToken);
+    }
+
     private string Run(string id, string responses, params string[] extra)
     {
         var (code, output, error) = Cli.RunAsync(Cli.ReplayArgs(Path.Combine(Root, "runs"), id, ["--model-args", $"responses={responses}", .. extra])).GetAwaiter().GetResult();

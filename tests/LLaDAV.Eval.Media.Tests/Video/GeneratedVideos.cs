@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LLaDAV.Eval.Media.Tests.Video;
 
 /// <summary>
@@ -37,24 +35,10 @@ public sealed class GeneratedVideos : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
-    private string Make(string name, int frames)
-    {
-        var path = Path.Combine(Folder, name);
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-v", "error", "-nostdin", "-y", "-f", "lavfi",
-            "-i", $"color=c=black:s={Width}x{Height}:r=25,format=gbrp,geq=r='2*N':g='N':b='255-2*N'",
-            "-frames:v", frames.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:v", "ffv1", path,
-        })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"ffmpeg could not generate {name}: {error}");
-        return path;
-    }
+    private string Make(string name, int frames) =>
+        FfmpegVideo.Generate(
+            Path.Combine(Folder, name),
+            $"color=c=black:s={Width}x{Height}:r=25,format=gbrp,geq=r='2*N':g='N':b='255-2*N'",
+            frames,
+            ["-c:v", "ffv1"]);
 }

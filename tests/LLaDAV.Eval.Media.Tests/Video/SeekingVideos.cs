@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LLaDAV.Eval.Media.Tests.Video;
 
 /// <summary>
@@ -51,24 +49,10 @@ public sealed class SeekingVideos : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
-    private string Make(string name, params string[] codec)
-    {
-        var path = Path.Combine(Folder, name);
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-v", "error", "-nostdin", "-y", "-f", "lavfi",
-            "-i", $"color=c=black:s={Width}x{Height}:r=25,format=gbrp,geq=r='16*mod(N,16)+8':g='128':b='16*floor(N/16)+8'",
-            "-frames:v", Frames.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }.Concat(codec).Append(path))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"ffmpeg could not generate {name}: {error}");
-        return path;
-    }
+    private string Make(string name, params string[] codec) =>
+        FfmpegVideo.Generate(
+            Path.Combine(Folder, name),
+            $"color=c=black:s={Width}x{Height}:r=25,format=gbrp,geq=r='16*mod(N,16)+8':g='128':b='16*floor(N/16)+8'",
+            Frames,
+            codec);
 }

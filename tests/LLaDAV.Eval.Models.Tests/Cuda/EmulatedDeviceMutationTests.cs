@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using LLaDAV.Eval.Models.Tensors.Cuda;
 using LLaDAV.Eval.Models.Tensors.Cuda.Interop;
 using LLaDAV.Eval.Models.Tensors.Cuda.Kernels;
+using static LLaDAV.Eval.Models.Tests.Cuda.KernelLaunch;
 
 namespace LLaDAV.Eval.Models.Tests.Cuda;
 
@@ -318,65 +319,11 @@ public sealed unsafe class EmulatedDeviceMutationTests(ITestOutputHelper output)
             return new CudaModule(_context, ptx, [function]);
         }
 
-        private DeviceMemory Upload(float[] data)
-        {
-            var memory = new DeviceMemory(_context, data.Length * 4L);
-            fixed (float* p = data)
-            {
-                D.Check(D.MemcpyHtoDAsync(memory.Pointer, p, (nuint)(data.Length * 4), _context.Stream), "cuMemcpyHtoDAsync");
-            }
+        private DeviceMemory Upload(float[] data) => KernelLaunch.Upload(_context, data);
 
-            return memory;
-        }
+        private float[] Download(DeviceMemory memory, int count) => KernelLaunch.Download(_context, memory, count);
 
-        private float[] Download(DeviceMemory memory, int count)
-        {
-            var host = new float[count];
-            fixed (float* p = host)
-            {
-                D.Check(D.MemcpyDtoHAsync(p, memory.Pointer, (nuint)(count * 4), _context.Stream), "cuMemcpyDtoHAsync");
-                _context.Synchronize();
-            }
-
-            return host;
-        }
-
-        private static byte[] P(ulong v) => BitConverter.GetBytes(v);
-
-        private static byte[] L(long v) => BitConverter.GetBytes(v);
-
-        private static byte[] I(int v) => BitConverter.GetBytes(v);
-
-        private static byte[] F(float v) => BitConverter.GetBytes(v);
-
-        /// <summary>Packs the arguments at their natural alignment into one buffer (CU_LAUNCH_PARAM_BUFFER_POINTER/SIZE).</summary>
-        private void Launch(nint function, uint grid, uint block, params byte[][] args)
-        {
-            var buffer = new List<byte>();
-            foreach (var a in args)
-            {
-                while (buffer.Count % a.Length != 0)
-                {
-                    buffer.Add(0);
-                }
-
-                buffer.AddRange(a);
-            }
-
-            var bytes = buffer.ToArray();
-            nuint size = (nuint)bytes.Length;
-            _context.MakeCurrent();
-            fixed (byte* p = bytes)
-            {
-                var extra = stackalloc void*[5];
-                extra[0] = (void*)1;
-                extra[1] = p;
-                extra[2] = (void*)2;
-                extra[3] = &size;
-                extra[4] = null;
-                D.Check(D.LaunchKernel(function, grid, 1, 1, block, 1, 1, 0, _context.Stream, null, extra), "cuLaunchKernel");
-            }
-        }
+        private void Launch(nint function, uint grid, uint block, params byte[][] args) => KernelLaunch.Launch(_context, function, grid, block, args);
     }
 }
 

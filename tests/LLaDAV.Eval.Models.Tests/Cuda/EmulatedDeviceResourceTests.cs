@@ -13,7 +13,7 @@ namespace LLaDAV.Eval.Models.Tests.Cuda;
 /// after a few dozen backends (tests/cuda-emulator/README.md). Second, the fault handlers a launch installs must leave
 /// other threads' faults to the .NET runtime.
 /// </summary>
-public sealed unsafe class EmulatedDeviceResourceTests(ITestOutputHelper output)
+public sealed class EmulatedDeviceResourceTests(ITestOutputHelper output)
 {
     private const int Modules = 12;
 
@@ -102,39 +102,11 @@ public sealed unsafe class EmulatedDeviceResourceTests(ITestOutputHelper output)
     private static float[] ScaleOnce(CudaContext context, string ptx, float[] data)
     {
         using var module = new CudaModule(context, ptx, ["scale_f32"]);
-        using var memory = new DeviceMemory(context, data.Length * 4L);
-        var driver = context.Driver;
-        fixed (float* p = data)
-        {
-            driver.Check(driver.MemcpyHtoDAsync(memory.Pointer, p, (nuint)(data.Length * 4), context.Stream), "cuMemcpyHtoDAsync");
-        }
+        using var memory = KernelLaunch.Upload(context, data);
 
-        // scale_f32(float* x, float factor, long long n), packed at natural alignment
-        var buffer = new byte[24];
-        BitConverter.TryWriteBytes(buffer.AsSpan(0), memory.Pointer);
-        BitConverter.TryWriteBytes(buffer.AsSpan(8), 2f);
-        BitConverter.TryWriteBytes(buffer.AsSpan(16), (long)data.Length);
-        nuint size = (nuint)buffer.Length;
-        context.MakeCurrent();
-        fixed (byte* b = buffer)
-        {
-            var extra = stackalloc void*[5];
-            extra[0] = (void*)1;
-            extra[1] = b;
-            extra[2] = (void*)2;
-            extra[3] = &size;
-            extra[4] = null;
-            driver.Check(driver.LaunchKernel(module.Function("scale_f32"), 1, 1, 1, 256, 1, 1, 0, context.Stream, null, extra), "cuLaunchKernel");
-        }
-
-        var host = new float[data.Length];
-        fixed (float* p = host)
-        {
-            driver.Check(driver.MemcpyDtoHAsync(p, memory.Pointer, (nuint)(host.Length * 4), context.Stream), "cuMemcpyDtoHAsync");
-            context.Synchronize();
-        }
-
-        return host;
+        // scale_f32(float* x, float factor, long long n)
+        KernelLaunch.Launch(context, module.Function("scale_f32"), 1, 256, KernelLaunch.P(memory.Pointer), KernelLaunch.F(2f), KernelLaunch.L(data.Length));
+        return KernelLaunch.Download(context, memory, data.Length);
     }
 
     private static int Mappings() => File.ReadLines("/proc/self/maps").Count();

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using LLaDAV.Eval.Testing;
-
 namespace LLaDAV.Eval.Models.Tests.Tokenization;
 
 /// <summary>
@@ -9,30 +6,19 @@ namespace LLaDAV.Eval.Models.Tests.Tokenization;
 /// </summary>
 public sealed class ExpectedEncodingsTests(Llama3TokenizerFixture fixture) : IClassFixture<Llama3TokenizerFixture>
 {
-    public static TheoryData<int> CaseIndices()
-    {
-        var data = new TheoryData<int>();
-        for (var i = 0; i < LoadCases().Count; i++)
-        {
-            data.Add(i);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CaseIndices))]
+    [MemberData(nameof(Llama3TokenizerFixture.ExpectedEncodingIndices), MemberType = typeof(Llama3TokenizerFixture))]
     public void Encode_matches_the_reference_ids(int index)
     {
-        var (text, ids, _) = LoadCases()[index];
+        var (text, ids, _) = Llama3TokenizerFixture.ExpectedEncodings[index];
         Assert.Equal(ids, fixture.Tokenizer.Encode(text, addSpecialTokens: false));
     }
 
     [Theory]
-    [MemberData(nameof(CaseIndices))]
+    [MemberData(nameof(Llama3TokenizerFixture.ExpectedEncodingIndices), MemberType = typeof(Llama3TokenizerFixture))]
     public void Decode_matches_the_reference_text(int index)
     {
-        var (_, ids, decoded) = LoadCases()[index];
+        var (_, ids, decoded) = Llama3TokenizerFixture.ExpectedEncodings[index];
         Assert.Equal(decoded, fixture.Tokenizer.Decode(ids));
     }
 
@@ -40,14 +26,6 @@ public sealed class ExpectedEncodingsTests(Llama3TokenizerFixture fixture) : ICl
     public void All_cases_are_read()
     {
         // The file's own count: guards against a silently empty theory.
-        Assert.True(LoadCases().Count >= 100);
-    }
-
-    private static List<(string Text, int[] Ids, string Decoded)> LoadCases()
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(TestPaths.InTestData("tokenizers", "llama3", "expected-encodings.json")));
-        return doc.RootElement.GetProperty("cases").EnumerateArray()
-            .Select(c => (c.GetProperty("text").GetString()!, c.GetProperty("ids").EnumerateArray().Select(x => x.GetInt32()).ToArray(), c.GetProperty("decoded").GetString()!))
-            .ToList();
+        Assert.True(Llama3TokenizerFixture.ExpectedEncodings.Count >= 100);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LLaDAV.Eval.Models.Tokenization;
 using LLaDAV.Eval.Testing;
 
@@ -13,22 +12,11 @@ public sealed class MlTokenizersEngineTests
 {
     private static readonly Lazy<HfTokenizer> s_llama3 = new(() => HfTokenizer.Load(Llama3TokenizerFixture.Directory, BpeEngine.MlTokenizers));
 
-    public static TheoryData<int> CaseIndices()
-    {
-        var data = new TheoryData<int>();
-        for (var i = 0; i < LoadCases().Count; i++)
-        {
-            data.Add(i);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(CaseIndices))]
+    [MemberData(nameof(Llama3TokenizerFixture.ExpectedEncodingIndices), MemberType = typeof(Llama3TokenizerFixture))]
     public void Encode_matches_the_reference_ids(int index)
     {
-        var (text, ids) = LoadCases()[index];
+        var (text, ids, _) = Llama3TokenizerFixture.ExpectedEncodings[index];
         Assert.Equal(ids, s_llama3.Value.Encode(text, addSpecialTokens: false));
     }
 
@@ -44,13 +32,5 @@ public sealed class MlTokenizersEngineTests
         var ids = ml.Encode(prompt, addSpecialTokens: true);
         Assert.NotEmpty(ids);
         Assert.Equal(ours.Encode(prompt, addSpecialTokens: true), ids);
-    }
-
-    private static List<(string Text, int[] Ids)> LoadCases()
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(TestPaths.InTestData("tokenizers", "llama3", "expected-encodings.json")));
-        return doc.RootElement.GetProperty("cases").EnumerateArray()
-            .Select(c => (c.GetProperty("text").GetString()!, c.GetProperty("ids").EnumerateArray().Select(x => x.GetInt32()).ToArray()))
-            .ToList();
     }
 }

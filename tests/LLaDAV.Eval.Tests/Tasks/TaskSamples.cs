@@ -53,11 +53,12 @@ internal static class TaskSamples
         return result;
     }
 
-    public static string Prompt(string task, int docId, string model = "replay")
-    {
-        var def = Task(task);
-        return def.DocToText(Docs(def)[docId], PromptKwargsResolver.Resolve(def.Spec.SpecificKwargs, model));
-    }
+    /// <summary>The task's <c>lmms_eval_specific_kwargs</c> for <paramref name="model"/> (its own block, else "default").</summary>
+    public static PromptKwargs Kwargs(string task, string model = "replay") =>
+        PromptKwargsResolver.Resolve(Task(task).Spec.SpecificKwargs, model);
+
+    public static string Prompt(string task, int docId, string model = "replay") =>
+        Task(task).DocToText(Docs(task)[docId], Kwargs(task, model));
 
     /// <summary>Every doc scored with its sample response, stripped first (Python's <c>str.strip</c>, as the runner does).</summary>
     public static IReadOnlyList<SampleScore> ScoreAll(string task, IAnswerJudge? judge = null, ScoringRules rules = ScoringRules.Current)
@@ -68,6 +69,31 @@ internal static class TaskSamples
         Assert.Equal(docs.Count, responses.Count);
         return [.. docs.Select((doc, i) => def.ProcessResults(doc, PyStr.Strip(responses[i]), new ScoringContext(task, i, DocRandom.DocSeed(0, task, i), rules, judge)))];
     }
+
+    /// <summary>
+    /// Every doc scored under every filter ensemble, doc by doc and within a doc in the YAML's filter order, as
+    /// lmms-eval's evaluator scores it (docs/LMMS-EVAL.md §1.6 steps 7, 8): the filter reads the raw sample response,
+    /// what it returns is stripped, and <c>process_results</c> sees it with <paramref name="model"/>'s prompt kwargs.
+    /// </summary>
+    public static IReadOnlyList<(string Filter, SampleScore Score)> ScoreFiltered(string task, string model = "replay", ScoringRules rules = ScoringRules.Current)
+    {
+        var def = Task(task);
+        var docs = Docs(def);
+        var responses = Responses(task);
+        Assert.Equal(docs.Count, responses.Count);
+        var kwargs = Kwargs(task, model);
+        return [.. docs.SelectMany((doc, i) => def.Filters.Select(filter => (filter.Name, def.ProcessResults(
+            doc,
+            PyStr.Strip(filter.Apply(responses[i], doc)),
+            new ScoringContext(task, i, DocRandom.DocSeed(0, task, i), rules, null) { Kwargs = kwargs }))))];
+    }
+
+    /// <summary>
+    /// The aggregated "<paramref name="metric"/>,<paramref name="filter"/>" of <paramref name="task"/>'s whole
+    /// sample (lmms-eval names a result by metric and filter), scored as <see cref="ScoreFiltered"/> scores it.
+    /// </summary>
+    public static AggregationResult Aggregate(string task, string metric, string filter, string model = "replay", ScoringRules rules = ScoringRules.Current) =>
+        Aggregate(task, [.. ScoreFiltered(task, model, rules).Where(s => s.Filter == filter).Select(s => s.Score)])[metric];
 
     /// <summary>metric → aggregated value over the samples that returned the metric (lmms-eval collects it that way).</summary>
     public static ImmutableDictionary<string, AggregationResult> Aggregate(string task, IReadOnlyList<SampleScore> scores)

@@ -19,17 +19,7 @@ public sealed class MediaPipelineRunTests : IDisposable
 
     public MediaPipelineRunTests()
     {
-        var sample = TestPaths.SampleSnapshot("videomme", "lmms-eval/Video-MME");
-        var repo = Path.Combine(_root, "data", "lmms-eval", "Video-MME");
-        Directory.CreateDirectory(Path.Combine(repo, "videomme"));
-        Directory.CreateDirectory(Path.Combine(repo, "data"));
-        File.Copy(Path.Combine(sample, "videomme", "test-00000-of-00001.jsonl"), Path.Combine(repo, "videomme", "test-00000-of-00001.jsonl"));
-        File.Copy(Path.Combine(sample, "README.md"), Path.Combine(repo, "README.md"));
-        foreach (var video in Directory.GetFiles(Path.Combine(sample, "data")))
-        {
-            File.Copy(video, Path.Combine(repo, "data", Path.GetFileName(video)));
-        }
-
+        VideommeDataDir.Create(Path.Combine(_root, "data"));
         Demo = DemoCheckpoint.Ensure(LlavaFamily.LladaV, Path.Combine(_root, "demo"));
     }
 

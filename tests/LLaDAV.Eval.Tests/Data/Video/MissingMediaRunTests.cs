@@ -17,13 +17,8 @@ public sealed class MissingMediaRunTests : IDisposable
 
     public MissingMediaRunTests()
     {
-        var sample = TestPaths.SampleSnapshot("videomme", "lmms-eval/Video-MME");
-        var repo = Path.Combine(_root, "data", "lmms-eval", "Video-MME");
-        Directory.CreateDirectory(Path.Combine(repo, "videomme"));
-        Directory.CreateDirectory(Path.Combine(repo, "data"));
-        File.Copy(Path.Combine(sample, "videomme", "test-00000-of-00001.jsonl"), Path.Combine(repo, "videomme", "test-00000-of-00001.jsonl"));
-        File.Copy(Path.Combine(sample, "README.md"), Path.Combine(repo, "README.md"));
-        File.Copy(Path.Combine(sample, "data", "fFjv93ACGo8.mp4"), Path.Combine(repo, "data", "fFjv93ACGo8.mp4"));
+        // only fFjv93ACGo8 (docs 0-2): lHCMKOxXIp4 (docs 3-5) is missing
+        VideommeDataDir.Create(Path.Combine(_root, "data"), "fFjv93ACGo8.mp4");
     }
 
     public void Dispose()

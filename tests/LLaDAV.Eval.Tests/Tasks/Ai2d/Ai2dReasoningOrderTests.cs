@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using LLaDAV.Eval.Models.Backends;
 using LLaDAV.Eval.Running;
 using LLaDAV.Eval.Tasks.Hooks;
-using LLaDAV.Eval.Tests.Tasks.Groups;
 
 namespace LLaDAV.Eval.Tests.Tasks.Ai2d;
 
@@ -15,9 +14,9 @@ public sealed class Ai2dReasoningOrderTests
 {
     private static JsonObject Record(string response, ScoringRules rules)
     {
-        var t = SampleTask.Load("ai2d", "ai2d.yaml");
+        var task = TaskSamples.Task("ai2d");
         var config = new RunConfig { Tasks = ["ai2d"], Model = "replay", Scoring = rules };
-        var entry = new SampleScorer(t.Task, config, config.ReasoningTags).Score(0, t.Docs[0], "prompt", new GenerationResult(response, TokenUsage.None, TimeSpan.Zero));
+        var entry = new SampleScorer(task, config, config.ReasoningTags).Score(0, TaskSamples.Docs(task)[0], "prompt", new GenerationResult(response, TokenUsage.None, TimeSpan.Zero));
         return entry["records"]![0]!.AsObject();
     }
 

@@ -11,6 +11,8 @@ namespace LLaDAV.Eval.Tests.Tasks.Ai2d;
 /// </summary>
 public sealed class Ai2dTests
 {
+    private const string Task = "ai2d";
+
     [Theory]
     [InlineData("C. adult", "C")]
     [InlineData("  B. pupa", "B")] // \s* allows leading spaces
@@ -37,14 +39,14 @@ public sealed class Ai2dTests
     [Fact]
     public void Prompt_lists_lettered_options_and_the_target_is_the_answer_letter()
     {
-        var t = SampleTask.Load("ai2d", "ai2d.yaml");
+        var task = TaskSamples.Task(Task);
         Assert.Equal(
             "Which stage comes after the larva?\nA. egg\nB. pupa\nC. adult\nD. nymph\nAnswer with the option's letter from the given choices directly.",
-            t.Prompt(0));
-        Assert.Equal(t.Prompt(0), t.Prompt(0, "lladav"));
-        Assert.Equal("B", t.Task.DocToTarget(t.Docs[0]));
-        Assert.Equal(["flexible-extract"], t.Task.Filters.Select(f => f.Name));
-        var g = PromptKwargsResolver.GenerationKwargs(t.Spec, "lladav");
+            TaskSamples.Prompt(Task, 0));
+        Assert.Equal(TaskSamples.Prompt(Task, 0), TaskSamples.Prompt(Task, 0, "lladav"));
+        Assert.Equal("B", task.DocToTarget(TaskSamples.Docs(task)[0]));
+        Assert.Equal(["flexible-extract"], task.Filters.Select(f => f.Name));
+        var g = PromptKwargsResolver.GenerationKwargs(task.Spec, "lladav");
         Assert.Equal((2L, 2L, 2L, "no_think", 16L), ((long)g["gen_length"]!, (long)g["steps"]!, (long)g["block_length"]!, (string)g["think_mode"]!, (long)g["max_new_tokens"]!));
     }
 
@@ -56,10 +58,9 @@ public sealed class Ai2dTests
     [Fact]
     public void Sample_aggregate_matches_the_hand_computed_value()
     {
-        var t = SampleTask.Load("ai2d", "ai2d.yaml");
-        Assert.Equal(3.0 / 7, t.Aggregate("exact_match", "flexible-extract")!.Value, 12);
+        Assert.Equal(3.0 / 7, TaskSamples.Aggregate(Task, "exact_match", "flexible-extract").Value!.Value, 12);
         Assert.Equal(
             [ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Fallback, ExtractionStatus.Unparseable, ExtractionStatus.Unparseable, ExtractionStatus.Parsed, ExtractionStatus.Unparseable],
-            t.ScoreAll().Select(s => s.Score.Extraction.Status));
+            TaskSamples.ScoreFiltered(Task).Select(s => s.Score.Extraction.Status));
     }
 }

@@ -11,6 +11,8 @@ namespace LLaDAV.Eval.Tests.Tasks.Chartqa;
 /// </summary>
 public sealed class ChartqaTests
 {
+    private const string Task = "chartqa";
+
     [Theory]
     [InlineData("45", "45", true)] // |45-45|/45 = 0
     [InlineData("105", "100", true)] // 5/100 = 0.05 ≤ 0.05: the bound is inclusive
@@ -54,14 +56,14 @@ public sealed class ChartqaTests
     [Fact]
     public void Prompt_and_generation_kwargs_match_upstream_and_the_lladav_fork()
     {
-        var t = SampleTask.Load("chartqa", "chartqa.yaml");
-        Assert.Equal("What is the highest value in the chart?\nAnswer the question with a single word.", t.Prompt(0));
-        Assert.Equal(t.Prompt(0), t.Prompt(0, "lladav"));
-        var upstream = PromptKwargsResolver.GenerationKwargs(t.Spec, "llama3v");
+        Assert.Equal("What is the highest value in the chart?\nAnswer the question with a single word.", TaskSamples.Prompt(Task, 0));
+        Assert.Equal(TaskSamples.Prompt(Task, 0), TaskSamples.Prompt(Task, 0, "lladav"));
+        var spec = TaskSamples.Task(Task).Spec;
+        var upstream = PromptKwargsResolver.GenerationKwargs(spec, "llama3v");
         Assert.Equal(16L, upstream["max_new_tokens"]);
         Assert.Equal(0.0, upstream["temperature"]);
         Assert.False(upstream.ContainsKey("gen_length"));
-        var lladav = PromptKwargsResolver.GenerationKwargs(t.Spec, "lladav");
+        var lladav = PromptKwargsResolver.GenerationKwargs(spec, "lladav");
         Assert.Equal(16L, lladav["gen_length"]);
         Assert.Equal(16L, lladav["steps"]);
         Assert.Equal(16L, lladav["block_length"]);
@@ -72,10 +74,11 @@ public sealed class ChartqaTests
     [Fact]
     public void Split_keys_follow_the_type_column()
     {
-        var t = SampleTask.Load("chartqa", "chartqa.yaml");
-        var human = t.Task.ProcessResults(t.Docs[0], "45", t.Context(0));
+        var task = TaskSamples.Task(Task);
+        var docs = TaskSamples.Docs(task);
+        var human = task.ProcessResults(docs[0], "45", TaskSamples.Context(Task, 0));
         Assert.Equal([ChartqaFamily.Overall, ChartqaFamily.HumanSplit], human.Metrics.Select(m => m.Key));
-        var augmented = t.Task.ProcessResults(t.Docs[1], "45%", t.Context(1));
+        var augmented = task.ProcessResults(docs[1], "45%", TaskSamples.Context(Task, 1));
         Assert.Equal([ChartqaFamily.Overall, ChartqaFamily.AugmentedSplit], augmented.Metrics.Select(m => m.Key));
     }
 
@@ -89,12 +92,11 @@ public sealed class ChartqaTests
     [Fact]
     public void Sample_aggregates_match_the_hand_computed_values()
     {
-        var t = SampleTask.Load("chartqa", "chartqa.yaml");
-        Assert.Equal(0.625, t.Aggregate(ChartqaFamily.Overall, "none")!.Value, 12);
-        Assert.Equal(0.25, t.Aggregate(ChartqaFamily.HumanSplit, "none")!.Value, 12);
-        Assert.Equal(1.0, t.Aggregate(ChartqaFamily.AugmentedSplit, "none")!.Value, 12);
+        Assert.Equal(0.625, TaskSamples.Aggregate(Task, ChartqaFamily.Overall, "none").Value!.Value, 12);
+        Assert.Equal(0.25, TaskSamples.Aggregate(Task, ChartqaFamily.HumanSplit, "none").Value!.Value, 12);
+        Assert.Equal(1.0, TaskSamples.Aggregate(Task, ChartqaFamily.AugmentedSplit, "none").Value!.Value, 12);
         Assert.Equal(
             [ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Fallback, ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Parsed],
-            t.ScoreAll().Select(s => s.Score.Extraction.Status));
+            TaskSamples.ScoreFiltered(Task).Select(s => s.Score.Extraction.Status));
     }
 }

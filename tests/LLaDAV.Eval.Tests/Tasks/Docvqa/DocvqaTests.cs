@@ -13,6 +13,8 @@ namespace LLaDAV.Eval.Tests.Tasks.Docvqa;
 /// </summary>
 public sealed class DocvqaTests
 {
+    private const string Docvqa = "docvqa_val";
+
     [Theory]
     [InlineData("1/8/93", "1/8/93", 1.0)] // identical
     [InlineData("University of Iowa", "university  of iowa", 1.0)] // case and inner whitespace normalised away
@@ -54,15 +56,15 @@ public sealed class DocvqaTests
     [Fact]
     public void Prompts_differ_for_lladav_and_llama3v_only()
     {
-        var t = SampleTask.Load("docvqa", "docvqa_val.yaml");
-        Assert.Equal("What is the date mentioned in the letter?\nAnswer the question using a single word or phrase.", t.Prompt(0));
+        Assert.Equal("What is the date mentioned in the letter?\nAnswer the question using a single word or phrase.", TaskSamples.Prompt(Docvqa, 0));
         const string Fork = "What is the date mentioned in the letter?\nGive the reason and then write your final answer in the format 'Answer: X' where X is the answer to the question.";
-        Assert.Equal(Fork, t.Prompt(0, "lladav"));
-        Assert.Equal(Fork, t.Prompt(0, "llama3v"));
-        Assert.Equal(32L, PromptKwargsResolver.GenerationKwargs(t.Spec, "default")["max_new_tokens"]);
-        var lladav = PromptKwargsResolver.GenerationKwargs(t.Spec, "lladav");
+        Assert.Equal(Fork, TaskSamples.Prompt(Docvqa, 0, "lladav"));
+        Assert.Equal(Fork, TaskSamples.Prompt(Docvqa, 0, "llama3v"));
+        var spec = TaskSamples.Task(Docvqa).Spec;
+        Assert.Equal(32L, PromptKwargsResolver.GenerationKwargs(spec, "default")["max_new_tokens"]);
+        var lladav = PromptKwargsResolver.GenerationKwargs(spec, "lladav");
         Assert.Equal((32L, 16L, 32L, "no_think"), ((long)lladav["gen_length"]!, (long)lladav["steps"]!, (long)lladav["block_length"]!, (string)lladav["think_mode"]!));
-        Assert.Equal(1024L, PromptKwargsResolver.GenerationKwargs(t.Spec, "llama3v")["max_new_tokens"]);
+        Assert.Equal(1024L, PromptKwargsResolver.GenerationKwargs(spec, "llama3v")["max_new_tokens"]);
     }
 
     /// <summary>
@@ -77,15 +79,14 @@ public sealed class DocvqaTests
     [Fact]
     public void Docvqa_sample_scores_match_the_hand_computed_values()
     {
-        var t = SampleTask.Load("docvqa", "docvqa_val.yaml");
-        Assert.Equal(17.0 / 36, t.Aggregate("anls", "none")!.Value, 12);
-        Assert.Equal(1.6 / 6, t.Aggregate("anls", "none", model: "lladav")!.Value, 12);
-        var lladav = t.ScoreAll("lladav").Select(s => s.Score.Extraction).ToList();
+        Assert.Equal(17.0 / 36, TaskSamples.Aggregate(Docvqa, "anls", "none").Value!.Value, 12);
+        Assert.Equal(1.6 / 6, TaskSamples.Aggregate(Docvqa, "anls", "none", model: "lladav").Value!.Value, 12);
+        var lladav = TaskSamples.ScoreFiltered(Docvqa, "lladav").Select(s => s.Score.Extraction).ToList();
         Assert.Equal(
             [ExtractionStatus.Unparseable, ExtractionStatus.Unparseable, ExtractionStatus.Unparseable, ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Unparseable],
             lladav.Select(e => e.Status));
         Assert.Equal(["None", "None", "None", "Smith", "30 a.m", "None"], lladav.Select(e => e.Answer));
-        Assert.Equal(ExtractionStatus.Unparseable, t.ScoreAll()[5].Score.Extraction.Status);
+        Assert.Equal(ExtractionStatus.Unparseable, TaskSamples.ScoreFiltered(Docvqa)[5].Score.Extraction.Status);
     }
 
     /// <summary>
@@ -98,18 +99,16 @@ public sealed class DocvqaTests
     [Fact]
     public void Infovqa_sample_scores_match_the_hand_computed_values()
     {
-        var t = SampleTask.Load("infovqa", "infovqa_val.yaml");
-        Assert.Equal((1.75 + 13.0 / 21) / 5, t.Aggregate("anls", "none")!.Value, 12);
-        Assert.Equal(0.6, t.Aggregate("anls", "none", model: "lladav")!.Value, 12);
-        Assert.Equal("Which region has the most users?\nAnswer the question using a single word or phrase.", t.Prompt(2));
+        Assert.Equal((1.75 + 13.0 / 21) / 5, TaskSamples.Aggregate("infovqa_val", "anls", "none").Value!.Value, 12);
+        Assert.Equal(0.6, TaskSamples.Aggregate("infovqa_val", "anls", "none", model: "lladav").Value!.Value, 12);
+        Assert.Equal("Which region has the most users?\nAnswer the question using a single word or phrase.", TaskSamples.Prompt("infovqa_val", 2));
     }
 
     [Fact]
     public void Without_the_answer_format_kwarg_the_whole_response_is_scored()
     {
         // A ScoringContext built without Kwargs (e.g. by a runner that does not set them) scores the upstream way.
-        var t = SampleTask.Load("docvqa", "docvqa_val.yaml");
-        var score = t.Task.ProcessResults(t.Docs[3], "Answer: Smith", new ScoringContext("docvqa_val", 3, 0, ScoringRules.Current, null));
+        var score = TaskSamples.Task(Docvqa).ProcessResults(TaskSamples.Docs(Docvqa)[3], "Answer: Smith", TaskSamples.Context(Docvqa, 3));
         // "answer: smith" vs "smith": distance 8, raw length 13 → 1 − 8/13 = 5/13 < 0.5 → 0.
         Assert.Equal(0.0, (double)score.Get("anls")!, 12);
         Assert.Equal("anls.whole_response", score.Extraction.Rule);

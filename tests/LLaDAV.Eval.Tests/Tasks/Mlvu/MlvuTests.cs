@@ -51,12 +51,10 @@ public sealed class MlvuTests
     [Fact]
     public void Prompt_is_question_then_best_option_cue()
     {
-        var task = TaskSamples.Task("mlvu_dev");
-        var doc = TaskSamples.Docs(task)[2];
         var expected = "What object appears on the desk in the inserted clip?\n(A) A phone\n(B) A book\n(C) A red apple\n(D) A clock\nOnly give the best option.\nBest option: (";
 
-        Assert.Equal(expected, task.DocToText(doc, PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "lladav")));
-        Assert.Equal(expected, task.DocToText(doc, PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "llama3v")));
+        Assert.Equal(expected, TaskSamples.Prompt("mlvu_dev", 2, "lladav"));
+        Assert.Equal(expected, TaskSamples.Prompt("mlvu_dev", 2, "llama3v"));
     }
 
     [Fact]

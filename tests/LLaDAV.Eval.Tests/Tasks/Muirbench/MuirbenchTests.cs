@@ -12,18 +12,20 @@ namespace LLaDAV.Eval.Tests.Tasks.Muirbench;
 /// </summary>
 public sealed class MuirbenchTests
 {
+    private const string Task = "muirbench";
+
     [Fact]
     public void Prompt_and_visuals_follow_upstream()
     {
-        var t = SampleTask.Load("muirbench", "muirbench.yaml");
+        var task = TaskSamples.Task(Task);
         Assert.Equal(
             "Which caption matches the first image? <image> <image>\nA. A red square\nB. A blue circle\nC. A green star\nD. None of the choices provided\nAnswer with the option's letter from the given choices directly.",
-            t.Prompt(0));
-        var visuals = t.Task.DocToVisual(t.Docs[0], t.Kwargs("default"));
+            TaskSamples.Prompt(Task, 0));
+        var visuals = task.DocToVisual(TaskSamples.Docs(task)[0], TaskSamples.Kwargs(Task, "default"));
         Assert.Equal(2, visuals.Count);
         Assert.All(visuals.Cast<ImageRef>(), v => Assert.True(File.Exists(v.Path), v.Path));
         Assert.Equal(["image_list[0]", "image_list[1]"], visuals.Cast<ImageRef>().Select(v => v.Column));
-        Assert.Equal(2L, PromptKwargsResolver.GenerationKwargs(t.Spec, "lladav")["gen_length"]);
+        Assert.Equal(2L, PromptKwargsResolver.GenerationKwargs(task.Spec, "lladav")["gen_length"]);
     }
 
     /// <summary>
@@ -34,15 +36,14 @@ public sealed class MuirbenchTests
     [Fact]
     public void Sample_aggregate_matches_the_hand_computed_value()
     {
-        var t = SampleTask.Load("muirbench", "muirbench.yaml");
-        var result = t.AggregateFull(MuirbenchFamily.Metric, "flexible-extract");
+        var result = TaskSamples.Aggregate(Task, MuirbenchFamily.Metric, "flexible-extract");
         Assert.Equal(0.6, result.Value!.Value, 12);
         Assert.Equal(
             [KeyValuePair.Create("Image-Text Matching", 1.0), KeyValuePair.Create("Counting", 0.0), KeyValuePair.Create("Visual Retrieval", 1.0)],
             result.Breakdown.ToArray());
         Assert.Equal(
             [ExtractionStatus.Parsed, ExtractionStatus.Parsed, ExtractionStatus.Unparseable, ExtractionStatus.Unparseable, ExtractionStatus.Fallback],
-            t.ScoreAll().Select(s => s.Score.Extraction.Status));
+            TaskSamples.ScoreFiltered(Task).Select(s => s.Score.Extraction.Status));
     }
 
     [Fact]

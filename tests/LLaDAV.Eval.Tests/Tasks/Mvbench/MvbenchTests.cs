@@ -76,12 +76,9 @@ public sealed class MvbenchTests
     [Fact]
     public void Prompt_lists_lettered_candidates_and_the_post_prompt()
     {
-        var task = TaskSamples.Task("mvbench_moving_count");
-        var doc = TaskSamples.Docs(task)[1];
-
         Assert.Equal(
             "Question:Which object moved the most?\nOption:\n(A) The sphere.\n(B) The cube.\n(C) The cylinder.\n(D) None of them.\nOnly give the best option.\n",
-            task.DocToText(doc, PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "lladav")));
+            TaskSamples.Prompt("mvbench_moving_count", 1, "lladav"));
     }
 
     [Fact]
@@ -90,7 +87,7 @@ public sealed class MvbenchTests
         var sample = TestPaths.SampleSnapshot("mvbench", "OpenGVLab/MVBench", "video");
 
         var moving = TaskSamples.Task("mvbench_moving_count");
-        var kwargs = PromptKwargsResolver.Resolve(moving.Spec.SpecificKwargs, "default");
+        var kwargs = TaskSamples.Kwargs("mvbench_moving_count", "default");
         var docs = TaskSamples.Docs(moving);
         var first = Assert.IsType<VideoRef>(Assert.Single(moving.DocToVisual(docs[0], kwargs)));
         var fallback = Assert.IsType<VideoRef>(Assert.Single(moving.DocToVisual(docs[2], kwargs)));
@@ -100,7 +97,7 @@ public sealed class MvbenchTests
         Assert.Equal(Path.Combine(sample, "clevrer", "video_validation", "video_10020.mp4"), fallback.SearchedPaths[0]);
 
         var episodic = TaskSamples.Task("mvbench_episodic_reasoning");
-        var frames = Assert.IsType<VideoRef>(Assert.Single(episodic.DocToVisual(TaskSamples.Docs(episodic)[0], PromptKwargsResolver.Resolve(episodic.Spec.SpecificKwargs, "lladav"))));
+        var frames = Assert.IsType<VideoRef>(Assert.Single(episodic.DocToVisual(TaskSamples.Docs(episodic)[0], TaskSamples.Kwargs("mvbench_episodic_reasoning", "lladav"))));
         Assert.True(Directory.Exists(frames.Path));
         Assert.Equal(Path.Combine(sample, "tvqa", "video_fps3_hq_segment", "s01e02_seg02_clip_10"), frames.Path);
     }

@@ -10,6 +10,8 @@ namespace LLaDAV.Eval.Tests.Tasks.Ocrbench;
 /// </summary>
 public sealed class OcrbenchTests
 {
+    private const string Task = "ocrbench";
+
     [Theory]
     [InlineData("Centre", "CENTRE", false, true)] // both lower-cased: "centre" ⊂ "centre"
     [InlineData("the word is centre.", "CENTRE", false, true)] // substring, not equality
@@ -37,8 +39,7 @@ public sealed class OcrbenchTests
     [Fact]
     public void Sample_aggregate_divides_the_points_by_1000()
     {
-        var t = SampleTask.Load("ocrbench", "ocrbench.yaml");
-        var result = t.AggregateFull(OcrbenchFamily.Metric, "none");
+        var result = TaskSamples.Aggregate(Task, OcrbenchFamily.Metric, "none");
         Assert.Equal(0.004, result.Value!.Value, 12);
         var breakdown = result.Breakdown.ToDictionary(kv => kv.Key, kv => kv.Value);
         Assert.Equal(1.0, breakdown["Text Recognition"]);
@@ -48,16 +49,16 @@ public sealed class OcrbenchTests
         Assert.Equal(1.0, breakdown["Scene Text-centric VQA"]);
         Assert.Equal(0.0, breakdown["Key Information Extraction"]);
         Assert.Equal(4.0, breakdown["Final Score"]);
-        Assert.Equal(ExtractionStatus.Unparseable, t.ScoreAll()[5].Score.Extraction.Status);
-        Assert.Equal("ocrbench.substring_hme100k", t.ScoreAll()[1].Score.Extraction.Rule);
+        var scores = TaskSamples.ScoreFiltered(Task);
+        Assert.Equal(ExtractionStatus.Unparseable, scores[5].Score.Extraction.Status);
+        Assert.Equal("ocrbench.substring_hme100k", scores[1].Score.Extraction.Rule);
     }
 
     [Fact]
     public void Prompt_is_the_stripped_question()
     {
-        var t = SampleTask.Load("ocrbench", "ocrbench.yaml");
-        Assert.Equal("what is written in the image?", t.Prompt(0));
-        Assert.Equal(t.Prompt(0), t.Prompt(0, "lladav"));
-        Assert.Equal(128L, LLaDAV.Eval.Tasks.PromptKwargsResolver.GenerationKwargs(t.Spec, "lladav")["max_new_tokens"]);
+        Assert.Equal("what is written in the image?", TaskSamples.Prompt(Task, 0));
+        Assert.Equal(TaskSamples.Prompt(Task, 0), TaskSamples.Prompt(Task, 0, "lladav"));
+        Assert.Equal(128L, LLaDAV.Eval.Tasks.PromptKwargsResolver.GenerationKwargs(TaskSamples.Task(Task).Spec, "lladav")["max_new_tokens"]);
     }
 }

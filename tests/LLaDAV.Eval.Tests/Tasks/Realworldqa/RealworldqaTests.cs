@@ -11,6 +11,8 @@ namespace LLaDAV.Eval.Tests.Tasks.Realworldqa;
 /// </summary>
 public sealed class RealworldqaTests
 {
+    private const string Task = "realworldqa";
+
     private const string Lanes = "How many lanes does the road have?\nA. 1\nB. 2\nC. 3\nPlease answer directly with only the letter of the correct option and nothing else.";
 
     [Theory]
@@ -45,13 +47,12 @@ public sealed class RealworldqaTests
     [Fact]
     public void Prompt_keeps_the_dataset_instruction_unless_a_post_prompt_replaces_it()
     {
-        var t = SampleTask.Load("realworldqa", "realworldqa.yaml");
         Assert.Equal(
             "Which object is closer to the camera?\nA. The car\nB. The tree\nC. The sign\nPlease answer directly with only the letter of the correct option and nothing else.",
-            t.Prompt(0));
-        Assert.Equal(t.Prompt(0), t.Prompt(0, "lladav"));
+            TaskSamples.Prompt(Task, 0));
+        Assert.Equal(TaskSamples.Prompt(Task, 0), TaskSamples.Prompt(Task, 0, "lladav"));
         var kwargs = new PromptKwargs(System.Collections.Immutable.ImmutableSortedDictionary<string, object?>.Empty.Add("post_prompt", "\nAnswer:"));
-        Assert.Equal("Which object is closer to the camera?\nA. The car\nB. The tree\nC. The sign\n\nAnswer:", RealworldqaFamily.DocToText(t.Docs[0], kwargs));
+        Assert.Equal("Which object is closer to the camera?\nA. The car\nB. The tree\nC. The sign\n\nAnswer:", RealworldqaFamily.DocToText(TaskSamples.Docs(Task)[0], kwargs));
     }
 
     /// <summary>
@@ -65,15 +66,14 @@ public sealed class RealworldqaTests
     [Fact]
     public void Sample_aggregates_match_the_hand_computed_values()
     {
-        var t = SampleTask.Load("realworldqa", "realworldqa.yaml");
-        Assert.Equal(5.0 / 8, t.Aggregate("exact_match", "none")!.Value, 12);
-        Assert.Equal(6.0 / 8, t.Aggregate("exact_match", "none", rules: ScoringRules.Legacy2025)!.Value, 12);
-        var current = t.ScoreAll().Select(s => s.Score.Extraction).ToList();
+        Assert.Equal(5.0 / 8, TaskSamples.Aggregate(Task, "exact_match", "none").Value!.Value, 12);
+        Assert.Equal(6.0 / 8, TaskSamples.Aggregate(Task, "exact_match", "none", rules: ScoringRules.Legacy2025).Value!.Value, 12);
+        var current = TaskSamples.ScoreFiltered(Task).Select(s => s.Score.Extraction).ToList();
         Assert.Equal(
             ["extract_mcq_answer.start", "extract_mcq_answer.end", "extract_mcq_answer.parentheses", "realworldqa.open_answer", "extract_mcq_answer.start", "extract_mcq_answer.none", "realworldqa.open_answer", "extract_mcq_answer.none"],
             current.Select(e => e.Rule));
         Assert.Equal(ExtractionStatus.Unparseable, current[7].Status);
-        var legacy = t.ScoreAll(rules: ScoringRules.Legacy2025).Select(s => s.Score.Extraction.Status).ToList();
+        var legacy = TaskSamples.ScoreFiltered(Task, rules: ScoringRules.Legacy2025).Select(s => s.Score.Extraction.Status).ToList();
         Assert.Equal(
             [ExtractionStatus.Fallback, ExtractionStatus.Fallback, ExtractionStatus.Parsed, ExtractionStatus.Fallback, ExtractionStatus.Parsed, ExtractionStatus.Unparseable, ExtractionStatus.Fallback, ExtractionStatus.Parsed],
             legacy);

@@ -55,12 +55,9 @@ public sealed class SeedbenchTests
     [Fact]
     public void Prompt_lists_the_four_choices_and_the_instruction()
     {
-        var task = TaskSamples.Task("seedbench");
-        var doc = TaskSamples.Docs(task)[0];
-
         Assert.Equal(
             "How many people are standing in the scene?\nA. One\nB. Two\nC. Three\nD. Four\nAnswer with the option's letter from the given choices directly.",
-            task.DocToText(doc, PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "lladav")));
+            TaskSamples.Prompt("seedbench", 0, "lladav"));
     }
 
     [Fact]

@@ -55,14 +55,12 @@ public sealed class VideommeTests
     [Fact]
     public void Prompt_has_the_subtitle_wording_options_and_a_blank_line_before_the_post_prompt()
     {
-        var task = TaskSamples.Task("videomme");
-        var doc = TaskSamples.Docs(task)[1];
         var expected =
             "Select the best answer to the following multiple-choice question based on the video and the subtitles. Respond with only the letter (A, B, C, or D) of the correct option.\n" +
             "How many flags appear in the video?\nA. One.\nB. Two.\nC. Three.\nD. Four.\n\nAnswer with the option's letter from the given choices directly.";
 
-        Assert.Equal(expected, task.DocToText(doc, PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "lladav")));
-        Assert.Equal(expected, task.DocToText(doc, PromptKwargsResolver.Resolve(task.Spec.SpecificKwargs, "default")));
+        Assert.Equal(expected, TaskSamples.Prompt("videomme", 1, "lladav"));
+        Assert.Equal(expected, TaskSamples.Prompt("videomme", 1, "default"));
     }
 
     [Fact]
