@@ -125,7 +125,7 @@ internal static class VideoBench
 
     private static string Work(Timing t) =>
         t.Decoded is { } n and > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"; {n:N0} frames decoded, {t.Seconds * 1000 / n:F2} ms each")
+            ? string.Create(CultureInfo.InvariantCulture, $"; {n:N0} frame{(n == 1 ? "" : "s")} decoded, {t.Seconds * 1000 / n:F2} ms each")
             : "";
 
     /// <summary>The per-field median over the rounds (the mean of the middle two for an even count).</summary>
