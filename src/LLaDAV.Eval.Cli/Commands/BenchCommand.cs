@@ -35,9 +35,10 @@ internal static class BenchCommand
         var video = new Option<string?>("--video") { Description = "Time our uniform frame sample of this video against the PyAV peer (decord's seek + decode path, Debian python3-av) and say whether the frames are identical; only this benchmark runs." };
         var frames = new Option<int>("--frames") { Description = "With --video: frames sampled (lmms-eval's max_frames_num).", DefaultValueFactory = _ => Media.Video.FrameSampling.DefaultFrameCount };
         var rounds = new Option<int>("--rounds") { Description = "With --video: rounds of ours and the peer (ours first in odd rounds, the peer first in even ones); medians, and in how many rounds ours was no slower.", DefaultValueFactory = _ => 1 };
+        var processes = new Option<bool>("--ffmpeg-processes") { Description = "With --video: time our ffmpeg-process path (what machines without FFmpeg 5.1's libraries get) instead of libav in this process." };
         var python = new Option<string?>("--python") { Description = "With --video: the Python that has PyAV (default /usr/bin/python3, Debian's, when it exists; else python3)." };
         var command = new Command("bench", "Measure engine throughput: forward vs sgemm GFLOP/s, diffusion with/without prefix cache, AR with/without KV cache.");
-        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json, video, frames, rounds, python, Hosting.CliHost.Verbose })
+        foreach (var o in new Option[] { hidden, layers, heads, ffn, vocab, prompt, gen, refresh, repeats, device, dtype, batch, gemmSize, preset, peer, peerOnly, json, video, frames, rounds, processes, python, Hosting.CliHost.Verbose })
         {
             command.Options.Add(o);
         }
@@ -48,7 +49,7 @@ internal static class BenchCommand
             {
                 var interpreter = r.GetValue(python) ?? (File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
                 var script = Path.Combine(Hosting.Workspace.Root(), "bench", "pyav-peer", "sample_frames.py");
-                return VideoBench.Run(videoPath, r.GetValue(frames), r.GetValue(rounds), interpreter, script, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
+                return VideoBench.Run(videoPath, r.GetValue(frames), r.GetValue(rounds), !r.GetValue(processes), interpreter, script, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error);
             }
 
             try

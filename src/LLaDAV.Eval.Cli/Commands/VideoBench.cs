@@ -22,7 +22,7 @@ internal static class VideoBench
     /// <summary>One side's run: wall and CPU seconds, and the frames its decoder output (null when not counted).</summary>
     private sealed record Timing(double Seconds, double? Cpu, long? Decoded);
 
-    public static int Run(string video, int frames, int rounds, string python, string peerScript, TextWriter output, TextWriter error)
+    public static int Run(string video, int frames, int rounds, bool inProcess, string python, string peerScript, TextWriter output, TextWriter error)
     {
         if (!File.Exists(video))
         {
@@ -48,7 +48,7 @@ internal static class VideoBench
             return 3;
         }
 
-        var unavailable = VideoReader.PrepareInProcess(); // loads libav and compiles our code, outside the clock
+        var unavailable = inProcess ? VideoReader.PrepareInProcess() : "--ffmpeg-processes asked for it"; // loads libav and compiles our code, outside the clock
         var ours = new List<Timing>(rounds);
         var peers = new List<Timing>(rounds);
         string? path = null, pyav = null, difference = null;
@@ -63,7 +63,7 @@ internal static class VideoBench
                 return 3;
             }
 
-            var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe);
+            var reader = new VideoReader(ExternalTool.Ffmpeg, ExternalTool.Ffprobe) { InProcess = inProcess };
             List<VideoFrame> sample;
             var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
@@ -80,16 +80,16 @@ internal static class VideoBench
             var seconds = clock.Elapsed.TotalSeconds;
             // CPU time is steadier than wall time on a shared machine; it counts this process only, so it is given for
             // the in-process path (the process path's work is in ffmpeg's processes, whose frames are not counted either).
-            var inProcess = reader.InProcessDecodes > 0;
+            var inThisProcess = reader.InProcessDecodes > 0;
             ours.Add(new Timing(
                 seconds,
-                inProcess ? (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds : null,
-                inProcess ? reader.InProcessFramesDecoded : null));
+                inThisProcess ? (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds : null,
+                inThisProcess ? reader.InProcessFramesDecoded : null));
             var info = reader.Probe(video);
             if (path is null)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {video} ({info.Width}x{info.Height}, {info.FrameCount} frames, {info.DurationSeconds:F1} s, {info.Codec}); {frames} frames at np.linspace(0, {info.FrameCount - 1}, {frames}, dtype=int)"));
-                path = inProcess
+                path = inThisProcess
                     ? "libav in this process, seeking"
                     : $"ffmpeg processes, seeking{(reader.SeekFallbacks > 0 ? ", fell back to a full decode" : "")}{(unavailable is null ? "" : $"; in-process libav off: {unavailable}")}";
             }
