@@ -8,11 +8,12 @@ using LLaDAV.Eval.Media.Video;
 namespace LLaDAV.Eval.Cli.Commands;
 
 /// <summary>
-/// <c>bench --video FILE [--frames N] [--rounds R]</c>: our frame sample (<see cref="VideoReader.SampleUniform"/>: probe,
-/// packet index, seeking decode) timed against the PyAV peer (<c>bench/pyav-peer/sample_frames.py</c>, decord's
-/// seek-and-decode path in Python) on the same file and frames, R rounds (ours first in odd rounds, the peer first in
-/// even ones; medians, and in how many rounds ours was not slower), with the frames each side's decoder output (the work, which follows where the wanted
-/// frames lie in their GOPs) and whether the frames are byte-identical in every round.
+/// <c>bench --video FILE [--frames N] [--rounds R] [--ffmpeg-processes]</c>: our frame sample
+/// (<see cref="VideoReader.SampleUniform"/>: probe, packet index, seeking decode; in this process, or with
+/// <c>--ffmpeg-processes</c> the ffmpeg-process path) timed against the PyAV peer (<c>bench/pyav-peer/sample_frames.py</c>,
+/// decord's seek-and-decode path in Python) on the same file and frames: R rounds, ours first in odd rounds and the peer
+/// first in even ones; medians, in how many rounds ours was no slower, the frames each side's decoder output (the work,
+/// which follows where the wanted frames lie in their GOPs) and whether the frames are byte-identical in every round.
 /// Each clock starts with its libraries loaded, as a run's would be after its first video: the peer's after
 /// <c>import av</c>, ours after libav is loaded into this process and our decoding code is compiled
 /// (<see cref="VideoReader.PrepareInProcess"/>); neither side has decoded anything before its clock starts.
