@@ -118,4 +118,35 @@ public sealed class BadInputTests : IDisposable
         Assert.True(error.Contains("needs a Llama3V checkpoint", StringComparison.Ordinal), error);
         Assert.Contains("config.json", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("tasks", "\"mmstar\"", "'config.tasks' is \"mmstar\"")]
+    [InlineData("tags", "{\"k\": 3}", "'config.tags' is {\"k\":3}")]
+    [InlineData(null, null, "'config' is missing")]
+    public async Task Should_name_the_manifest_and_key_when_resuming_a_damaged_manifest(string? key, string? json, string message)
+    {
+        var (first, _, firstError) = await Cli.RunAsync(Cli.ReplayArgs(_out, "damaged", "--tasks", "mmstar"));
+        Assert.True(first == 0, firstError);
+        var run = Path.Combine(_out, "replay", "damaged");
+        var manifestPath = Path.Combine(run, "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        if (key is null)
+        {
+            manifest.Remove("config");
+        }
+        else
+        {
+            manifest["config"]![key] = System.Text.Json.Nodes.JsonNode.Parse(json!);
+        }
+
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        // A value of another JSON type than the one written there used to crash resume (exit 70, "internal error");
+        // a missing config object said "No tasks given" (exit 2), naming neither the file nor the key.
+        var (code, _, error) = await Cli.RunAsync("run", "--resume", run);
+        Assert.True(code == 3, error);
+        Assert.Contains($"{manifestPath}: {message}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
 }

@@ -59,7 +59,7 @@ internal static class RunCommand
 
         var flags = Flags(parse);
         var resume = parse.GetValue(s_resume);
-        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
+        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume), Path.Combine(resume, RunManifest.FileName)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var started = ToolInfo.Now();
