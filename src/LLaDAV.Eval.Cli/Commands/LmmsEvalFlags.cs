@@ -141,6 +141,42 @@ internal static partial class LmmsEvalFlags
         }
     }
 
+    /// <summary>
+    /// The lmms-eval flags of this command line that <c>--resume</c> needs again to write lmms-eval's files: the
+    /// manifest records our settings, not <c>--output_path</c>'s layout (<c>--log_samples</c>, <c>--predict_only</c>,
+    /// <c>--timezone</c>) nor the spellings lmms-eval's <c>config</c> records (<c>--model</c> as typed with its
+    /// <c>--model_args</c>, <c>--gen_kwargs</c>, <c>--batch_size</c>). Empty without <c>--output_path</c>: then no
+    /// lmms-eval file is written and a plain <c>--resume DIR</c> finishes the run.
+    /// </summary>
+    public static IReadOnlyList<string> ResumeFlags(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(s_outputPath) is not { } output)
+        {
+            return [];
+        }
+
+        var flags = new List<string>();
+        if (RunSettingOptions.Given(parse, RunSettingTable.Model) is { } model && model != Backend(model, parse.GetValue(s_modelArgs)))
+        {
+            flags.AddRange(["--model", model]);
+        }
+
+        foreach (var (option, value) in new[] { (s_modelArgs, parse.GetValue(s_modelArgs)), (s_genKwargs, parse.GetValue(s_genKwargs)), (s_batchSize, parse.GetValue(s_batchSize)) })
+        {
+            if (value is not null)
+            {
+                flags.AddRange([option.Name, value]);
+            }
+        }
+
+        flags.AddRange(["--output_path", Path.GetFullPath(output)]);
+        flags.AddRange(parse.GetValue(s_logSamples) ? ["--log_samples"] : []);
+        flags.AddRange(parse.GetValue(s_predictOnly) ? ["--predict_only"] : []);
+        flags.AddRange(parse.GetValue(s_timezone) is { } zone ? ["--timezone", zone] : []);
+        return flags;
+    }
+
     /// <summary>lmms-eval's default <c>--seed</c>: random, numpy, torch, fewshot.</summary>
     internal const string DefaultSeeds = LmmsEvalSeed.Default;
 

@@ -41,7 +41,10 @@ internal static class RunCommand
         }
         catch (RunInterruptedException e)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            // With --output_path the hint repeats the lmms-eval flags: a plain --resume would finish the run but write
+            // none of lmms-eval's <date>_results.json / samples files the user's scripts read.
+            var lmms = LmmsEvalFlags.ResumeFlags(parse);
+            await parse.InvocationConfiguration.Error.WriteLineAsync(lmms.Count == 0 ? e.Message : e.Message + " " + LLaDAV.Eval.Scaling.SlurmScripts.Command(lmms)).ConfigureAwait(false);
             return signals.ExitCode;
         }
     }
