@@ -149,4 +149,23 @@ public sealed class BadInputTests : IDisposable
         Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A path= folder that holds no checkpoint is a bad setting, said before any data is looked for: it used to be found
+    /// only when the model loaded, after the run had located (or, from the Hub, downloaded) every task's dataset, so
+    /// here the user was told about the missing data instead.
+    /// </summary>
+    [Fact]
+    public async Task Should_refuse_a_checkpoint_folder_without_config_json_before_looking_for_data()
+    {
+        var notACheckpoint = Directory.CreateDirectory(Path.Combine(_out, "not a checkpoint")).FullName;
+        var noData = Directory.CreateDirectory(Path.Combine(_out, "data")).FullName;
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "nock",
+            "--model", "lladav", "--model-args", $"path={notACheckpoint}", "--tasks", "mmstar", "--data-dir", noData);
+        Assert.True(code == 2, error);
+        Assert.Contains($"--model-args path/pretrained={notACheckpoint}: {notACheckpoint} has no config.json", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_out, "lladav")));
+    }
 }
