@@ -233,6 +233,25 @@ public sealed class LmmsEvalDropInTests : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// lmms-eval 75571cf <c>__main__.py</c> <c>cli_evaluate</c>: <c>--predict_only</c> sets <c>log_samples</c>, and either
+    /// without <c>--output_path</c> raises "Specify --output_path if providing --log_samples or --predict_only" before
+    /// anything runs. Here both were accepted and the run wrote no lmms-eval file, saying nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("--log_samples")]
+    [InlineData("--predict_only")]
+    public async Task Should_require_output_path_for_log_samples_and_predict_only_as_lmms_eval_does(string flag)
+    {
+        var (code, _, error) = await Cli.RunAsync([.. Cli.ReplayArgs(_out, "ls", "--tasks", "mmstar"), flag]);
+        Assert.True(code == 2, error);
+        Assert.Contains($"{flag} writes lmms-eval's <output_path>/<model>/<date>_samples_<task>.jsonl: specify --output_path", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_out, "replay", "ls")));
+
+        var (ok, _, okError) = await Cli.RunAsync([.. Cli.ReplayArgs(Path.Combine(_out, "lm"), "ls", "--tasks", "mmstar"), flag, "--output_path", Path.Combine(_out, "lm")]);
+        Assert.True(ok == 0, okError);
+    }
+
     [Fact]
     public void Should_turn_the_forks_json_gen_kwargs_into_ours()
     {

@@ -72,6 +72,13 @@ internal static partial class LmmsEvalFlags
             throw new ConfigException($"--num_fewshot {shots}: every ported task is zero-shot (lmms-eval's multimodal tasks have no fewshot split); pass 0 or leave it out.");
         }
 
+        // lmms-eval 75571cf __main__.py cli_evaluate: "Specify --output_path if providing --log_samples or
+        // --predict_only" (a ValueError before anything runs). Accepted silently, the flag wrote no file at all.
+        if ((parse.GetValue(s_logSamples) || parse.GetValue(s_predictOnly)) && parse.GetValue(s_outputPath) is null)
+        {
+            throw new ConfigException($"{(parse.GetValue(s_logSamples) ? "--log_samples" : "--predict_only")} writes lmms-eval's <output_path>/<model>/<date>_samples_<task>.jsonl: specify --output_path (as lmms-eval requires). Our samples_<task>.jsonl are written to the run folder without it.");
+        }
+
         if (parse.GetValue(s_offset) is { } offset and not 0)
         {
             throw new ConfigException($"--offset {offset}: not supported; use --limit N or --shard K/N.");
