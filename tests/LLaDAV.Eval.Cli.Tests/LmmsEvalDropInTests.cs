@@ -252,6 +252,25 @@ public sealed class LmmsEvalDropInTests : IDisposable
         Assert.True(ok == 0, okError);
     }
 
+    /// <summary>
+    /// Folding lmms-eval's flags in must not rename a setting given our way: a bad <c>--batch-size</c> (or eval.yaml
+    /// <c>batch_size</c>) was reported as "--batch_size", a flag the user never typed.
+    /// </summary>
+    [Fact]
+    public async Task Should_name_the_batch_size_flag_or_file_the_user_gave()
+    {
+        var (code, _, error) = await Cli.RunAsync([.. Cli.ReplayArgs(_out, "bs", "--tasks", "mmstar"), "--batch-size", "2147483648"]);
+        Assert.True(code == 2, error);
+        Assert.Contains("--batch-size '2147483648' must be a whole number", error, StringComparison.Ordinal);
+
+        var yaml = Path.Combine(_out, "eval.yaml");
+        File.WriteAllText(yaml, "batch_size: 2147483648\n");
+        var (fileCode, _, fileError) = await Cli.RunAsync("run", "--config", yaml, "--tasks-dir", Cli.Tasks, "--output", _out, "--model", "replay",
+            "--model-args", $"responses={Path.Combine(Cli.Tasks, "mmstar", "sample", "responses.jsonl")}", "--tasks", "mmstar");
+        Assert.True(fileCode == 2, fileError);
+        Assert.Contains($"{yaml}: 'batch_size' '2147483648' must be a whole number", fileError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Should_turn_the_forks_json_gen_kwargs_into_ours()
     {

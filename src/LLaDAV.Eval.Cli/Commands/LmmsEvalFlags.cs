@@ -101,14 +101,18 @@ internal static partial class LmmsEvalFlags
             throw new ConfigException("--output and --output_path disagree; give one.");
         }
 
-        return ours
-            .With(RunSettingTable.Tasks, tasks, "--tasks")
-            .With(RunSettingTable.IncludePath, includes.Length == 0 ? null : includes, "--include_path")
-            .With(RunSettingTable.Model, Backend(ours[RunSettingTable.Model], modelArgs), "--model")
-            .With(RunSettingTable.ModelArgs, modelArgs, "--model_args")
-            .With(RunSettingTable.GenKwargs, genKwargs, "--gen_kwargs")
-            .With(RunSettingTable.BatchSize, batch?.ToString(CultureInfo.InvariantCulture) ?? ourBatch, "--batch_size")
-            .With(RunSettingTable.Output, output ?? ours[RunSettingTable.Output], "--output_path");
+        // A setting these flags leave as it was keeps where it came from (--batch-size, eval.yaml's key), so an error
+        // names what the user typed: a bad --batch-size used to be reported as "--batch_size".
+        RunSettings Set(RunSettings layer, RunSetting setting, string? text, string origin) =>
+            text == ours[setting] ? layer : layer.With(setting, text, origin);
+
+        var layer = Set(ours, RunSettingTable.Tasks, tasks, "--tasks");
+        layer = Set(layer, RunSettingTable.IncludePath, includes.Length == 0 ? null : includes, "--include_path");
+        layer = Set(layer, RunSettingTable.Model, Backend(ours[RunSettingTable.Model], modelArgs), "--model");
+        layer = Set(layer, RunSettingTable.ModelArgs, modelArgs, "--model_args");
+        layer = Set(layer, RunSettingTable.GenKwargs, genKwargs, "--gen_kwargs");
+        layer = Set(layer, RunSettingTable.BatchSize, batch?.ToString(CultureInfo.InvariantCulture) ?? ourBatch, "--batch_size");
+        return Set(layer, RunSettingTable.Output, output ?? ours[RunSettingTable.Output], "--output_path");
     }
 
     /// <summary>loguru's level names, in order (lmms-eval passes --verbosity to <c>eval_logger.add(level=...)</c>, which knows only these).</summary>
