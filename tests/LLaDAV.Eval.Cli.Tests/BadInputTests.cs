@@ -168,4 +168,23 @@ public sealed class BadInputTests : IDisposable
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_out, "lladav")));
     }
+
+    /// <summary>
+    /// lmms-eval command lines often say <c>device_map=auto</c>; that, and a <c>cuda:</c> index that is not a number,
+    /// passed the settings check and failed at model load as an internal error (exit 70, a crash file in /tmp).
+    /// </summary>
+    [Theory]
+    [InlineData("--model-args", "path=demo,device_map=auto", "--model-args device_map=auto is not a device: use cpu, cuda or cuda:N")]
+    [InlineData("--model-args", "path=demo,device=cuda:abc", "--model-args device=cuda:abc is not a device: use cpu, cuda or cuda:N")]
+    [InlineData("--device", "cuda:abc", "--device 'cuda:abc' is not known.")]
+    public async Task Should_refuse_a_device_that_is_not_one_before_loading(string flag, string value, string message)
+    {
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "dev",
+            "--model", "lladav", "--tasks", "mmstar", "--limit", "1", flag, value);
+        Assert.True(code == 2, error);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_out, "lladav")));
+    }
 }
