@@ -271,6 +271,25 @@ public sealed class LmmsEvalDropInTests : IDisposable
         Assert.Contains($"{yaml}: 'batch_size' '2147483648' must be a whole number", fileError, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// docs/LMMS-EVAL.md §1.12 lists <c>--reasoning_tags</c> among the lmms-eval spellings <c>run</c> accepts; it was an
+    /// unrecognised argument (exit 2), and <c>resolved_cli_args.reasoning_tags</c> always said the default even when
+    /// <c>--reasoning-tags none</c> had turned the stripping off.
+    /// </summary>
+    [Theory]
+    [InlineData("--reasoning_tags")]
+    [InlineData("--reasoning-tags")]
+    public async Task Should_take_lmms_evals_reasoning_tags_flag_and_record_it_as_typed(string flag)
+    {
+        var output = Path.Combine(_out, "rt");
+        var (code, _, error) = await Cli.RunAsync([.. Cli.ReplayArgs(output, "rt", "--tasks", "mmstar"), flag, "none", "--output_path", output]);
+        Assert.True(code == 0, error);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "replay", "rt", "manifest.json")))!;
+        Assert.Empty(manifest["config"]!["reasoning_tags"]!.AsArray());
+        var results = JsonNode.Parse(File.ReadAllText(Directory.GetFiles(output, "*_results.json").Single()))!;
+        Assert.Equal("none", (string?)results["config"]!["resolved_cli_args"]!["reasoning_tags"]);
+    }
+
     [Fact]
     public void Should_turn_the_forks_json_gen_kwargs_into_ours()
     {

@@ -28,6 +28,7 @@ internal static partial class LmmsEvalFlags
     private static readonly Option<bool> s_predictOnly = new("--predict_only") { Description = "lmms-eval: accepted; responses are written and also scored." };
     private static readonly Option<string?> s_verbosity = new("--verbosity") { Description = "lmms-eval: log level TRACE, DEBUG (= --verbose), INFO (default), SUCCESS, WARNING, ERROR or CRITICAL (WARNING and above: no progress or configuration lines)." };
     private static readonly Option<string?> s_timezone = new("--timezone") { Description = "lmms-eval: time zone of the <date> in --output_path file names and results' 'date' (default Asia/Singapore)." };
+    private static readonly Option<string?> s_reasoningTags = new("--reasoning_tags") { Description = "lmms-eval: = --reasoning-tags (none, or JSON [[open, close], ...])." };
     private static readonly Option<int?> s_offset = new("--offset") { Description = "lmms-eval: only 0 (use --shard K/N to split a task)." };
 
     /// <summary>lmms-eval <c>--model</c> names of our backends (docs/LMMS-EVAL.md §3.4, docs/LLADAV-MODEL.md §7.1, §9).</summary>
@@ -44,7 +45,7 @@ internal static partial class LmmsEvalFlags
 
     public static void AddTo(Command command)
     {
-        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone })
+        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone, s_reasoningTags })
         {
             command.Options.Add(o);
         }
@@ -85,6 +86,7 @@ internal static partial class LmmsEvalFlags
         }
 
         var modelArgs = Either(ours[RunSettingTable.ModelArgs], parse.GetValue(s_modelArgs), "--model-args", "--model_args");
+        var reasoningTags = Either(ours[RunSettingTable.ReasoningTags], parse.GetValue(s_reasoningTags), "--reasoning-tags", "--reasoning_tags");
         var genKwargs = Either(ours[RunSettingTable.GenKwargs], parse.GetValue(s_genKwargs) is { } g ? GenKwargs(g) : null, "--gen-kwargs", "--gen_kwargs");
         var batch = parse.GetValue(s_batchSize) is { } b
             ? int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ConfigException($"--batch_size {b}: a positive whole number ('auto' is not supported).")
@@ -111,6 +113,7 @@ internal static partial class LmmsEvalFlags
         layer = Set(layer, RunSettingTable.Model, Backend(ours[RunSettingTable.Model], modelArgs), "--model");
         layer = Set(layer, RunSettingTable.ModelArgs, modelArgs, "--model_args");
         layer = Set(layer, RunSettingTable.GenKwargs, genKwargs, "--gen_kwargs");
+        layer = Set(layer, RunSettingTable.ReasoningTags, reasoningTags, "--reasoning_tags");
         layer = Set(layer, RunSettingTable.BatchSize, batch?.ToString(CultureInfo.InvariantCulture) ?? ourBatch, "--batch_size");
         return Set(layer, RunSettingTable.Output, output ?? ours[RunSettingTable.Output], "--output_path");
     }
@@ -295,7 +298,8 @@ internal static partial class LmmsEvalFlags
             ["show_config"] = false,
             ["include_path"] = RunSettingOptions.Given(parse, RunSettingTable.IncludePath),
             ["gen_kwargs"] = genKwargs,
-            ["reasoning_tags"] = """[["<think>", "</think>"], ["<analysis>", "</analysis>"]]""",
+            // As typed (either spelling), else argparse's default string (__main__.py parse_eval_args).
+            ["reasoning_tags"] = parse.GetValue(s_reasoningTags) ?? RunSettingOptions.Given(parse, RunSettingTable.ReasoningTags) ?? """[["<think>", "</think>"], ["<analysis>", "</analysis>"]]""",
             ["verbosity"] = Verbosity(parse),
             ["wandb_args"] = "",
             ["swanlab_args"] = "",
