@@ -407,6 +407,23 @@ internal static partial class LmmsEvalFlags
     }
 
     /// <summary>
+    /// lmms-eval's files for a merged run (<c>launch</c>): the forwarded <c>run</c> flags decide, as they do for one
+    /// process, whether and where they are written; the shards themselves write none.
+    /// </summary>
+    public static IEnumerable<string> WriteMergedLayout(IReadOnlyList<string> runTokens, RunOutcome merged, Tasks.TaskCatalog catalog, RunConfig config, DateTimeOffset started, double startTime)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var parse = new RootCommand { RunCommand.Create() }.Parse(["run", .. runTokens]);
+        if (parse.GetValue(s_outputPath) is null)
+        {
+            return [];
+        }
+
+        var call = Invocation(parse, config, started, startTime, Workspace.Root(RunSettingOptions.Given(parse, RunSettingTable.TasksDir)));
+        return WriteLayout(parse, merged, TaskTree.Build(catalog, config.Tasks), call).ToList();
+    }
+
+    /// <summary>
     /// <c>GeneralConfigTracker._get_model_name</c>: the value after the first of peft=, delta=, pretrained=, model=,
     /// model_version=, model_name=, model_id=, path=, engine= found in the args string (a substring test, as upstream),
     /// up to the next comma; then <c>utils.sanitize_model_name</c>: the last two '/'-parts, runs of <c>"&lt;&gt;:/\|?*[]</c> → "__".

@@ -115,9 +115,18 @@ internal static class RunCommand
         }
 
         await output.WriteLineAsync(Summary(outcome)).ConfigureAwait(false);
-        foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome, tree, call))
+        // lmms-eval writes its files once, on rank 0 after gathering every rank's samples (evaluator.py, evaluation_tracker):
+        // a shard's would be partial scores in files shaped like the whole run's (launch writes them after its merge).
+        if (config.Shard.IsWhole)
         {
-            await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+            foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome, tree, call))
+            {
+                await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+            }
+        }
+        else if (LmmsEvalFlags.ResumeFlags(parse).Count > 0)
+        {
+            await output.WriteLineAsync($"lmms-eval layout: not written for shard {config.Shard.Index}/{config.Shard.Count} (its scores are partial); 'launch' writes it after merging the shards.").ConfigureAwait(false);
         }
 
         // A judge failure leaves samples unscored, never wrong (issue 14 §3): the results are written but the run is
