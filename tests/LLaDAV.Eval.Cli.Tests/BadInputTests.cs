@@ -187,4 +187,37 @@ public sealed class BadInputTests : IDisposable
         Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_out, "lladav")));
     }
+
+    /// <summary>
+    /// An empty path (a shell variable that was not set: <c>--output_path "$OUT"</c>) is a usage error naming the flag;
+    /// in every verb below it was an internal error (exit 70, a crash file) from Path.GetFullPath("").
+    /// </summary>
+    [Theory]
+    [InlineData("run", "--output_path")]
+    [InlineData("run", "--run-dir")]
+    [InlineData("run", "--tasks-dir")]
+    [InlineData("report", "--out")]
+    [InlineData("merge", "--output")]
+    [InlineData("launch", "--output_path")]
+    [InlineData("status", "<run-root>")]
+    [InlineData("compare", "<new>")]
+    public async Task Should_name_an_empty_path_flag_instead_of_crashing(string verb, string flag)
+    {
+        var (first, _, firstError) = await Cli.RunAsync(Cli.ReplayArgs(_out, "base", "--tasks", "mmstar"));
+        Assert.True(first == 0, firstError);
+        var run = Path.Combine(_out, "replay", "base");
+        string[] args = verb switch
+        {
+            "run" when flag == "--tasks-dir" => ["run", "--config", Cli.Config, "--tasks-dir", "", "--model", "replay", "--tasks", "mmstar"],
+            "run" => [.. Cli.ReplayArgs(_out, "e", "--tasks", "mmstar"), flag, ""],
+            "launch" => ["launch", "--workers", "1", .. Cli.ReplayArgs(_out, "e", "--tasks", "mmstar")[1..], flag, ""],
+            "status" => ["status", ""],
+            "compare" => ["compare", run, ""],
+            _ => [.. verb.Split(' '), run, flag, ""],
+        };
+        var (code, _, error) = await Cli.RunAsync(args);
+        Assert.True(code == 2, error);
+        Assert.Contains($"error: {flag} is empty: give a file or folder path", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+    }
 }
