@@ -220,4 +220,19 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains($"error: {flag} is empty: give a file or folder path", error, StringComparison.Ordinal);
         Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
     }
+
+    /// <summary>An IO failure is one sentence: .NET's message already ends with a period, and the line said "'/x/sub'..".</summary>
+    [Fact]
+    public async Task Should_print_an_io_failure_as_one_sentence()
+    {
+        var (first, _, firstError) = await Cli.RunAsync(Cli.ReplayArgs(_out, "io", "--tasks", "mmstar"));
+        Assert.True(first == 0, firstError);
+        var file = Path.Combine(_out, "a-file");
+        File.WriteAllText(file, "");
+        var (code, _, error) = await Cli.RunAsync("report", Path.Combine(_out, "replay", "io"), "--out", Path.Combine(file, "sub"));
+        Assert.True(code == 3, error);
+        Assert.Contains("error: cannot read or write a file: ", error, StringComparison.Ordinal);
+        Assert.Contains($"'{Path.Combine(file, "sub")}'.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", error, StringComparison.Ordinal);
+    }
 }

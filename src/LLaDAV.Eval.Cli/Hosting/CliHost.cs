@@ -83,7 +83,8 @@ internal static class CliHost
             // every sample finished before it (each record is written and fsynced whole), so --resume loses nothing.
             var dir = Running.ActiveRun.Directory;
             var resume = dir is null ? "" : $" Finished samples are kept; fix it (e.g. free disk space) and continue with: lladav-eval run --resume {dir}";
-            await error.WriteLineAsync($"error: cannot read or write a file: {e.Message}.{resume}").ConfigureAwait(false);
+            // .NET's IO messages end with their own period ("... path '/x'."): one sentence, one period.
+            await error.WriteLineAsync($"error: cannot read or write a file: {e.Message.TrimEnd('.')}.{resume}").ConfigureAwait(false);
             if (Traces(parse))
             {
                 await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
