@@ -118,4 +118,121 @@ public sealed class BadInputTests : IDisposable
         Assert.True(error.Contains("needs a Llama3V checkpoint", StringComparison.Ordinal), error);
         Assert.Contains("config.json", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("tasks", "\"mmstar\"", "'config.tasks' is \"mmstar\"")]
+    [InlineData("tags", "{\"k\": 3}", "'config.tags' is {\"k\":3}")]
+    [InlineData(null, null, "'config' is missing")]
+    public async Task Should_name_the_manifest_and_key_when_resuming_a_damaged_manifest(string? key, string? json, string message)
+    {
+        var (first, _, firstError) = await Cli.RunAsync(Cli.ReplayArgs(_out, "damaged", "--tasks", "mmstar"));
+        Assert.True(first == 0, firstError);
+        var run = Path.Combine(_out, "replay", "damaged");
+        var manifestPath = Path.Combine(run, "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        if (key is null)
+        {
+            manifest.Remove("config");
+        }
+        else
+        {
+            manifest["config"]![key] = System.Text.Json.Nodes.JsonNode.Parse(json!);
+        }
+
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        // A value of another JSON type than the one written there used to crash resume (exit 70, "internal error");
+        // a missing config object said "No tasks given" (exit 2), naming neither the file nor the key.
+        var (code, _, error) = await Cli.RunAsync("run", "--resume", run);
+        Assert.True(code == 3, error);
+        Assert.Contains($"{manifestPath}: {message}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A path= folder that holds no checkpoint is a bad setting, said before any data is looked for: it used to be found
+    /// only when the model loaded, after the run had located (or, from the Hub, downloaded) every task's dataset, so
+    /// here the user was told about the missing data instead.
+    /// </summary>
+    [Fact]
+    public async Task Should_refuse_a_checkpoint_folder_without_config_json_before_looking_for_data()
+    {
+        var notACheckpoint = Directory.CreateDirectory(Path.Combine(_out, "not a checkpoint")).FullName;
+        var noData = Directory.CreateDirectory(Path.Combine(_out, "data")).FullName;
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "nock",
+            "--model", "lladav", "--model-args", $"path={notACheckpoint}", "--tasks", "mmstar", "--data-dir", noData);
+        Assert.True(code == 2, error);
+        Assert.Contains($"--model-args path/pretrained={notACheckpoint}: {notACheckpoint} has no config.json", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_out, "lladav")));
+    }
+
+    /// <summary>
+    /// lmms-eval command lines often say <c>device_map=auto</c>; that, and a <c>cuda:</c> index that is not a number,
+    /// passed the settings check and failed at model load as an internal error (exit 70, a crash file in /tmp).
+    /// </summary>
+    [Theory]
+    [InlineData("--model-args", "path=demo,device_map=auto", "--model-args device_map=auto is not a device: use cpu, cuda or cuda:N")]
+    [InlineData("--model-args", "path=demo,device=cuda:abc", "--model-args device=cuda:abc is not a device: use cpu, cuda or cuda:N")]
+    [InlineData("--device", "cuda:abc", "--device 'cuda:abc' is not known.")]
+    public async Task Should_refuse_a_device_that_is_not_one_before_loading(string flag, string value, string message)
+    {
+        var (code, _, error) = await Cli.RunAsync(
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "dev",
+            "--model", "lladav", "--tasks", "mmstar", "--limit", "1", flag, value);
+        Assert.True(code == 2, error);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_out, "lladav")));
+    }
+
+    /// <summary>
+    /// An empty path (a shell variable that was not set: <c>--output_path "$OUT"</c>) is a usage error naming the flag;
+    /// in every verb below it was an internal error (exit 70, a crash file) from Path.GetFullPath("").
+    /// </summary>
+    [Theory]
+    [InlineData("run", "--output_path")]
+    [InlineData("run", "--run-dir")]
+    [InlineData("run", "--tasks-dir")]
+    [InlineData("report", "--out")]
+    [InlineData("merge", "--output")]
+    [InlineData("launch", "--output_path")]
+    [InlineData("status", "<run-root>")]
+    [InlineData("compare", "<new>")]
+    public async Task Should_name_an_empty_path_flag_instead_of_crashing(string verb, string flag)
+    {
+        var (first, _, firstError) = await Cli.RunAsync(Cli.ReplayArgs(_out, "base", "--tasks", "mmstar"));
+        Assert.True(first == 0, firstError);
+        var run = Path.Combine(_out, "replay", "base");
+        string[] args = verb switch
+        {
+            "run" when flag == "--tasks-dir" => ["run", "--config", Cli.Config, "--tasks-dir", "", "--model", "replay", "--tasks", "mmstar"],
+            "run" => [.. Cli.ReplayArgs(_out, "e", "--tasks", "mmstar"), flag, ""],
+            "launch" => ["launch", "--workers", "1", .. Cli.ReplayArgs(_out, "e", "--tasks", "mmstar")[1..], flag, ""],
+            "status" => ["status", ""],
+            "compare" => ["compare", run, ""],
+            _ => [.. verb.Split(' '), run, flag, ""],
+        };
+        var (code, _, error) = await Cli.RunAsync(args);
+        Assert.True(code == 2, error);
+        Assert.Contains($"error: {flag} is empty: give a file or folder path", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>An IO failure is one sentence: .NET's message already ends with a period, and the line said "'/x/sub'..".</summary>
+    [Fact]
+    public async Task Should_print_an_io_failure_as_one_sentence()
+    {
+        var (first, _, firstError) = await Cli.RunAsync(Cli.ReplayArgs(_out, "io", "--tasks", "mmstar"));
+        Assert.True(first == 0, firstError);
+        var file = Path.Combine(_out, "a-file");
+        File.WriteAllText(file, "");
+        var (code, _, error) = await Cli.RunAsync("report", Path.Combine(_out, "replay", "io"), "--out", Path.Combine(file, "sub"));
+        Assert.True(code == 3, error);
+        Assert.Contains("error: cannot read or write a file: ", error, StringComparison.Ordinal);
+        Assert.Contains($"'{Path.Combine(file, "sub")}'.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", error, StringComparison.Ordinal);
+    }
 }

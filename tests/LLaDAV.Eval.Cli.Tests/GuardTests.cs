@@ -354,6 +354,40 @@ public sealed partial class GuardTests : IDisposable
     }
 
     /// <summary>
+    /// An lmms-eval command line (README "For lmms-eval users") stopped by Ctrl-C: the hint must carry the lmms-eval
+    /// flags, since the manifest records our settings but not <c>--output_path</c>'s files. Before the fix the hint was
+    /// a bare <c>--resume DIR</c>, which finished the run but wrote no <c>&lt;date&gt;_results.json</c> or
+    /// <c>&lt;date&gt;_samples_mmstar.jsonl</c>, so the user's scripts found nothing.
+    /// </summary>
+    [LinuxFact]
+    public async Task Should_hint_the_lmms_eval_flags_when_an_lmms_eval_run_is_interrupted_and_write_its_files_on_resume()
+    {
+        var output = Path.Combine(_out, "exp");
+        string[] args = ["run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--run-id", "l", "--model", "llava_onevision_llada",
+            "--model_args", "pretrained=demo,conv_template=llava_llada,model_name=llava_llada", "--tasks", "mmstar", "--limit", "3",
+            "--gen_kwargs", "gen_length=64,steps=64,block_length=64", "--batch_size", "1", "--log_samples", "--output_path", output];
+        var dir = Path.Combine(output, "lladav", "l");
+        var (exit, error) = await SignalAfterFirstSampleAsync(args, Path.Combine(dir, "journal", "mmstar.jsonl"), 2);
+        Assert.True(exit == 130, $"exit {exit}; stderr: {error}");
+        var match = InterruptedLine().Match(error);
+        Assert.True(match.Success, error);
+        var hint = match.Groups[3].Value.Trim();
+        Assert.Equal(
+            $"{dir} --model llava_onevision_llada --model_args pretrained=demo,conv_template=llava_llada,model_name=llava_llada --gen_kwargs gen_length=64,steps=64,block_length=64 --batch_size 1 --output_path {output} --log_samples",
+            hint);
+
+        // The hint as typed (every word here is shell-safe, so it splits at spaces).
+        var (code, _, resumeError) = await Cli.RunAsync(["run", "--resume", .. hint.Split(' '), "--tasks-dir", Cli.Tasks]);
+        Assert.True(code == 0, resumeError);
+
+        // evaluation_tracker: <output_path>/<sanitize_model_name(pretrained)>/<Asia/Singapore date>_...; SOURCE_DATE_EPOCH
+        // 1767225600 is 2026-01-01 08:00:00 in Singapore. lmms-eval's config records --model as typed.
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "demo", "20260101_080000_results.json")))!;
+        Assert.Equal("llava_onevision_llada", (string?)results["config"]!["model"]);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "demo", "20260101_080000_samples_mmstar.jsonl")).Length);
+    }
+
+    /// <summary>
     /// SIGTERM while the model generates the run's last sample: the generation is abandoned at its next forward pass and
     /// the run exits 143 with the first sample kept, the second not journaled and no results. Before the fix the model
     /// ignored the signal until the batch's answers were done, so this run finished its last doc and exited 0 with

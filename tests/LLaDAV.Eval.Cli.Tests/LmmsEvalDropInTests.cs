@@ -233,6 +233,63 @@ public sealed class LmmsEvalDropInTests : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// lmms-eval 75571cf <c>__main__.py</c> <c>cli_evaluate</c>: <c>--predict_only</c> sets <c>log_samples</c>, and either
+    /// without <c>--output_path</c> raises "Specify --output_path if providing --log_samples or --predict_only" before
+    /// anything runs. Here both were accepted and the run wrote no lmms-eval file, saying nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("--log_samples")]
+    [InlineData("--predict_only")]
+    public async Task Should_require_output_path_for_log_samples_and_predict_only_as_lmms_eval_does(string flag)
+    {
+        var (code, _, error) = await Cli.RunAsync([.. Cli.ReplayArgs(_out, "ls", "--tasks", "mmstar"), flag]);
+        Assert.True(code == 2, error);
+        Assert.Contains($"{flag} writes lmms-eval's <output_path>/<model>/<date>_samples_<task>.jsonl: specify --output_path", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_out, "replay", "ls")));
+
+        var (ok, _, okError) = await Cli.RunAsync([.. Cli.ReplayArgs(Path.Combine(_out, "lm"), "ls", "--tasks", "mmstar"), flag, "--output_path", Path.Combine(_out, "lm")]);
+        Assert.True(ok == 0, okError);
+    }
+
+    /// <summary>
+    /// Folding lmms-eval's flags in must not rename a setting given our way: a bad <c>--batch-size</c> (or eval.yaml
+    /// <c>batch_size</c>) was reported as "--batch_size", a flag the user never typed.
+    /// </summary>
+    [Fact]
+    public async Task Should_name_the_batch_size_flag_or_file_the_user_gave()
+    {
+        var (code, _, error) = await Cli.RunAsync([.. Cli.ReplayArgs(_out, "bs", "--tasks", "mmstar"), "--batch-size", "2147483648"]);
+        Assert.True(code == 2, error);
+        Assert.Contains("--batch-size '2147483648' must be a whole number", error, StringComparison.Ordinal);
+
+        var yaml = Path.Combine(_out, "eval.yaml");
+        File.WriteAllText(yaml, "batch_size: 2147483648\n");
+        var (fileCode, _, fileError) = await Cli.RunAsync("run", "--config", yaml, "--tasks-dir", Cli.Tasks, "--output", _out, "--model", "replay",
+            "--model-args", $"responses={Path.Combine(Cli.Tasks, "mmstar", "sample", "responses.jsonl")}", "--tasks", "mmstar");
+        Assert.True(fileCode == 2, fileError);
+        Assert.Contains($"{yaml}: 'batch_size' '2147483648' must be a whole number", fileError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// docs/LMMS-EVAL.md §1.12 lists <c>--reasoning_tags</c> among the lmms-eval spellings <c>run</c> accepts; it was an
+    /// unrecognised argument (exit 2), and <c>resolved_cli_args.reasoning_tags</c> always said the default even when
+    /// <c>--reasoning-tags none</c> had turned the stripping off.
+    /// </summary>
+    [Theory]
+    [InlineData("--reasoning_tags")]
+    [InlineData("--reasoning-tags")]
+    public async Task Should_take_lmms_evals_reasoning_tags_flag_and_record_it_as_typed(string flag)
+    {
+        var output = Path.Combine(_out, "rt");
+        var (code, _, error) = await Cli.RunAsync([.. Cli.ReplayArgs(output, "rt", "--tasks", "mmstar"), flag, "none", "--output_path", output]);
+        Assert.True(code == 0, error);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "replay", "rt", "manifest.json")))!;
+        Assert.Empty(manifest["config"]!["reasoning_tags"]!.AsArray());
+        var results = JsonNode.Parse(File.ReadAllText(Directory.GetFiles(output, "*_results.json").Single()))!;
+        Assert.Equal("none", (string?)results["config"]!["resolved_cli_args"]!["reasoning_tags"]);
+    }
+
     [Fact]
     public void Should_turn_the_forks_json_gen_kwargs_into_ours()
     {

@@ -153,4 +153,21 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("config.seed: 1234 -> 7", error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// README "Real data and checkpoints": <c>--model-args responses=my_responses.jsonl</c> names the user's file, from the
+    /// folder the command was typed in. It used to be looked up only under the checkout ("no such file (relative paths
+    /// start at &lt;checkout&gt;)", exit 3) whenever the user ran the tool from another folder.
+    /// </summary>
+    [Fact]
+    public void Should_read_a_relative_responses_file_from_the_working_folder()
+    {
+        var cwd = Directory.CreateDirectory(Path.Combine(_out, "work dir")).FullName;
+        File.Copy(Path.Combine(Cli.Tasks, "mmstar", "sample", "responses.jsonl"), Path.Combine(cwd, "my_responses.jsonl"));
+        var (code, output) = Cli.RunProcessIn(cwd, new Dictionary<string, string>(),
+            "run", "--config", Cli.Config, "--tasks-dir", Cli.Tasks, "--output", _out, "--run-id", "rel", "--model", "replay",
+            "--model-args", "responses=my_responses.jsonl", "--tasks", "mmstar");
+        Assert.True(code == 0, output);
+        Assert.Equal(4.0 / 6.0, Metric(Results(Path.Combine(_out, "replay", "rel")), "mmstar", "average,none"), 12);
+    }
 }

@@ -40,6 +40,8 @@ internal static class LaunchCommand
 
     private static async Task<int> RunAsync(ParseResult parse, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        var started = ToolInfo.Now();
+        var startTime = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
         var tokens = parse.UnmatchedTokens.ToList();
         var gpus = parse.GetValue(s_gpus) is { } g ? g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableArray() : [];
         var workers = parse.GetValue(s_workers);
@@ -167,6 +169,11 @@ internal static class LaunchCommand
         var merged = ShardMerger.Merge([.. Enumerable.Range(0, plan.Count).Select(k => ScaleLayout.ShardDirectory(runRoot, k, plan.Count))], runRoot, forwarded.Catalog);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"launch: merged {plan.Count} shards into {runRoot} in {clock.Elapsed.TotalSeconds:F2} s")).ConfigureAwait(false);
         await output.WriteLineAsync(RunCommand.Summary(merged)).ConfigureAwait(false);
+        foreach (var file in LmmsEvalFlags.WriteMergedLayout(forwarded.Tokens, merged, forwarded.Catalog, forwarded.Config, started, startTime))
+        {
+            await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+        }
+
         return 0;
     }
 }

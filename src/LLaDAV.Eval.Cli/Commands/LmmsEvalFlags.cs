@@ -28,6 +28,7 @@ internal static partial class LmmsEvalFlags
     private static readonly Option<bool> s_predictOnly = new("--predict_only") { Description = "lmms-eval: accepted; responses are written and also scored." };
     private static readonly Option<string?> s_verbosity = new("--verbosity") { Description = "lmms-eval: log level TRACE, DEBUG (= --verbose), INFO (default), SUCCESS, WARNING, ERROR or CRITICAL (WARNING and above: no progress or configuration lines)." };
     private static readonly Option<string?> s_timezone = new("--timezone") { Description = "lmms-eval: time zone of the <date> in --output_path file names and results' 'date' (default Asia/Singapore)." };
+    private static readonly Option<string?> s_reasoningTags = new("--reasoning_tags") { Description = "lmms-eval: = --reasoning-tags (none, or JSON [[open, close], ...])." };
     private static readonly Option<int?> s_offset = new("--offset") { Description = "lmms-eval: only 0 (use --shard K/N to split a task)." };
 
     /// <summary>lmms-eval <c>--model</c> names of our backends (docs/LMMS-EVAL.md §3.4, docs/LLADAV-MODEL.md §7.1, §9).</summary>
@@ -44,7 +45,7 @@ internal static partial class LmmsEvalFlags
 
     public static void AddTo(Command command)
     {
-        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone })
+        foreach (var o in new Option[] { s_modelArgs, s_genKwargs, s_batchSize, s_outputPath, s_logSamples, s_logSamplesSuffix, s_numFewshot, s_predictOnly, s_verbosity, s_offset, s_timezone, s_reasoningTags })
         {
             command.Options.Add(o);
         }
@@ -72,12 +73,20 @@ internal static partial class LmmsEvalFlags
             throw new ConfigException($"--num_fewshot {shots}: every ported task is zero-shot (lmms-eval's multimodal tasks have no fewshot split); pass 0 or leave it out.");
         }
 
+        // lmms-eval 75571cf __main__.py cli_evaluate: "Specify --output_path if providing --log_samples or
+        // --predict_only" (a ValueError before anything runs). Accepted silently, the flag wrote no file at all.
+        if ((parse.GetValue(s_logSamples) || parse.GetValue(s_predictOnly)) && parse.GetValue(s_outputPath) is null)
+        {
+            throw new ConfigException($"{(parse.GetValue(s_logSamples) ? "--log_samples" : "--predict_only")} writes lmms-eval's <output_path>/<model>/<date>_samples_<task>.jsonl: specify --output_path (as lmms-eval requires). Our samples_<task>.jsonl are written to the run folder without it.");
+        }
+
         if (parse.GetValue(s_offset) is { } offset and not 0)
         {
             throw new ConfigException($"--offset {offset}: not supported; use --limit N or --shard K/N.");
         }
 
         var modelArgs = Either(ours[RunSettingTable.ModelArgs], parse.GetValue(s_modelArgs), "--model-args", "--model_args");
+        var reasoningTags = Either(ours[RunSettingTable.ReasoningTags], parse.GetValue(s_reasoningTags), "--reasoning-tags", "--reasoning_tags");
         var genKwargs = Either(ours[RunSettingTable.GenKwargs], parse.GetValue(s_genKwargs) is { } g ? GenKwargs(g) : null, "--gen-kwargs", "--gen_kwargs");
         var batch = parse.GetValue(s_batchSize) is { } b
             ? int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ConfigException($"--batch_size {b}: a positive whole number ('auto' is not supported).")
@@ -94,14 +103,19 @@ internal static partial class LmmsEvalFlags
             throw new ConfigException("--output and --output_path disagree; give one.");
         }
 
-        return ours
-            .With(RunSettingTable.Tasks, tasks, "--tasks")
-            .With(RunSettingTable.IncludePath, includes.Length == 0 ? null : includes, "--include_path")
-            .With(RunSettingTable.Model, Backend(ours[RunSettingTable.Model], modelArgs), "--model")
-            .With(RunSettingTable.ModelArgs, modelArgs, "--model_args")
-            .With(RunSettingTable.GenKwargs, genKwargs, "--gen_kwargs")
-            .With(RunSettingTable.BatchSize, batch?.ToString(CultureInfo.InvariantCulture) ?? ourBatch, "--batch_size")
-            .With(RunSettingTable.Output, output ?? ours[RunSettingTable.Output], "--output_path");
+        // A setting these flags leave as it was keeps where it came from (--batch-size, eval.yaml's key), so an error
+        // names what the user typed: a bad --batch-size used to be reported as "--batch_size".
+        RunSettings Set(RunSettings layer, RunSetting setting, string? text, string origin) =>
+            text == ours[setting] ? layer : layer.With(setting, text, origin);
+
+        var layer = Set(ours, RunSettingTable.Tasks, tasks, "--tasks");
+        layer = Set(layer, RunSettingTable.IncludePath, includes.Length == 0 ? null : includes, "--include_path");
+        layer = Set(layer, RunSettingTable.Model, Backend(ours[RunSettingTable.Model], modelArgs), "--model");
+        layer = Set(layer, RunSettingTable.ModelArgs, modelArgs, "--model_args");
+        layer = Set(layer, RunSettingTable.GenKwargs, genKwargs, "--gen_kwargs");
+        layer = Set(layer, RunSettingTable.ReasoningTags, reasoningTags, "--reasoning_tags");
+        layer = Set(layer, RunSettingTable.BatchSize, batch?.ToString(CultureInfo.InvariantCulture) ?? ourBatch, "--batch_size");
+        return Set(layer, RunSettingTable.Output, output ?? ours[RunSettingTable.Output], "--output_path");
     }
 
     /// <summary>loguru's level names, in order (lmms-eval passes --verbosity to <c>eval_logger.add(level=...)</c>, which knows only these).</summary>
@@ -139,6 +153,42 @@ internal static partial class LmmsEvalFlags
                 ? TimeZoneInfo.CreateCustomTimeZone(name, TimeSpan.FromHours(8), name, name)
                 : throw new ConfigException($"--timezone {name}: not a known time zone (IANA names, e.g. Asia/Singapore, America/New_York, UTC).", e);
         }
+    }
+
+    /// <summary>
+    /// The lmms-eval flags of this command line that <c>--resume</c> needs again to write lmms-eval's files: the
+    /// manifest records our settings, not <c>--output_path</c>'s layout (<c>--log_samples</c>, <c>--predict_only</c>,
+    /// <c>--timezone</c>) nor the spellings lmms-eval's <c>config</c> records (<c>--model</c> as typed with its
+    /// <c>--model_args</c>, <c>--gen_kwargs</c>, <c>--batch_size</c>). Empty without <c>--output_path</c>: then no
+    /// lmms-eval file is written and a plain <c>--resume DIR</c> finishes the run.
+    /// </summary>
+    public static IReadOnlyList<string> ResumeFlags(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(s_outputPath) is not { } output)
+        {
+            return [];
+        }
+
+        var flags = new List<string>();
+        if (RunSettingOptions.Given(parse, RunSettingTable.Model) is { } model && model != Backend(model, parse.GetValue(s_modelArgs)))
+        {
+            flags.AddRange(["--model", model]);
+        }
+
+        foreach (var (option, value) in new[] { (s_modelArgs, parse.GetValue(s_modelArgs)), (s_genKwargs, parse.GetValue(s_genKwargs)), (s_batchSize, parse.GetValue(s_batchSize)) })
+        {
+            if (value is not null)
+            {
+                flags.AddRange([option.Name, value]);
+            }
+        }
+
+        flags.AddRange(["--output_path", Path.GetFullPath(output)]);
+        flags.AddRange(parse.GetValue(s_logSamples) ? ["--log_samples"] : []);
+        flags.AddRange(parse.GetValue(s_predictOnly) ? ["--predict_only"] : []);
+        flags.AddRange(parse.GetValue(s_timezone) is { } zone ? ["--timezone", zone] : []);
+        return flags;
     }
 
     /// <summary>lmms-eval's default <c>--seed</c>: random, numpy, torch, fewshot.</summary>
@@ -248,7 +298,8 @@ internal static partial class LmmsEvalFlags
             ["show_config"] = false,
             ["include_path"] = RunSettingOptions.Given(parse, RunSettingTable.IncludePath),
             ["gen_kwargs"] = genKwargs,
-            ["reasoning_tags"] = """[["<think>", "</think>"], ["<analysis>", "</analysis>"]]""",
+            // As typed (either spelling), else argparse's default string (__main__.py parse_eval_args).
+            ["reasoning_tags"] = parse.GetValue(s_reasoningTags) ?? RunSettingOptions.Given(parse, RunSettingTable.ReasoningTags) ?? """[["<think>", "</think>"], ["<analysis>", "</analysis>"]]""",
             ["verbosity"] = Verbosity(parse),
             ["wandb_args"] = "",
             ["swanlab_args"] = "",
@@ -353,6 +404,23 @@ internal static partial class LmmsEvalFlags
                 yield return Path.Combine(dir, file);
             }
         }
+    }
+
+    /// <summary>
+    /// lmms-eval's files for a merged run (<c>launch</c>): the forwarded <c>run</c> flags decide, as they do for one
+    /// process, whether and where they are written; the shards themselves write none.
+    /// </summary>
+    public static IEnumerable<string> WriteMergedLayout(IReadOnlyList<string> runTokens, RunOutcome merged, Tasks.TaskCatalog catalog, RunConfig config, DateTimeOffset started, double startTime)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var parse = new RootCommand { RunCommand.Create() }.Parse(["run", .. runTokens]);
+        if (parse.GetValue(s_outputPath) is null)
+        {
+            return [];
+        }
+
+        var call = Invocation(parse, config, started, startTime, Workspace.Root(RunSettingOptions.Given(parse, RunSettingTable.TasksDir)));
+        return WriteLayout(parse, merged, TaskTree.Build(catalog, config.Tasks), call).ToList();
     }
 
     /// <summary>

@@ -41,7 +41,10 @@ internal static class RunCommand
         }
         catch (RunInterruptedException e)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            // With --output_path the hint repeats the lmms-eval flags: a plain --resume would finish the run but write
+            // none of lmms-eval's <date>_results.json / samples files the user's scripts read.
+            var lmms = LmmsEvalFlags.ResumeFlags(parse);
+            await parse.InvocationConfiguration.Error.WriteLineAsync(lmms.Count == 0 ? e.Message : e.Message + " " + LLaDAV.Eval.Scaling.SlurmScripts.Command(lmms)).ConfigureAwait(false);
             return signals.ExitCode;
         }
     }
@@ -59,7 +62,7 @@ internal static class RunCommand
 
         var flags = Flags(parse);
         var resume = parse.GetValue(s_resume);
-        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
+        var baseLayer = resume is not null ? RunSettings.FromManifest(RunManifest.Read(resume), Path.Combine(resume, RunManifest.FileName)) : Workspace.EvalYaml(parse.GetValue(s_config), root);
         var settings = flags.Over(baseLayer);
         var config = settings.ToConfig();
         var started = ToolInfo.Now();
@@ -112,9 +115,18 @@ internal static class RunCommand
         }
 
         await output.WriteLineAsync(Summary(outcome)).ConfigureAwait(false);
-        foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome, tree, call))
+        // lmms-eval writes its files once, on rank 0 after gathering every rank's samples (evaluator.py, evaluation_tracker):
+        // a shard's would be partial scores in files shaped like the whole run's (launch writes them after its merge).
+        if (config.Shard.IsWhole)
         {
-            await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+            foreach (var file in LmmsEvalFlags.WriteLayout(parse, outcome, tree, call))
+            {
+                await output.WriteLineAsync($"lmms-eval layout: {file}").ConfigureAwait(false);
+            }
+        }
+        else if (LmmsEvalFlags.ResumeFlags(parse).Count > 0)
+        {
+            await output.WriteLineAsync($"lmms-eval layout: not written for shard {config.Shard.Index}/{config.Shard.Count} (its scores are partial); 'launch' writes it after merging the shards.").ConfigureAwait(false);
         }
 
         // A judge failure leaves samples unscored, never wrong (issue 14 §3): the results are written but the run is

@@ -55,6 +55,18 @@ internal static class CliHost
             await Report(error, e, parse).ConfigureAwait(false);
             return 2;
         }
+        catch (ArgumentException e) when (e.ParamName == "path" && EmptyValues(parse) is { Count: > 0 } empty)
+        {
+            // Path.GetFullPath("") and friends: an empty file or folder flag (a shell variable that was not set) is the
+            // user's input, not a bug; it used to end as "internal error" (exit 70) in every verb taking a path.
+            await error.WriteLineAsync($"error: {string.Join(", ", empty)} {(empty.Count == 1 ? "is" : "are")} empty: give a file or folder path, or leave the flag out.").ConfigureAwait(false);
+            if (Traces(parse))
+            {
+                await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             await Report(error, e, parse).ConfigureAwait(false);
@@ -71,7 +83,8 @@ internal static class CliHost
             // every sample finished before it (each record is written and fsynced whole), so --resume loses nothing.
             var dir = Running.ActiveRun.Directory;
             var resume = dir is null ? "" : $" Finished samples are kept; fix it (e.g. free disk space) and continue with: lladav-eval run --resume {dir}";
-            await error.WriteLineAsync($"error: cannot read or write a file: {e.Message}.{resume}").ConfigureAwait(false);
+            // .NET's IO messages end with their own period ("... path '/x'."): one sentence, one period.
+            await error.WriteLineAsync($"error: cannot read or write a file: {e.Message.TrimEnd('.')}.{resume}").ConfigureAwait(false);
             if (Traces(parse))
             {
                 await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
@@ -84,6 +97,38 @@ internal static class CliHost
             await ReportBug(error, e, parse).ConfigureAwait(false);
             return BugExitCode;
         }
+    }
+
+    /// <summary>
+    /// The options and arguments given an empty (or blank) value, by name: the verb's own, and the flags that
+    /// <c>launch</c>/<c>submit slurm</c> forward to <c>run</c> unparsed (a flag followed by an empty token).
+    /// </summary>
+    internal static IReadOnlyList<string> EmptyValues(ParseResult parse)
+    {
+        var names = new List<string>();
+        foreach (var child in parse.CommandResult.Children)
+        {
+            switch (child)
+            {
+                case System.CommandLine.Parsing.OptionResult o when o.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)):
+                    names.Add(o.Option.Name);
+                    break;
+                case System.CommandLine.Parsing.ArgumentResult a when a.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)):
+                    names.Add($"<{a.Argument.Name}>");
+                    break;
+            }
+        }
+
+        var unmatched = parse.UnmatchedTokens;
+        for (var i = 1; i < unmatched.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(unmatched[i]) && unmatched[i - 1].StartsWith('-'))
+            {
+                names.Add(unmatched[i - 1]);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>--verbose/--debug, or lmms-eval's --verbosity DEBUG/TRACE (which re-raises with its traceback).</summary>

@@ -23,8 +23,19 @@ public static class ComputeDevices
 
     public static IEnumerable<string> Known => s_factories.Keys;
 
-    /// <summary>Whether <paramref name="device"/> names a known kind (<c>cuda</c>, <c>cuda:1</c>, <c>cpu</c>, …), checked before a run starts.</summary>
-    public static bool IsKnown(string device) => s_factories.ContainsKey(device.Split(':', 2)[0]);
+    /// <summary>
+    /// Whether <paramref name="device"/> names a known kind (<c>cuda</c>, <c>cuda:1</c>, <c>cpu</c>, …), checked before a
+    /// run starts. A <c>cuda:</c> index must be a non-negative integer: <c>cuda:abc</c> passed this check and then
+    /// failed inside the backend as an internal error.
+    /// </summary>
+    public static bool IsKnown(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var parts = device.Split(':', 2);
+        return s_factories.ContainsKey(parts[0])
+            && (parts.Length == 1 || !parts[0].Equals("cuda", StringComparison.OrdinalIgnoreCase)
+                || int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
+    }
 
     public static IComputeBackend Create(string device) => Create(device, null);
 

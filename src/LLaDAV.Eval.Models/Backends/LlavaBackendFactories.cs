@@ -32,7 +32,13 @@ public abstract class LlavaBackendFactory(LlavaFamily family) : IModelBackendFac
         LlavaModelArgs.Check(args, family, Name);
         if ((args.Get("path") ?? args.Get("pretrained")) is { } path and not "demo")
         {
-            LlavaModelArgs.ResolveCheckpoint(path);
+            // A folder that is no checkpoint at all (a typo'd parent, the dataset folder) is said here, with the other
+            // settings: found only when the model loads, it came after the run had fetched every task's dataset.
+            var folder = LlavaModelArgs.ResolveCheckpoint(path);
+            if (!File.Exists(Path.Combine(folder, "config.json")))
+            {
+                throw new ModelArgsException($"--model-args path/pretrained={path}: {folder} has no config.json, so it is not a checkpoint folder. Pass the folder holding config.json, model.safetensors (or its shards and index), tokenizer.json and tokenizer_config.json, as published on the HF hub.");
+            }
         }
     }
 

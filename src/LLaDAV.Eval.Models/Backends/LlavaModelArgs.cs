@@ -50,6 +50,13 @@ public static class LlavaModelArgs
         var keys = For(family).ToDictionary(k => k.Name, StringComparer.Ordinal);
         foreach (var (key, value) in args.Values)
         {
+            // lmms-eval lines often carry device_map=auto (HF's spread over every GPU): one device runs a model here, so
+            // it is refused with the fix instead of failing at model load as an internal error.
+            if (key is "device" or "device_map" && !ComputeDevices.IsKnown(value))
+            {
+                throw new ModelArgsException($"--model-args {key}={value} is not a device: use cpu, cuda or cuda:N (one device per process; for every GPU of a node, 'lladav-eval launch --gpus 0,1,...').");
+            }
+
             if (!keys.TryGetValue(key, out var declared) || declared.OnlyValues.IsEmpty)
             {
                 continue;

@@ -149,10 +149,18 @@ public sealed class ReplayBackendFactory : IModelBackendFactory
         var files = new List<string>();
         foreach (var pattern in spec.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
-            var matches = PathGlob.Expand(pattern, context.RepositoryRoot);
+            // A relative path is the user's, from the folder they typed it in (as every other path flag); the checkout
+            // is searched second, so repository-relative paths (tasks/<task>/sample/responses.jsonl) keep working.
+            var cwd = Directory.GetCurrentDirectory();
+            var matches = PathGlob.Expand(pattern, cwd);
+            if (matches.Count == 0 && !Path.IsPathRooted(pattern))
+            {
+                matches = PathGlob.Expand(pattern, context.RepositoryRoot);
+            }
+
             if (matches.Count == 0)
             {
-                throw new DataException($"--model-args responses={pattern}: no such file (relative paths start at {context.RepositoryRoot}).");
+                throw new DataException($"--model-args responses={pattern}: no such file (relative paths start at the working folder {cwd}, then at {context.RepositoryRoot}).");
             }
 
             files.AddRange(matches);

@@ -6,7 +6,7 @@ namespace LLaDAV.Eval.Running;
 /// the journal kept, so the CLI can say it and how to continue.
 /// </summary>
 public sealed class RunInterruptedException(string runDirectory, int saved, int total, Exception? inner = null)
-    : OperationCanceledException($"interrupted: {saved} of {total} samples saved; resume with: lladav-eval run --resume {runDirectory}", inner)
+    : OperationCanceledException($"interrupted: {saved} of {total} samples saved; resume with: lladav-eval run --resume {LLaDAV.Eval.Scaling.SlurmScripts.Quote(runDirectory)}", inner)
 {
     public string RunDirectory { get; } = runDirectory;
 

@@ -78,9 +78,17 @@ public sealed record RunSettings
     }
 
     /// <summary>The settings a run directory's manifest records, so <c>--resume DIR</c> needs no other flag.</summary>
-    public static RunSettings FromManifest(JsonObject manifest)
+    /// <remarks>A manifest whose <c>config</c> is missing or holds a value of another JSON type than the one the tool writes
+    /// there (a hand edit, a damaged copy) is a data error naming <paramref name="file"/> and the key, never a crash.</remarks>
+    public static RunSettings FromManifest(JsonObject manifest, string file = "manifest.json")
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        const string Fix = "the run directory is damaged: restore manifest.json from a copy, or start a new run";
+        if (manifest["config"] is not JsonObject)
+        {
+            throw new DataException($"{file}: 'config' is {(manifest["config"] is { } c ? c.ToJsonString() : "missing")}, not the object lladav-eval writes; {Fix}.");
+        }
+
         var layer = Empty;
         foreach (var setting in RunSettingTable.All.Where(s => s.Manifest is not null))
         {
@@ -90,7 +98,17 @@ public sealed record RunSettings
                 node = node is JsonObject o ? o[part] : null;
             }
 
-            layer = layer.With(setting, setting.FromManifest(node), $"manifest.json {setting.Manifest}");
+            string? text;
+            try
+            {
+                text = setting.FromManifest(node);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw new DataException($"{file}: '{setting.Manifest}' is {node!.ToJsonString()}, not the JSON type lladav-eval writes there; {Fix}.", e);
+            }
+
+            layer = layer.With(setting, text, $"manifest.json {setting.Manifest}");
         }
 
         return layer;

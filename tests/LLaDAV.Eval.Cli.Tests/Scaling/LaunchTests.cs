@@ -42,6 +42,42 @@ public sealed class LaunchTests : IDisposable
         Assert.Contains($"summary: {shards} done; merged: yes", o, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>launch</c> with lmms-eval's <c>--output_path --log_samples</c>: lmms-eval writes its files once, from all ranks'
+    /// samples. Before the fix every shard wrote <c>&lt;date&gt;_results.json</c> and <c>&lt;date&gt;_samples_*.jsonl</c>
+    /// of its own partial share (same names within a second, so the last shard's overwrote the others') and the merged
+    /// run wrote none: a script reading them got one shard's score.
+    /// </summary>
+    [Fact]
+    public async Task Should_write_lmms_evals_files_once_from_the_merged_run()
+    {
+        var single = Path.Combine(_out, "single-lm");
+        var launched = Path.Combine(_out, "launched-lm");
+        var (code, o, e) = await Cli.RunAsync(["run", .. ScaleRuns.Replay(single, "r"), "--output_path", single, "--log_samples"]);
+        Assert.True(code == 0, o + e);
+        (code, o, e) = await Cli.RunAsync(["launch", "--workers", "2", "--progress-every", "1", .. ScaleRuns.Replay(launched, "r"), "--output_path", launched, "--log_samples"]);
+        Assert.True(code == 0, o + e);
+
+        // replay's model_args name no checkpoint, so lmms-eval's model_name is "" and the files sit in output_path itself.
+        foreach (var pattern in new[] { "*_results.json", "*_samples_mmmu_val.jsonl", "*_samples_mmstar.jsonl" })
+        {
+            var ours = Directory.GetFiles(launched, pattern, SearchOption.AllDirectories);
+            var expected = Directory.GetFiles(single, pattern, SearchOption.AllDirectories);
+            Assert.True(ours.Length == 1 && expected.Length == 1, $"{pattern}: {string.Join(", ", ours)}");
+            Assert.Equal(Path.GetFileName(expected[0]), Path.GetFileName(ours[0]));
+            if (pattern.EndsWith(".jsonl", StringComparison.Ordinal))
+            {
+                Assert.Equal(File.ReadAllText(expected[0]), File.ReadAllText(ours[0]));
+            }
+            else
+            {
+                var (a, b) = (JsonNode.Parse(File.ReadAllText(expected[0]))!, JsonNode.Parse(File.ReadAllText(ours[0]))!);
+                Assert.Equal(a["results"]!.ToJsonString(), b["results"]!.ToJsonString());
+                Assert.Equal(a["n-samples"]!.ToJsonString(), b["n-samples"]!.ToJsonString());
+            }
+        }
+    }
+
     [Fact]
     public async Task Should_restart_a_worker_killed_with_SIGKILL_from_its_journal()
     {
