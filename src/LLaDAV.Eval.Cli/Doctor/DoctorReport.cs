@@ -66,7 +66,7 @@ internal sealed class DoctorReport
     {
         ArgumentNullException.ThrowIfNull(output);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = LLaDAV.Eval.Running.JsonOutput.Indented.Encoder }))
         {
             json.WriteStartObject();
             json.WriteBoolean("cpu_path_ready", MissingRequired.Count == 0);

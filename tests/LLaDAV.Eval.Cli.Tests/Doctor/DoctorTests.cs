@@ -9,8 +9,10 @@ public sealed class DoctorTests
     /// <summary>A described machine: everything found except <paramref name="missing"/>.</summary>
     private sealed class FakeProbe(params string[] missing) : IDependencyProbe
     {
+        public string Version { get; init; } = "9.9";
+
         public ProbeResult Probe(SystemDependency dependency) =>
-            missing.Contains(dependency.Name) ? ProbeResult.Missing : new ProbeResult(true, "/fake/" + dependency.Candidates[0], "9.9");
+            missing.Contains(dependency.Name) ? ProbeResult.Missing : new ProbeResult(true, "/fake/" + dependency.Candidates[0], Version);
     }
 
     [Fact]
@@ -91,6 +93,19 @@ public sealed class DoctorTests
         Assert.Equal(DependencyCatalog.All.Select(d => d.DebianPackage), entries.Select(e => e.GetProperty("debian_package").GetString()));
         Assert.False(entries.Single(e => e.GetProperty("name").GetString() == "libzstd").GetProperty("found").GetBoolean());
         Assert.Equal("sudo apt-get install -y --no-install-recommends libzstd1", json.RootElement.GetProperty("install_required").GetString());
+    }
+
+    [Fact]
+    public async Task Json_keeps_version_text_as_printed_without_escaping_plus_or_non_ascii()
+    {
+        // Debian's versions carry '+' ("5.1.9-0+deb12u1"); System.Text.Json's default encoder writes it as \u002B,
+        // which a reader's jq or grep for the version no longer finds (Python's json.dumps writes '+' as is).
+        var report = DoctorReport.Build(DependencyCatalog.All, new FakeProbe() { Version = "ffmpeg version 5.1.9-0+deb12u1 – ü" });
+        var text = new StringWriter();
+        await report.WriteJsonAsync(text);
+
+        Assert.Contains("\"ffmpeg version 5.1.9-0+deb12u1 – ü\"", text.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
