@@ -235,4 +235,17 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains($"'{Path.Combine(file, "sub")}'.", error, StringComparison.Ordinal);
         Assert.DoesNotContain("..", error, StringComparison.Ordinal);
     }
+
+    /// <summary>A file given where a run folder is expected is named as a file, not as a folder that "does not exist".</summary>
+    [Fact]
+    public async Task Should_name_a_file_given_as_a_run_folder()
+    {
+        var file = Path.Combine(_out, "results.json");
+        Directory.CreateDirectory(_out);
+        File.WriteAllText(file, "{}");
+        var (code, _, error) = await Cli.RunAsync("report", file);
+        Assert.True(code == 3, error);
+        Assert.Contains($"{file} is a file, not a run folder. Pass the folder that 'lladav-eval run' wrote", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not exist", error, StringComparison.Ordinal);
+    }
 }

@@ -19,6 +19,12 @@ public sealed record RunDirectory(string Path, JsonObject Manifest, JsonObject R
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        if (File.Exists(full))
+        {
+            // e.g. the run's results.json itself, or a tab-completed file beside the folder
+            throw new DataException($"{full} is a file, not a run folder. Pass the folder that 'lladav-eval run' wrote (results/<model>/<run-id>/).");
+        }
+
         if (!Directory.Exists(full))
         {
             throw new DataException($"Run directory {full} does not exist. Pass a folder that 'lladav-eval run' wrote (results/<model>/<run-id>/).");
