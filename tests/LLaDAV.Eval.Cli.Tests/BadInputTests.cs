@@ -196,6 +196,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("run", "--output_path")]
     [InlineData("run", "--run-dir")]
     [InlineData("run", "--tasks-dir")]
+    [InlineData("run", "--data-dir")] // quietly meant the current folder
     [InlineData("report", "--out")]
     [InlineData("merge", "--output")]
     [InlineData("launch", "--output_path")]

@@ -38,6 +38,13 @@ public sealed record RunSettings
             return this with { Values = Values.Remove(setting.Key) };
         }
 
+        if (setting.Path != SettingPath.None && string.IsNullOrWhiteSpace(text))
+        {
+            // An empty path (a shell variable that was not set, data_dir: "" in eval.yaml) would quietly mean the
+            // current folder: a run written or data read somewhere the user did not name.
+            throw new ConfigException($"{origin} is empty: give a file or folder path, or leave it out.");
+        }
+
         var dir = baseDirectory ?? Directory.GetCurrentDirectory();
         var resolved = setting.Path switch
         {
