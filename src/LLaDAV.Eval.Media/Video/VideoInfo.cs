@@ -21,4 +21,20 @@ public enum VideoDecodeMethod
 
 /// <summary>The video stream's packet timestamps in presentation order, keyframe flags, and its time base (decord's frame index).</summary>
 /// <param name="Complete">False when some packet had no pts or the time base is unknown: frames cannot be found by time.</param>
-public sealed record PacketTimes(long[] Pts, bool[] Key, long TimeBaseNum, long TimeBaseDen, bool Complete);
+public sealed record PacketTimes(long[] Pts, bool[] Key, long TimeBaseNum, long TimeBaseDen, bool Complete)
+{
+    /// <summary>
+    /// The index from packets in file order, sorted by pts as decord sorts its frame index
+    /// (<c>VideoReader::IndexKeyframes</c>); incomplete when a packet had no pts or the time base is unknown.
+    /// </summary>
+    internal static PacketTimes FromPackets(List<(long Pts, bool Key)> packets, long timeBaseNum, long timeBaseDen, bool missingPts)
+    {
+        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
+        return new PacketTimes(
+            [.. packets.Select(x => x.Pts)],
+            [.. packets.Select(x => x.Key)],
+            timeBaseNum,
+            timeBaseDen,
+            Complete: !missingPts && timeBaseNum > 0 && timeBaseDen > 0);
+    }
+}

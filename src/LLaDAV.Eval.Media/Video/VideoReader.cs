@@ -230,9 +230,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             && long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var den) && num > 0 && den > 0
             ? (num, den)
             : (0L, 0L);
-        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
-        var times = new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], timeBase.Item1, timeBase.Item2, Complete: !missing && timeBase.Item2 > 0);
-        return (info, times);
+        return (info, PacketTimes.FromPackets(packets, timeBase.Item1, timeBase.Item2, missing));
 
         static string? Field(string[] fields, string key)
         {
@@ -354,8 +352,7 @@ public sealed class VideoReader(ExternalTool ffmpeg, ExternalTool ffprobe)
             }
         }
 
-        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
-        return new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], timeBase.Num, timeBase.Den, Complete: !missing && timeBase.Den > 0);
+        return PacketTimes.FromPackets(packets, timeBase.Num, timeBase.Den, missing);
     }
 
     private IEnumerable<VideoFrame> Expand(VideoInfo info, IReadOnlyList<int> indices, VideoDecodeMethod method, PacketTimes? times)

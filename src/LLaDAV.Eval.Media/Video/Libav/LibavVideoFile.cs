@@ -21,16 +21,18 @@ internal sealed unsafe class LibavVideoFile : IDisposable
     private nint _frame;
     private nint _scaler;
     private readonly int _stream;
-    private nint _par;
-    private int _codecId;
+    private readonly nint _par;
+    private readonly int _codecId;
     private bool? _decoderOpen;
     private HashSet<long>? _wanted;
     private int _skipFrame = -1;
 
-    private LibavVideoFile(nint format, int stream, VideoInfo info, PacketTimes times)
+    private LibavVideoFile(nint format, int stream, nint par, int codecId, VideoInfo info, PacketTimes times)
     {
         _format = format;
         _stream = stream;
+        _par = par;
+        _codecId = codecId;
         Info = info;
         Times = times;
     }
@@ -76,6 +78,12 @@ internal sealed unsafe class LibavVideoFile : IDisposable
         var duration = ReadLong(stream, StreamDuration);
         var layoutHolds = ReadInt(stream, StreamIndex) == s && tbNum > 0 && tbDen > 0 && width > 0 && height > 0; // else not the ABI assumed
         var (times, packetCount) = layoutHolds ? ReadIndex(format, s, tbNum, tbDen) : (null, 0);
+        if (times is null)
+        {
+            avformat_close_input(&format);
+            return null;
+        }
+
         var info = new VideoInfo(
             path,
             Utf8(avcodec_get_name(codecId)),
@@ -85,16 +93,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             nbFrames > 0 ? (int)nbFrames : packetCount,
             fps,
             duration > 0 ? duration * (double)tbNum / tbDen : 0);
-        var file = new LibavVideoFile(format, s, info, times ?? new PacketTimes([], [], 0, 0, Complete: false));
-        file._par = par;
-        file._codecId = codecId;
-        if (times is null)
-        {
-            file.Dispose();
-            return null;
-        }
-
-        return file;
+        return new LibavVideoFile(format, s, par, codecId, info, times);
     }
 
     /// <summary>
@@ -132,8 +131,7 @@ internal sealed unsafe class LibavVideoFile : IDisposable
             av_packet_free(&packet);
         }
 
-        packets.Sort((x, y) => x.Pts.CompareTo(y.Pts));
-        return (new PacketTimes([.. packets.Select(x => x.Pts)], [.. packets.Select(x => x.Key)], tbNum, tbDen, Complete: !missing), packets.Count);
+        return (PacketTimes.FromPackets(packets, tbNum, tbDen, missing), packets.Count);
     }
 
     /// <summary>
@@ -192,42 +190,15 @@ internal sealed unsafe class LibavVideoFile : IDisposable
 
     public void Dispose()
     {
-        if (_scaler != 0)
+        // Each free takes a null pointer as nothing to do and nulls what it frees, so a second Dispose is harmless.
+        sws_freeContext(_scaler);
+        _scaler = 0;
+        fixed (nint* frame = &_frame, packet = &_packet, decoder = &_decoder, format = &_format)
         {
-            sws_freeContext(_scaler);
-            _scaler = 0;
-        }
-
-        if (_frame != 0)
-        {
-            fixed (nint* f = &_frame)
-            {
-                av_frame_free(f);
-            }
-        }
-
-        if (_packet != 0)
-        {
-            fixed (nint* p = &_packet)
-            {
-                av_packet_free(p);
-            }
-        }
-
-        if (_decoder != 0)
-        {
-            fixed (nint* d = &_decoder)
-            {
-                avcodec_free_context(d);
-            }
-        }
-
-        if (_format != 0)
-        {
-            fixed (nint* f = &_format)
-            {
-                avformat_close_input(f);
-            }
+            av_frame_free(frame);
+            av_packet_free(packet);
+            avcodec_free_context(decoder);
+            avformat_close_input(format);
         }
     }
 
