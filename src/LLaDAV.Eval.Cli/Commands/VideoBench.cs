@@ -53,6 +53,7 @@ internal static class VideoBench
         var ours = new List<Timing>(rounds);
         var peers = new List<Timing>(rounds);
         string? path = null, pyav = null, difference = null;
+        VideoInfo? info = null;
         var compared = 0;
         for (var round = 1; round <= rounds; round++)
         {
@@ -86,9 +87,9 @@ internal static class VideoBench
                 seconds,
                 inThisProcess ? (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds : null,
                 inThisProcess ? reader.InProcessFramesDecoded : null));
-            var info = reader.Probe(video);
-            if (path is null)
+            if (info is null)
             {
+                info = reader.Probe(video); // once, outside the clocks (each probe is an ffprobe process)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"video: {video} ({info.Width}x{info.Height}, {info.FrameCount} frames, {info.DurationSeconds:F1} s, {info.Codec}); {frames} frames at np.linspace(0, {info.FrameCount - 1}, {frames}, dtype=int)"));
                 path = inThisProcess
                     ? "libav in this process, seeking"
